@@ -1,0 +1,40 @@
+# Developer entry points. GNU make; recipes are indented with tabs.
+PYTHON ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+
+.PHONY: all demo examples test bench bench-quick clean distclean
+
+all: test
+
+# The stamp is rebuilt whenever pyproject.toml changes. pip may warn about
+# /opt/pypi-more locations on some machines; that is harmless.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/python examples/demo.py
+	$(BIN)/python -m adjoint show examples/demo.py:model
+
+examples: $(VENV)/.installed
+	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/taylor_sin.py
+	$(BIN)/python examples/mlp.py
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py --quick
+
+clean:
+	rm -rf build *.egg-info .pytest_cache .hypothesis benchmarks/results/*.tmp
+	find . \( -path ./$(VENV) -o -path ./.git \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

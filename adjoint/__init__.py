@@ -1,0 +1,17 @@
+"""adjoint: a source-to-source differentiating compiler for Python and NumPy.
+
+    import adjoint
+    dloss = adjoint.grad(loss, wrt=("W", "b"))
+    print(adjoint.source(loss, wrt=("W", "b")))     # the generated derivative, as Python
+
+Complex inputs with a real-valued output get the gradient dL/dx + i dL/dy (PyTorch's and
+Zygote's convention), so `z -= lr * g` descends.
+"""
+from . import rules
+from .api import Differentiable, differentiate, grad, source, stop_gradient, value_and_grad
+from .errors import AdjointError, NonDifferentiable, NoSource, UnsupportedSyntax
+from .rules import defrule
+
+__all__ = ["grad", "value_and_grad", "source", "differentiate", "Differentiable", "stop_gradient",
+           "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource"]
+__version__ = "0.1.0"

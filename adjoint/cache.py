@@ -1,0 +1,88 @@
+"""Compile generated code once, link generated functions to each other, and remember the result."""
+import ast
+import math
+import os
+
+import numpy as np
+
+from . import runtime
+from .emit import compile_source, to_source
+from .reverse import COMMENT
+
+_COMPILED = {}      # Generated.key -> {name: function}
+_COMPILE_COUNT = [0]
+
+
+def compile_count():
+    """How many generated functions have been compiled in this process (for cache tests)."""
+    return _COMPILE_COUNT[0]
+
+
+def render(generated):
+    """The generated definitions as readable Python source."""
+    return "\n\n".join(_with_comments(to_source(d)) for d in generated.defs)
+
+
+def _with_comments(source):
+    """Turn the generator's comment markers (string statements) into `#` comments."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        if COMMENT in stripped and stripped[:1] in "'\"":
+            text = ast.literal_eval(stripped)[len(COMMENT):]
+            lines.append(line[:len(line) - len(line.lstrip())] + "# " + text)
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def unit(generated):
+    """generated and every Generated it calls, transitively, each once (callers first)."""
+    order, seen, work = [], set(), [generated]
+    while work:
+        g = work.pop(0)
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
+        order.append(g)
+        work += g.deps
+    return order
+
+
+def link(generated):
+    """Compile every function of the unit (once per process) and connect calls between them."""
+    members = unit(generated)
+    for g in members:
+        if g.module is None:
+            g.module = _compile(g)
+    provided = {}
+    for g in members:
+        provided.update(g.module)
+    for g in members:
+        for fn in g.module.values():
+            for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+                if name in provided and name not in g.module:
+                    cell.cell_contents = provided[name]
+    return generated.module[generated.entry]
+
+
+def _compile(generated):
+    fn = generated.fn
+    source = render(generated)
+    deps = []
+    for dep in generated.deps:
+        deps += [d.name for d in dep.defs]
+    closure = dict(zip(fn.__code__.co_freevars, [c.cell_contents for c in fn.__closure__ or ()]))
+    names = generated.names
+    params = {names["np"]: np, names["rt"]: runtime, names["math"]: math}
+    params.update({k: v for k, v in closure.items() if k not in params})
+    params.update({d: None for d in deps if d not in params})
+    defined = [d.name for d in generated.defs]
+    header = f"def __adjoint_factory__({', '.join(params)}):\n"
+    body = "".join("    " + line + "\n" if line.strip() else "\n" for line in source.splitlines())
+    footer = f"    return {{{', '.join(f'{n!r}: {n}' for n in defined)}}}\n"
+    where = f"{fn.__module__}.{fn.__qualname__}" if hasattr(fn, "__qualname__") else fn.__name__
+    filename = f"<adjoint {generated.entry} of {where} ({os.path.basename(generated.parsed.filename)})>"
+    factory = compile_source(header + body + footer, filename, fn.__globals__, "__adjoint_factory__")
+    _COMPILE_COUNT[0] += 1
+    return factory(*params.values())

@@ -1,0 +1,98 @@
+"""Desugaring passes: fewer statement forms for the later passes to handle."""
+import copy
+
+import gast
+
+from . import ir
+
+
+class _Assignments(gast.NodeTransformer):
+    def visit_AnnAssign(self, node):
+        if node.value is None:
+            return None
+        return ir.assign(node.target, node.value, node)
+
+    def visit_AugAssign(self, node):
+        load = copy.deepcopy(node.target)
+        load.ctx = gast.Load()
+        return ir.assign(node.target, ir.at(gast.BinOp(load, node.op, node.value), node), node)
+
+    def visit_Assign(self, node):
+        if len(node.targets) == 1:
+            return node
+        # a = b = e  ->  a = e; b = a
+        first = node.targets[0]
+        out = [ir.assign(first, node.value, node)]
+        for target in node.targets[1:]:
+            out.append(ir.assign(target, ir.name(first.id) if isinstance(first, gast.Name)
+                                 else copy.deepcopy(node.value), node))
+        return out
+
+
+def simplify_assignments(tree, namer):
+    """Afterwards every assignment is a plain `=` with one target (augmented and annotated ones rewritten)."""
+    return _Assignments().visit(tree)
+
+
+class _ForIterables(gast.NodeTransformer):
+    def __init__(self, namer):
+        self.namer = namer
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        it = node.iter
+        if _is_call_to(it, "range"):
+            if isinstance(node.target, gast.Name):
+                return node
+            index = self.namer.fresh("k")
+            unpack = [ir.assign(node.target, ir.name(index), node)]
+            return self._loop(node, gast.Call(ir.name("range"), it.args, []), index, unpack)
+        if _is_call_to(it, "enumerate") and len(it.args) == 1 and isinstance(node.target, gast.Tuple):
+            counter, item = node.target.elts
+            index = self.namer.fresh("k")
+            seq, pre = self._sequence(it.args[0], node)
+            unpack = [ir.assign(counter, ir.name(index), node), ir.assign(item, _item(seq, index), node)]
+            return pre + self._loop(node, _range_len(seq), index, unpack)
+        if _is_call_to(it, "zip") and isinstance(node.target, gast.Tuple) and \
+                len(it.args) == len(node.target.elts):
+            index = self.namer.fresh("k")
+            pre, seqs = [], []
+            for arg in it.args:
+                seq, p = self._sequence(arg, node)
+                pre += p
+                seqs.append(seq)
+            length = gast.Call(ir.name("min"), [gast.Call(ir.name("len"), [ir.name(s)], []) for s in seqs], [])
+            unpack = [ir.assign(t, _item(s, index), node) for t, s in zip(node.target.elts, seqs)]
+            return pre + self._loop(node, gast.Call(ir.name("range"), [length], []), index, unpack)
+        # for item in sequence  ->  for k in range(len(sequence)): item = sequence[k]
+        index = self.namer.fresh("k")
+        seq, pre = self._sequence(it, node)
+        unpack = [ir.assign(node.target, _item(seq, index), node)]
+        return pre + self._loop(node, _range_len(seq), index, unpack)
+
+    def _sequence(self, expr, like):
+        if isinstance(expr, gast.Name):
+            return expr.id, []
+        seq = self.namer.fresh("seq")
+        return seq, [ir.assign(seq, expr, like)]
+
+    def _loop(self, node, range_call, index, unpack):
+        loop = gast.For(ir.name(index, store=True), ir.at(range_call, node), unpack + node.body, [], None)
+        return [ir.at(loop, node)]
+
+
+def _is_call_to(node, fname):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == fname
+
+
+def _range_len(seq):
+    return gast.Call(ir.name("range"), [gast.Call(ir.name("len"), [ir.name(seq)], [])], [])
+
+
+def _item(seq, index):
+    return gast.Subscript(ir.name(seq), ir.name(index), gast.Load())
+
+
+def lower_for_iterables(tree, namer):
+    """Afterwards every `for` loop runs over `range(...)` with a plain name as its target."""
+    return _ForIterables(namer).visit(tree)

@@ -1,0 +1,165 @@
+"""Drive a function through the pipeline to generated reverse-mode functions.
+
+A request produces a `Generated`: gast function definitions plus what they need at run time
+(the callee pairs they call). Every Generated is compiled on its own, against its user's module
+globals; `cache.link` wires them together.
+"""
+import copy
+import math
+from dataclasses import dataclass, field
+
+import gast
+import numpy as np
+
+from . import ir, pipeline
+from .activity import activity
+from .frontend import unwrap
+from .kinds import scalar_names
+from .lower import lower_phis
+from .reverse import generate
+
+
+@dataclass
+class Generated:
+    key: tuple
+    fn: object                 # the user's function
+    parsed: object
+    defs: list                 # gast.FunctionDef, in the order they are shown
+    entry: str                 # the function callers use first (grad function or *_fwd)
+    names: dict                # np / rt / math -> name used in the generated code
+    deps: list = field(default_factory=list)     # Generated this code calls
+    module: object = None      # filled by cache.link: name -> compiled function
+
+
+_PAIRS = {}                    # callee key -> Generated holding its fwd/bwd pair
+_PAIR_NAMES = {}               # base name -> count, so pair names are unique per process
+
+
+def _global_names(program):
+    """Names for numpy, the runtime and math that do not clash with the user's."""
+    names = {}
+    for short, module in (("np", np), ("math", math)):
+        existing = program.parsed.namespace.get(short)
+        names[short] = short if existing is None or existing is module else program.namer.fresh("numpy" if short == "np" else "math_")
+        program.namer.reserve(names[short])
+    names["rt"] = program.namer.fresh("rt")
+    return names
+
+
+def _kinds_key(fn, kinds):
+    return tuple(sorted(kinds.items())) if kinds else ()
+
+
+def build_reverse(fn, wrt, kinds, split=False, stack=None):
+    """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
+
+    kinds maps a parameter name to True when the argument is known to be a scalar.
+    split=False gives one function `grad_f(*params, dout=1.0) -> (value, gradients)`;
+    split=True gives the pair `f_fwd(*params) -> (value, saved)`, `f_bwd(saved, dout) -> gradients`.
+    """
+    fn = unwrap(fn)
+    stack = stack if stack is not None else []
+    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds))
+    if split and key in _PAIRS:
+        return _PAIRS[key]
+    program = pipeline.normalize(fn)
+    tree = program.tree
+    params = program.parsed.params
+    for name in wrt:
+        if name not in params:
+            raise ValueError(f"{fn.__name__} has no parameter {name!r}")
+    names = _global_names(program)
+    scalars = scalar_names(tree, program.parsed, {p: "scalar" for p, s in (kinds or {}).items() if s})
+    active = activity(tree, program.parsed, wrt)
+    active |= {w for w in wrt}
+    copies = lower_phis(tree)
+    generated = Generated(key, fn, program.parsed, [], "", names)
+    if split:
+        base = _pair_base(fn, wrt, params)
+        fwd_name, bwd_name = base + "_fwd", base + "_bwd"
+        generated.entry = fwd_name
+        _PAIRS[key] = generated          # registered before generation so recursion finds it
+
+    def callees(callee, active_params, arg_scalars):
+        """Names of the fwd/bwd pair for a call; generates it on first use."""
+        if active_params is None:        # forward sweep asking for the pair it already planned
+            return callee_names[callee]
+        pair = build_reverse(unwrap(callee), active_params, arg_scalars, split=True, stack=stack)
+        if pair not in generated.deps and pair is not generated:
+            generated.deps.append(pair)
+        names_ = (pair.entry, pair.entry[:-4] + "_bwd")
+        callee_names[callee] = names_
+        return names_
+
+    callee_names = {}
+    gen, forward, backward, grads, result = generate(program, list(wrt), active, scalars, copies, callees, names)
+    seed = gen.adjoints.get(getattr(result, "id", None)) or program.namer.fresh("dout")
+    stack_setup = []
+    if gen.stack:
+        stack_name, push, pop = gen.stack
+        stack_setup = [ir.assign(stack_name, gast.List([], gast.Load())),
+                       ir.assign(push, gast.Attribute(ir.name(stack_name), "append", gast.Load())),
+                       ir.assign(pop, gast.Attribute(ir.name(stack_name), "pop", gast.Load()))]
+    grad_value = grads[0] if len(grads) == 1 else gast.Tuple(grads, gast.Load())
+    if not split:
+        args = copy.deepcopy(tree.args)
+        args.args.append(ir.name(seed, store=True))
+        args.defaults.append(ir.const(1.0))
+        ret = gast.Return(gast.Tuple([copy.deepcopy(result), grad_value], gast.Load()))
+        body = stack_setup + forward + backward + [ret]
+        generated.entry = f"grad_{fn.__name__}"
+        generated.defs = [_funcdef(generated.entry, args, body, tree)]
+        return generated
+    saved = _residuals(gen, backward)
+    if gen.stack:
+        stack_setup = stack_setup[:2] if any(True for _ in _uses(forward, gen.stack[1])) else stack_setup[:1]
+    saved_tuple = gast.Tuple([ir.name(s) for s in saved], gast.Load())
+    fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([copy.deepcopy(result), saved_tuple], gast.Load()))]
+    saved_name = program.namer.fresh("saved")
+    unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
+        if saved else []
+    if gen.stack:
+        unpack.append(ir.assign(gen.stack[2], gast.Attribute(ir.name(gen.stack[0]), "pop", gast.Load())))
+    bwd_args = gast.arguments([ir.name(saved_name, store=True), ir.name(seed, store=True)], [], None, [], [], None, [])
+    bwd_body = unpack + backward + [gast.Return(grad_value)]
+    generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
+                      _funcdef(bwd_name, bwd_args, bwd_body, tree)]
+    return generated
+
+
+def _pair_base(fn, wrt, params):
+    base = fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
+    count = _PAIR_NAMES.get(base, 0)
+    _PAIR_NAMES[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def _funcdef(name, args, body, like):
+    node = gast.FunctionDef(name, args, body or [gast.Pass()], [], None, None)
+    return ir.at(node, like)
+
+
+def _uses(stmts, name):
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and node.id == name:
+                yield node
+
+
+def _residuals(gen, backward):
+    """Forward values the backward sweep reads, in order of first use."""
+    wanted = set(gen.primal) | set(gen.residual.values())
+    if gen.stack:
+        wanted.add(gen.stack[0])
+    order = []
+    for stmt in backward:
+        restored = set()
+        if isinstance(stmt, (gast.For, gast.While)):
+            restored = {ir.target_name(s) for s in gast.walk(stmt) if isinstance(s, gast.Assign)
+                        and isinstance(s.value, gast.Call) and getattr(s.value.func, "id", None) == gen.stack[2]}
+        for n in ir.names_read(stmt):
+            if n in wanted and n not in order and n not in restored:
+                order.append(n)
+    if gen.stack and gen.stack[0] not in order:
+        order.append(gen.stack[0])
+    return order

@@ -1,0 +1,114 @@
+"""Front end: a live function object -> its gast tree, source location and free names."""
+import builtins
+import inspect
+import linecache
+import textwrap
+from dataclasses import dataclass, field
+
+import gast
+
+from .errors import NoSource
+
+
+@dataclass
+class Parsed:
+    """A user function as the compiler sees it."""
+    fn: object
+    tree: gast.FunctionDef          # decorators stripped, line numbers as in the file
+    filename: str
+    lines: list                     # the file's lines, for error messages
+    col_offset: int                 # indentation removed by dedent
+    namespace: dict = field(default_factory=dict)   # free name -> object
+
+    @property
+    def name(self):
+        return self.tree.name
+
+    @property
+    def params(self):
+        return [a.id for a in self.tree.args.args]
+
+    def resolve(self, node):
+        """The object a static name or attribute chain (np.linalg.norm) denotes, or None."""
+        if isinstance(node, gast.Name):
+            return self.namespace.get(node.id)
+        if isinstance(node, gast.Attribute):
+            base = self.resolve(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
+
+    def line_text(self, lineno):
+        return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+
+
+def unwrap(fn):
+    """The plain Python function behind decorators that adjoint knows about."""
+    while hasattr(fn, "__adjoint_wrapped__"):
+        fn = fn.__adjoint_wrapped__
+    return fn
+
+
+def parse(fn):
+    """Read fn's source, parse it with gast and resolve its free names."""
+    fn = unwrap(fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        raise NoSource(f"{_describe(fn)} has no Python source: it is a builtin or C function. "
+                       "Register a derivative rule for it instead (adjoint.defrule).")
+    if fn.__name__ == "<lambda>":
+        raise NoSource(f"{_describe(fn)} is a lambda; adjoint reads whole function definitions. "
+                       "Write it with `def` in a file or notebook cell.")
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        raise NoSource(f"the source of {_describe(fn)} is unavailable ({exc}). Define it in a "
+                       "file or a notebook cell (not typed at an interactive prompt or built with exec).") from None
+    text = "".join(lines)
+    dedented = textwrap.dedent(text)
+    col_offset = _indent(text) - _indent(dedented)
+    module = gast.parse(dedented)
+    tree = module.body[0]
+    if not isinstance(tree, gast.FunctionDef):
+        raise NoSource(f"the source of {_describe(fn)} does not start with `def`.")
+    tree.decorator_list = []
+    gast.increment_lineno(tree, start - 1)
+    filename = code.co_filename
+    all_lines = linecache.getlines(filename) or dedented.splitlines(True)
+    if not linecache.getlines(filename):
+        col_offset, all_lines = 0, [""] * (start - 1) + dedented.splitlines(True)
+    parsed = Parsed(fn, tree, filename, all_lines, col_offset)
+    parsed.namespace = resolve_free_names(fn, tree)
+    return parsed
+
+
+def resolve_free_names(fn, tree):
+    """Map every name the body reads but never binds to its object (closure, globals, builtins)."""
+    bound = {a.id for a in tree.args.args}
+    loaded = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name):
+            (bound if isinstance(node.ctx, (gast.Store, gast.Del)) else loaded).add(node.id)
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    namespace = {}
+    for name in sorted(loaded - bound):
+        if name in cells:
+            try:
+                namespace[name] = cells[name].cell_contents
+            except ValueError:
+                pass
+        elif name in fn.__globals__:
+            namespace[name] = fn.__globals__[name]
+        elif hasattr(builtins, name):
+            namespace[name] = getattr(builtins, name)
+    return namespace
+
+
+def _indent(text):
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return len(first) - len(first.lstrip())
+
+
+def _describe(fn):
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    module = getattr(fn, "__module__", None)
+    return f"`{module}.{name}`" if module and module != "builtins" else f"`{name}`"

@@ -1,0 +1,86 @@
+"""Small constructors and queries over the normalized gast tree."""
+import gast
+
+
+def name(id_, store=False):
+    return gast.Name(id_, gast.Store() if store else gast.Load(), None, None)
+
+
+def const(value):
+    return gast.Constant(value, None)
+
+
+def assign(target, value, like=None):
+    """`target = value`, carrying the source position of `like`."""
+    node = gast.Assign([name(target, store=True) if isinstance(target, str) else target], value, None)
+    return at(node, like)
+
+
+def at(node, like):
+    """Copy the line number of `like` onto node (and its children without one)."""
+    if like is not None and hasattr(like, "lineno"):
+        for sub in gast.walk(node):
+            if hasattr(sub, "lineno") or isinstance(sub, (gast.stmt, gast.expr)):
+                if getattr(sub, "lineno", None) is None:
+                    sub.lineno = like.lineno
+                    sub.col_offset = getattr(like, "col_offset", 0)
+                    sub.end_lineno = getattr(like, "end_lineno", like.lineno)
+                    sub.end_col_offset = getattr(like, "end_col_offset", 0)
+    return node
+
+
+def is_atom(node):
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def target_name(stmt):
+    """The single name an Assign defines."""
+    return stmt.targets[0].id
+
+
+def names_read(node):
+    """Names loaded anywhere inside node, in order, without duplicates."""
+    seen = []
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and sub.id not in seen:
+            seen.append(sub.id)
+    return seen
+
+
+def is_phi(stmt):
+    return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == PHI)
+
+
+PHI = "__phi__"
+UNDEFINED = "__undefined__"
+
+
+def phi(target, args, like=None):
+    return assign(target, gast.Call(name(PHI), [name(a or UNDEFINED) for a in args], []), like)
+
+
+def phi_args(stmt):
+    return [None if a.id == UNDEFINED else a.id for a in stmt.value.args]
+
+
+def exits(block):
+    """Whether control can leave `block` by break/continue/return (not counting nested loops)."""
+    for stmt in block:
+        if isinstance(stmt, (gast.Break, gast.Continue, gast.Return)):
+            return True
+        if isinstance(stmt, gast.If) and (exits(stmt.body) or exits(stmt.orelse)):
+            return True
+    return False
+
+
+def falls_through(block):
+    """Whether control can reach the end of `block`."""
+    if not block:
+        return True
+    last = block[-1]
+    if isinstance(last, (gast.Break, gast.Continue, gast.Return)):
+        return False
+    if isinstance(last, gast.If):
+        return falls_through(last.body) or falls_through(last.orelse)
+    return True

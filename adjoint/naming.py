@@ -1,0 +1,44 @@
+"""All fresh names come from here, so generated names are deterministic and readable."""
+import re
+
+_VERSION = re.compile(r"^(.*?)_(\d+)$")
+
+
+class Namer:
+    """Hands out names that collide with nothing the user's function can see."""
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+
+    def reserve(self, name):
+        self.taken.add(name)
+        return name
+
+    def fresh(self, base):
+        """`base` if it is free, else `base_1`, `base_2`, ..."""
+        base = base or "t"
+        if base not in self.taken:
+            return self.reserve(base)
+        stem = base
+        match = _VERSION.match(base)
+        if match:
+            stem = match.group(1)
+        k = 1
+        while f"{stem}_{k}" in self.taken:
+            k += 1
+        return self.reserve(f"{stem}_{k}")
+
+    def temp(self):
+        """A short numbered temporary: t1, t2, ..."""
+        k = 1
+        while f"t{k}" in self.taken:
+            k += 1
+        return self.reserve(f"t{k}")
+
+    def adjoint(self, name):
+        """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`)."""
+        return self.fresh("d" + name)
+
+    def tangent(self, name):
+        """The tangent of `x` in forward mode is `dx`."""
+        return self.fresh("d" + name)

@@ -1,0 +1,68 @@
+"""The compiler's passes in order: the table of contents of adjoint.
+
+Set ADJOINT_DUMP=ssa (or any stage name, or `all`) to print the program after that stage.
+"""
+import os
+import sys
+import time
+
+import gast
+
+from . import anf, desugar, exits, fence, frontend, ssa
+from .errors import AdjointError
+from .naming import Namer
+
+# (stage name, pass, what it guarantees afterwards)
+PASSES = [
+    ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
+    ("for-range", desugar.lower_for_iterables, "every `for` loop runs over range(...) with a name target"),
+    ("loop-returns", exits.lower_returns_in_loops, "no `return` inside a loop"),
+    ("absorb", exits.absorb_exits, "exits end their block; no `continue`"),
+    ("single-exit", exits.single_exit, "one `return`, at the end"),
+    ("anf", anf.to_anf, "one operation per statement on names and constants"),
+    ("ssa", ssa.to_ssa, "every name assigned once; joins are phi definitions"),
+]
+STAGES = [name for name, _, _ in PASSES]
+TIMINGS = {}
+
+
+class Program:
+    """A function on its way through the pipeline."""
+
+    def __init__(self, parsed):
+        self.parsed = parsed
+        self.tree = parsed.tree
+        self.namer = Namer(_all_names(parsed))
+
+
+def _all_names(parsed):
+    names = set(parsed.namespace) | set(parsed.params)
+    names |= {n.id for n in gast.walk(parsed.tree) if isinstance(n, gast.Name)}
+    return names
+
+
+def normalize(fn, upto="ssa"):
+    """Parse, fence and run the passes up to and including `upto`; returns the Program."""
+    parsed = fence.fence(frontend.parse(fn))
+    program = Program(parsed)
+    dump = os.environ.get("ADJOINT_DUMP", "")
+    for stage, run, _ in PASSES:
+        start = time.perf_counter()
+        try:
+            program.tree = run(program.tree, program.namer) or program.tree
+        except AdjointError:
+            raise
+        except Exception as exc:
+            raise AdjointError(f"internal error in pass `{stage}` on {parsed.name}: {exc!r}") from exc
+        TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
+        if dump in (stage, "all"):
+            print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)
+        if stage == upto:
+            break
+    return program
+
+
+def show(tree):
+    """The tree as Python source, with phi definitions written as φ(...)."""
+    from .emit import to_source
+    return to_source(tree).replace(f"{ssa.ir.PHI}(", "φ(").replace(ssa.ir.UNDEFINED, "⊥")

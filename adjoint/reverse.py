@@ -1,0 +1,442 @@
+"""Reverse mode: a forward sweep that saves what the backward sweep reads, then the backward sweep.
+
+Saving follows one rule. A value the backward sweep reads is saved only if a loop overwrites it
+before the backward sweep gets there: the innermost loop that both contains the reader and assigns
+the value. Inside that loop's iteration, a block is cut into segments by its compound statements;
+values read in (or inside the compound just before) segment k are pushed at the end of segment k
+and popped at the start of segment k's backward. Pushes and pops therefore nest like the blocks
+themselves, and an exit (`break`) pushes whatever the blocks it leaves would have pushed.
+"""
+import copy
+import os
+
+import gast
+
+from . import ir, rules
+from .errors import NonDifferentiable
+from .quoting import quote, quote_expr
+
+
+def _is_compound(stmt):
+    return isinstance(stmt, (gast.If, gast.For, gast.While))
+
+
+def _statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _statements(getattr(stmt, field, []) or [])
+
+
+class Reverse:
+    """Generates the forward and backward sweeps of one lowered SSA function."""
+
+    def __init__(self, program, wrt, active, scalars, copies, callees, names):
+        self.program = program
+        self.parsed = program.parsed
+        self.namer = program.namer
+        self.tree = program.tree
+        self.wrt = wrt
+        self.active = active
+        self.scalars = scalars
+        self.copies = copies
+        self.callees = callees          # (fn, call node, active param names) -> (fwd name, bwd name)
+        self.names = names              # global names generated code uses: np, rt, math
+        self.adjoints = {}
+        self.residual = {}              # id(stmt) -> name of the callee's saved state
+        self.counts = {}                # id(loop) -> name of its iteration counter
+        self.stack = None
+        self.primal = {a.id for a in self.tree.args.args}
+        for stmt in _statements(self.tree.body):
+            if isinstance(stmt, gast.Assign):
+                self.primal.add(ir.target_name(stmt))
+            elif isinstance(stmt, gast.For):
+                self.primal.add(stmt.target.id)
+        self._adjoint_code = {}
+
+    # names ---------------------------------------------------------------
+    def d(self, var):
+        if var not in self.adjoints:
+            self.adjoints[var] = self.namer.adjoint(var)
+        return self.adjoints[var]
+
+    def stack_names(self):
+        if self.stack is None:
+            self.stack = tuple(self.namer.fresh(n) for n in ("stack", "push", "pop"))
+        return self.stack
+
+    # per-statement adjoints -------------------------------------------------
+    def adjoint_code(self, stmt):
+        """(statements, [(operand, contribution expr)]) for an active simple statement, memoized."""
+        key = id(stmt)
+        if key not in self._adjoint_code:
+            self._adjoint_code[key] = self._make_adjoint(stmt)
+        return self._adjoint_code[key]
+
+    def has_backward(self, stmt):
+        if isinstance(stmt, gast.Assign):
+            return ir.target_name(stmt) in self.active and bool(self.adjoint_code(stmt)[1] or self.adjoint_code(stmt)[0])
+        if _is_compound(stmt):
+            return any(self.has_backward(s) for s in stmt.body + getattr(stmt, "orelse", []))
+        return False
+
+    def _make_adjoint(self, stmt):
+        z = ir.target_name(stmt)
+        value = stmt.value
+        g = self.d(z)
+        if isinstance(value, gast.Name):
+            return [], [(value.id, ir.name(g))] if value.id in self.active else []
+        if isinstance(value, gast.Constant):
+            return [], []
+        if isinstance(value, gast.BinOp):
+            return [], self._apply(rules.lookup(type(value.op)), [value.left, value.right], [], z, g, stmt,
+                                   callee=None)
+        if isinstance(value, gast.UnaryOp):
+            return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, g, stmt, callee=None)
+        if isinstance(value, gast.Attribute):
+            rule = rules.ATTRIBUTES.get(value.attr)
+            if rule is None:
+                raise self._no_rule(f"the attribute `.{value.attr}`", stmt)
+            return [], self._apply(rule, [value.value], [], z, g, stmt, callee=None)
+        if isinstance(value, gast.Subscript):
+            index = _index_expr(value.slice, self.names["np"])
+            contrib = quote_expr("rt.unindex(g, x, index)", rt=self.names["rt"], g=g, x=value.value, index=index)
+            return [], [(value.value.id, contrib)] if getattr(value.value, "id", None) in self.active else []
+        if isinstance(value, gast.Call):
+            return self._call_adjoint(stmt, value, z, g)
+        if isinstance(value, (gast.Tuple, gast.List)):
+            raise self._no_rule("building a tuple or list of active values", stmt,
+                                reason="containers of active values arrive in a later version")
+        raise self._no_rule(type(value).__name__, stmt)
+
+    def _call_adjoint(self, stmt, call, z, g):
+        func = call.func
+        fn = self.parsed.resolve(func)
+        keywords = [(k.arg, k.value) for k in call.keywords]
+        if fn is None and isinstance(func, gast.Attribute):          # a method on a local value
+            rule = rules.METHODS.get(func.attr)
+            if rule is None:
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+            return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
+        if fn is None:
+            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+        rule = rules.lookup(fn)
+        if rule is not None:
+            return [], self._apply(rule, call.args, keywords, z, g, stmt, callee=func)
+        if callable(fn) and hasattr(fn, "__code__"):
+            return self._callee_adjoint(stmt, call, fn, z, g)
+        raise self._no_rule(_spell(func), stmt)
+
+    def _callee_adjoint(self, stmt, call, fn, z, g):
+        import inspect
+        try:
+            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except TypeError as exc:
+            raise self._no_rule(_spell(call.func), stmt, reason=f"the call does not match its signature ({exc})")
+        active_params = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.active]
+        fwd, bwd = self.callees(fn, active_params, {p: (isinstance(v, gast.Name) and v.id in self.scalars)
+                                                     or isinstance(v, gast.Constant)
+                                                     for p, v in bound.arguments.items()})
+        saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{fn.__name__}_state"))
+        targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{fn.__name__}") for p in active_params]
+        unpack = gast.Tuple([ir.name(t, store=True) for t in targets], gast.Store()) if len(targets) != 1 \
+            else ir.name(targets[0], store=True)
+        pre = [ir.assign(unpack, gast.Call(ir.name(bwd), [ir.name(saved), ir.name(g)], []), stmt)]
+        contribs = [(bound.arguments[p].id, ir.name(t)) for p, t in zip(active_params, targets)]
+        return pre, contribs
+
+    def forward_stmt(self, stmt):
+        """The statement as the forward sweep runs it (calls to differentiated helpers save state)."""
+        if id(stmt) in self.residual and ir.target_name(stmt) in self.active:
+            fn = self.parsed.resolve(stmt.value.func)
+            call = stmt.value
+            fwd, _ = self.callees(fn, None, None)
+            target = gast.Tuple([ir.name(ir.target_name(stmt), store=True),
+                                 ir.name(self.residual[id(stmt)], store=True)], gast.Store())
+            return [ir.assign(target, gast.Call(ir.name(fwd), call.args, call.keywords), stmt)]
+        return [stmt]
+
+    def _apply(self, rule, args, keywords, z, g, stmt, callee):
+        if rule is None:
+            raise self._no_rule("this operation", stmt)
+        try:
+            bound = rule.bind(args, keywords)
+        except TypeError as exc:
+            raise self._no_rule(rule.name, stmt, reason=str(exc))
+        subs = {"g": g, "z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        for param, value in bound.items():
+            subs[param] = _bound_node(value)
+        contribs = []
+        for param, template in rule.reverse.items():
+            value = bound.get(param)
+            if not (isinstance(value, gast.Name) and value.id in self.active):
+                continue
+            expr = quote_expr(template, **subs)
+            if rule.broadcasting and self._may_broadcast(value, bound, param):
+                expr = quote_expr("rt.unbroadcast(e, x)", rt=self.names["rt"], e=expr, x=value)
+            contribs.append((value.id, expr))
+        return contribs
+
+    def _may_broadcast(self, operand, bound, param):
+        """Whether the output can be larger than this operand (some other operand may be an array)."""
+        others = [v for p, v in bound.items() if p != param and isinstance(v, (gast.Name, gast.Constant))]
+        return any(isinstance(v, gast.Name) and v.id not in self.scalars for v in others)
+
+    def _no_rule(self, what, stmt, reason="it has no derivative rule and its source cannot be read"):
+        line = getattr(stmt, "lineno", 0)
+        where = f' ({self.parsed.filename}, line {line}: "{self.parsed.line_text(line).strip()}")'
+        return NonDifferentiable(what, where, reason)
+
+    def reads(self, stmt):
+        """Primal names the backward sweep of this statement (not its nested blocks) reads."""
+        if isinstance(stmt, gast.Assign):
+            if not self.has_backward(stmt):
+                return []
+            pre, contribs = self.adjoint_code(stmt)
+            names = []
+            for node in pre + [c for _, c in contribs]:
+                names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()]
+            return list(dict.fromkeys(names))
+        if isinstance(stmt, gast.If):
+            return [stmt.test.id] if self.has_backward(stmt) else []
+        if isinstance(stmt, gast.For) and self.has_backward(stmt):
+            if id(stmt) in self.counts:
+                return [self.counts[id(stmt)]]
+            return [n for n in ir.names_read(stmt.iter) if n in self.primal]
+        if isinstance(stmt, gast.While) and self.has_backward(stmt):
+            return [self.counts[id(stmt)]]
+        return []
+
+    # planning ---------------------------------------------------------------
+    def plan(self):
+        """Decide loop counters and, per block and segment, which values to push."""
+        for stmt in _statements(self.tree.body):
+            if isinstance(stmt, (gast.For, gast.While)) and self.has_backward(stmt):
+                if isinstance(stmt, gast.While) or any(True for _ in _breaks(stmt.body)):
+                    self.counts[id(stmt)] = self.namer.fresh("n_iter")
+                    self.primal.add(self.counts[id(stmt)])
+        self.assigned = {}
+        for stmt in _statements(self.tree.body):
+            if isinstance(stmt, (gast.For, gast.While)):
+                names = {ir.target_name(s) for s in _statements(stmt.body) if isinstance(s, gast.Assign)}
+                names |= set(self.residual[id(s)] for s in _statements(stmt.body) if id(s) in self.residual)
+                names |= {self.counts[id(s)] for s in _statements(stmt.body) if id(s) in self.counts}
+                if isinstance(stmt, gast.For) and id(stmt) in self.counts:
+                    names.add(stmt.target.id)      # restored by the backward loop header otherwise
+                self.assigned[id(stmt)] = names
+        self.saves = {}
+        self._plan(self.tree.body, loops=[], path=[], loop=None)
+
+    def _plan(self, block, loops, path, loop):
+        k = 0
+        for stmt in block:
+            if _is_compound(stmt):
+                k += 1
+                here = path + [(block, k, loop)]
+                self._record(self.reads(stmt), loops, here)
+                if isinstance(stmt, gast.If):
+                    self._plan(stmt.body, loops, here, loop)
+                    self._plan(stmt.orelse, loops, here, loop)
+                else:
+                    self._plan(stmt.body, loops + [stmt], here, stmt)
+            else:
+                self._record(self.reads(stmt), loops, path + [(block, k, loop)])
+
+    def _record(self, names, loops, path):
+        for var in names:
+            owner = next((L for L in reversed(loops) if var in self.assigned[id(L)]), None)
+            if owner is None:
+                continue
+            block, k, _ = next(entry for entry in reversed(path) if entry[2] is owner)
+            pushes = self.saves.setdefault(id(block), {}).setdefault(k, [])
+            if var not in pushes:
+                pushes.append(var)
+
+    # forward sweep ------------------------------------------------------------
+    def forward_block(self, block, inherited=()):
+        out, k = [], 0
+        saves = self.saves.get(id(block), {})
+        last = block[-1] if block else None
+        terminal = isinstance(last, gast.If) and ir.exits([last])
+        for stmt in block:
+            if _is_compound(stmt):
+                out += self._pushes(saves.get(k, []))
+                k += 1
+                tail = list(self._pushes(saves.get(k, []))) + list(inherited) if stmt is last and terminal else []
+                out += self.forward_compound(stmt, tail)
+            else:
+                out += self.forward_stmt(stmt)
+        if terminal:
+            return out
+        tail = self._pushes(saves.get(k, [])) + list(inherited)
+        cut = len(out)
+        if out and isinstance(out[-1], (gast.Break, gast.Return)):
+            cut -= 1
+        while cut > 0 and id(out[cut - 1]) in self.copies:
+            cut -= 1
+        return out[:cut] + tail + out[cut:]
+
+    def forward_compound(self, stmt, tail):
+        new = copy.copy(stmt)
+        if isinstance(stmt, gast.If):
+            new.body = self.forward_block(stmt.body, tail)
+            new.orelse = self.forward_block(stmt.orelse, tail)
+            return [new]
+        count = self.counts.get(id(stmt))
+        new.body = self.forward_block(stmt.body)
+        if count is None:
+            return [new]
+        new.body = quote("n = n + 1", n=count) + new.body
+        return quote("n = 0", n=count) + [new]
+
+    def _pushes(self, names):
+        if not names:
+            return []
+        push = self.stack_names()[1]
+        return [ir.at(gast.Expr(gast.Call(ir.name(push), [ir.name(v)], [])), None) for v in names]
+
+    def _pops(self, names):
+        if not names:
+            return []
+        pop = self.stack_names()[2]
+        return [ir.assign(v, gast.Call(ir.name(pop), [], [])) for v in reversed(names)]
+
+    # backward sweep -----------------------------------------------------------
+    def backward_block(self, block, defined):
+        saves = self.saves.get(id(block), {})
+        k = sum(1 for s in block if _is_compound(s))
+        out = self._pops(saves.get(k, []))
+        for stmt in reversed(block):
+            if _is_compound(stmt):
+                code, defined = self.backward_compound(stmt, defined)
+                out += code
+                k -= 1
+                out += self._pops(saves.get(k, []))
+            elif isinstance(stmt, gast.Assign):
+                out += self.backward_assign(stmt, defined)
+        return out, defined
+
+    def backward_assign(self, stmt, defined):
+        z = ir.target_name(stmt)
+        if z not in self.active or self.d(z) not in defined:
+            return []
+        pre, contribs = self.adjoint_code(stmt)
+        out = [self._comment(stmt)] if (pre or contribs) and id(stmt) not in self.copies else []
+        out += list(pre)
+        defined.discard(self.d(z))
+        for var, expr in contribs:
+            out += self.accumulate(var, expr, defined, stmt)
+        return out
+
+    def accumulate(self, var, expr, defined, like):
+        if var not in self.active:
+            return []
+        dv = self.d(var)
+        if dv in defined:
+            expr = gast.BinOp(ir.name(dv), gast.Add(), expr)
+        defined.add(dv)
+        return [ir.assign(dv, expr, like)]
+
+    def backward_compound(self, stmt, defined):
+        if not self.has_backward(stmt):
+            return [], defined
+        if isinstance(stmt, gast.If):
+            then, d1 = self.backward_block(stmt.body, set(defined))
+            orelse, d2 = self.backward_block(stmt.orelse, set(defined))
+            union = d1 | d2
+            then += self._zeros(sorted(union - d1))
+            orelse += self._zeros(sorted(union - d2))
+            if not then and not orelse:
+                return [], union
+            return [self._comment(stmt), gast.If(ir.name(stmt.test.id), then, orelse)], union
+        carried = self._carried(stmt)
+        before = self._zeros(sorted(self.d(v) for v in carried if self.d(v) not in defined))
+        entry = set(defined) | {self.d(v) for v in carried}
+        body, after = self.backward_block(stmt.body, set(entry))
+        body += self._zeros(sorted(dv for dv in entry - after if dv in {self.d(v) for v in carried}))
+        count = self.counts.get(id(stmt))
+        if count is not None:
+            loop = gast.For(ir.name(self.namer.fresh("_"), store=True),
+                            gast.Call(ir.name("range"), [ir.name(count)], []), body, [], None)
+        else:
+            loop = gast.For(ir.name(stmt.target.id, store=True),
+                            gast.Call(ir.name("reversed"), [copy.deepcopy(stmt.iter)], []), body, [], None)
+        return before + [self._comment(stmt), loop], entry
+
+    def _carried(self, loop):
+        """Active names whose adjoint lives across iterations of the backward loop."""
+        inside = self.assigned[id(loop)]
+        touched = set()
+        for stmt in _statements(loop.body):
+            if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active and self.has_backward(stmt):
+                touched.add(ir.target_name(stmt))
+                touched |= {v for v, _ in self.adjoint_code(stmt)[1]}
+        only_inside = {v for v in inside if not self._defined_outside(v, loop)}
+        return {v for v in touched if v in self.active and v not in only_inside}
+
+    def _defined_outside(self, var, loop):
+        if var in {a.id for a in self.tree.args.args}:
+            return True
+        inside = {id(s) for s in _statements(loop.body)}
+        return any(isinstance(s, gast.Assign) and ir.target_name(s) == var and id(s) not in inside
+                   for s in _statements(self.tree.body))
+
+    def _zeros(self, adjoint_names):
+        return [ir.assign(dv, ir.const(0.0)) for dv in adjoint_names]
+
+    def _comment(self, stmt):
+        """A marker the emitter turns into `# <original line>  [file:line]`."""
+        line = getattr(stmt, "lineno", None) or 0
+        text = self.parsed.line_text(line).strip()
+        return gast.Expr(gast.Constant(f"{COMMENT}{text}  [{os.path.basename(self.parsed.filename)}:{line}]", None))
+
+
+COMMENT = "@adjoint-comment@ "
+
+
+def _breaks(block):
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            yield stmt
+        elif isinstance(stmt, gast.If):
+            yield from _breaks(stmt.body)
+            yield from _breaks(stmt.orelse)
+
+
+def _bound_node(value):
+    if isinstance(value, tuple) and value[0] == "default":
+        return ir.const(value[1])
+    if isinstance(value, tuple) and value[0] == "tuple":
+        return gast.Tuple(list(value[1]), gast.Load())
+    return value
+
+
+def _index_expr(index, np_name):
+    """An index as an expression: `x[:, j]` reads `np.s_[:, j]` in the backward sweep."""
+    if isinstance(index, (gast.Name, gast.Constant)):
+        return index
+    return gast.Subscript(gast.Attribute(ir.name(np_name), "s_", gast.Load()), index, gast.Load())
+
+
+def _spell(func):
+    if isinstance(func, gast.Name):
+        return func.id
+    if isinstance(func, gast.Attribute):
+        return f"{_spell(func.value)}.{func.attr}"
+    return "this callable"
+
+
+def generate(program, wrt, active, scalars, copies, callees, names, split=False):
+    """(forward statements, backward statements, gradient expressions, generator) for the function."""
+    gen = Reverse(program, wrt, active, scalars, copies, callees, names)
+    body = program.tree.body
+    result = body[-1].value
+    defined = set()
+    if isinstance(result, gast.Name) and result.id in active:
+        gen.adjoints[result.id] = gen.namer.fresh("dout")
+        defined.add(gen.adjoints[result.id])
+    gen.plan()
+    forward = gen.forward_block(body[:-1])
+    backward, defined = gen.backward_block(body[:-1], defined)
+    grads = [ir.name(gen.d(p)) if gen.d(p) in defined else ir.const(0.0) for p in wrt]
+    return gen, forward, backward, grads, result

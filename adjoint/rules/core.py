@@ -1,0 +1,156 @@
+"""The rule registry: derivative templates are data, one short entry per primitive.
+
+A rule names the primal's parameters and gives Python expression templates:
+
+* reverse[p]: the contribution to the adjoint of parameter p, in terms of the parameters, the output
+  `z` and the output's adjoint `g`;
+* forward: the output's tangent, in terms of the parameters, `z` and the tangents `d<p>`; a tangent
+  of an inactive parameter is dropped from the expression (see `forward` generation).
+
+Templates may use `np` (NumPy), `rt` (adjoint.runtime) and `__fn__` (the callee as the user spelt it).
+"""
+import ast
+from dataclasses import dataclass, field
+
+_REQUIRED = object()
+
+
+@dataclass
+class Rule:
+    name: str
+    params: tuple
+    defaults: dict
+    reverse: dict = field(default_factory=dict)
+    forward: object = None          # str template, or dict param -> tangent term (summed)
+    broadcasting: bool = False      # contributions are summed back to the operand's shape
+    vararg: str = None              # name collecting extra positional arguments (as a tuple)
+
+    def bind(self, args, keywords):
+        """Map call-site arguments to parameter names; unknown keywords raise TypeError."""
+        if len(args) > len(self.params) and not self.vararg:
+            raise TypeError(f"{self.name} takes at most {len(self.params)} positional arguments")
+        bound = dict(zip(self.params, args))
+        if self.vararg:
+            bound[self.vararg] = ("tuple", list(args[len(self.params):]))
+        for key, value in keywords:
+            if key not in self.params:
+                raise TypeError(f"the rule for {self.name} has no parameter `{key}`")
+            bound[key] = value
+        for p in self.params:
+            if p not in bound:
+                if self.defaults.get(p, _REQUIRED) is _REQUIRED:
+                    raise TypeError(f"{self.name} is missing argument `{p}`")
+                bound[p] = ("default", self.defaults[p])
+        return bound
+
+
+RULES = {}          # primal object (function, ufunc, operator key) -> Rule
+CONSTANTS = set()   # ids of callables whose result carries no derivative
+_CONSTANT_OBJECTS = []
+METHODS = {}        # ndarray method name -> Rule (self is the first parameter)
+ATTRIBUTES = {}     # attribute name -> Rule (one parameter: the object)
+CONSTANT_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"}
+CONSTANT_METHODS = {"argmax", "argmin", "argsort", "nonzero", "astype_int", "tolist", "item_index",
+                    "any", "all", "copy_shape", "__len__"}
+
+
+def parse_params(signature):
+    """'x, axis=None, keepdims=False' -> (('x', 'axis', 'keepdims'), {'axis': None, 'keepdims': False})."""
+    fn = ast.parse(f"def f({signature}): pass").body[0]
+    names = tuple(a.arg for a in fn.args.args)
+    defaults = {}
+    for arg, default in zip(fn.args.args[len(fn.args.args) - len(fn.args.defaults):], fn.args.defaults):
+        defaults[arg.arg] = ast.literal_eval(default)
+    if fn.args.vararg:
+        defaults["*"] = fn.args.vararg.arg
+    return names, defaults
+
+
+def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=None):
+    """Register a derivative rule for `fn`; returns the Rule.
+
+    >>> defrule(scipy.special.erf, "x", reverse={"x": "g * 2 / np.sqrt(np.pi) * np.exp(-x ** 2)"},
+    ...         forward="dx * 2 / np.sqrt(np.pi) * np.exp(-x ** 2)")
+    """
+    names, defaults = parse_params(params)
+    vararg = defaults.pop("*", None)
+    rule = Rule(name or _display_name(fn), names, defaults, dict(reverse or {}), forward, broadcasting, vararg)
+    RULES[_key(fn)] = rule
+    return rule
+
+
+def elementwise(fn, params, partials, name=None):
+    """An elementwise function from its partial derivatives (templates in the parameters and `z`)."""
+    reverse = {p: f"g * ({d})" if d != "1" else "g" for p, d in partials.items()}
+    forward = {p: f"d{p} * ({d})" if d != "1" else f"d{p}" for p, d in partials.items()}
+    return defrule(fn, params, reverse, forward, broadcasting=True, name=name)
+
+
+def unary(fns, derivative):
+    """A one-argument elementwise function (several aliases at once) from f'(x)."""
+    for fn in _as_list(fns):
+        elementwise(fn, "x", {"x": derivative})
+
+
+def linear(fn, params, reverse, name=None):
+    """A function linear in its first parameter: the tangent is the same call on the tangent."""
+    first = parse_params(params)[0][0]
+    return defrule(fn, params, {first: reverse}, forward={first: "LINEAR"}, name=name)
+
+
+def method(name_, params, reverse, forward=None):
+    """A rule for `x.<name_>(...)` where the first parameter is the array itself."""
+    names, defaults = parse_params(params)
+    vararg = defaults.pop("*", None)
+    METHODS[name_] = Rule(f"ndarray.{name_}", names, defaults, dict(reverse), forward, False, vararg)
+
+
+def method_alias(name_, fn):
+    """`x.<name_>(...)` means `fn(x, ...)`."""
+    METHODS[name_] = RULES[_key(fn)]
+
+
+def attribute(name_, reverse, forward):
+    ATTRIBUTES[name_] = Rule(f"ndarray.{name_}", ("x",), {}, {"x": reverse}, forward)
+
+
+def nondifferentiable(*fns):
+    """Calls whose result carries no derivative (shapes, indices, comparisons, constructors)."""
+    for fn in fns:
+        if fn is not None:
+            CONSTANTS.add(id(fn))
+            _CONSTANT_OBJECTS.append(fn)
+
+
+def lookup(fn):
+    return RULES.get(_key(fn))
+
+
+def is_constant(fn):
+    return id(fn) in CONSTANTS
+
+
+def _key(fn):
+    try:
+        hash(fn)
+        return fn
+    except TypeError:
+        return id(fn)
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _display_name(fn):
+    module = getattr(fn, "__module__", None) or ("numpy" if type(fn).__name__ == "ufunc" else "")
+    name = getattr(fn, "__name__", repr(fn))
+    module = {"numpy": "np", "builtins": ""}.get(module, module)
+    return f"{module}.{name}" if module else name
+
+
+def all_rules():
+    """(display name, modes) for every registered rule, sorted."""
+    rows = {(r.name, "reverse+forward" if r.forward else "reverse") for r in RULES.values()}
+    rows |= {(r.name, "reverse+forward" if r.forward else "reverse") for r in METHODS.values()}
+    return sorted(rows)

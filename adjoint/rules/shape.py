@@ -1,0 +1,33 @@
+"""Shape functions and attributes, and constructors whose result carries no derivative."""
+import builtins
+import math
+
+import numpy as np
+
+from .core import attribute, defrule, linear, method, nondifferentiable
+
+linear(np.reshape, "a, newshape=None, order='C'", "np.reshape(g, np.shape(a))")
+linear(np.transpose, "a, axes=None", "rt.untranspose(g, axes)")
+linear(np.ravel, "a, order='C'", "np.reshape(g, np.shape(a))")
+method("reshape", "a, *shape", {"a": "np.reshape(g, np.shape(a))"}, forward={"a": "LINEAR"})
+method("ravel", "a, order='C'", {"a": "np.reshape(g, np.shape(a))"}, forward={"a": "LINEAR"})
+method("flatten", "a, order='C'", {"a": "np.reshape(g, np.shape(a))"}, forward={"a": "LINEAR"})
+method("transpose", "a, *axes", {"a": "rt.untranspose(g, axes)"}, forward={"a": "LINEAR"})
+method("copy", "a, order='C'", {"a": "g"}, forward={"a": "LINEAR"})
+attribute("T", "g.T", "dx.T")
+defrule(np.array, "object, dtype=None", {"object": "g"}, forward={"object": "dobject"})
+defrule(np.asarray, "a, dtype=None", {"a": "g"}, forward={"a": "da"})
+defrule(np.copy, "a", {"a": "g"}, forward={"a": "da"})
+
+nondifferentiable(
+    builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
+    builtins.type, builtins.print, builtins.enumerate, builtins.zip,
+    np.shape, np.ndim, np.size, np.zeros, np.ones, np.empty, np.full, np.eye, np.identity,
+    np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.arange, np.linspace,
+    np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
+    np.isnan, np.isfinite, np.isinf, np.floor_divide, np.greater, np.less, np.equal,
+    np.logical_and, np.logical_or, np.logical_not, np.all, np.any, np.nonzero, np.count_nonzero,
+    math.factorial, math.floor, math.ceil, math.trunc, math.isnan, math.isfinite, math.comb,
+)
+nondifferentiable(*(getattr(np.random, n) for n in ("rand", "randn", "random", "normal", "uniform",
+                                                      "randint", "default_rng", "seed")))

@@ -1,0 +1,175 @@
+"""Gradient checks: compare adjoint's gradients with central finite differences."""
+
+import copy
+import inspect
+
+import numpy as np
+
+__all__ = ["numerical_grad", "check_grads"]
+
+
+def _positions(f, wrt):
+    """Return (argument positions, whether wrt was a tuple) for wrt given as int, str or tuple."""
+    many = isinstance(wrt, (tuple, list))
+    names = None
+    positions = []
+    for item in tuple(wrt) if many else (wrt,):
+        if isinstance(item, str):
+            if names is None:
+                names = list(inspect.signature(f).parameters)
+            positions.append(names.index(item))
+        else:
+            positions.append(int(item))
+    return tuple(positions), many
+
+
+def _leaves(x):
+    """List float64 copies of the numbers/arrays inside x (nested lists, tuples, dicts)."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in _leaves(item)]
+    if isinstance(x, dict):
+        return [leaf for key in x for leaf in _leaves(x[key])]
+    return [np.array(x, dtype=np.float64)]
+
+
+def _rebuild(template, leaves):
+    """Rebuild template's nesting from an iterator of arrays; numbers come back as float."""
+    if isinstance(template, (list, tuple)):
+        return type(template)(_rebuild(item, leaves) for item in template)
+    if isinstance(template, dict):
+        return {key: _rebuild(value, leaves) for key, value in template.items()}
+    leaf = next(leaves)
+    return leaf if isinstance(template, np.ndarray) else float(leaf)
+
+
+def _moved(args, positions, steps):
+    """Return a new argument list with args[p] moved leafwise by steps[i] (a list of arrays)."""
+    new = list(args)
+    for p, step in zip(positions, steps):
+        new[p] = _rebuild(args[p], iter([a + s for a, s in zip(_leaves(args[p]), step)]))
+    return new
+
+
+def _scalar(value):
+    """Convert f's output to a Python float, requiring exactly one element."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.size != 1:
+        raise AssertionError(f"function output has shape {array.shape}; expected a scalar")
+    return float(array.reshape(()))
+
+
+def numerical_grad(f, args, wrt=0, eps=1e-6):
+    """Central-difference gradient of scalar f(*args), structured like adjoint.grad's result."""
+    positions, many = _positions(f, wrt)
+    grads = []
+    for p in positions:
+        leaves = _leaves(args[p])
+        partials = []
+        for k, leaf in enumerate(leaves):
+            partial = np.zeros_like(leaf)
+            for index in np.ndindex(leaf.shape):
+                step = [np.zeros_like(other) for other in leaves]
+                step[k][index] = eps
+                up = _scalar(f(*_moved(args, [p], [step])))
+                step[k][index] = -eps
+                down = _scalar(f(*_moved(args, [p], [step])))
+                partial[index] = (up - down) / (2 * eps)
+            partials.append(partial)
+        grads.append(_rebuild(args[p], iter(partials)))
+    return tuple(grads) if many else grads[0]
+
+
+def _show(x):
+    """Format a number or array compactly for failure messages, continuation lines indented."""
+    text = np.array2string(np.asarray(x), precision=8, threshold=30, max_line_width=100)
+    return text.replace("\n", "\n" + " " * 14)
+
+
+def _compare(path, got, want, rtol, atol):
+    """List readable mismatches between gradient got and reference want (same nesting expected)."""
+    if isinstance(want, (list, tuple, dict)):
+        if type(got) is not type(want) or len(got) != len(want):
+            return [f"{path}: expected {type(want).__name__} of length {len(want)}, got {got!r}"]
+        keys = list(want) if isinstance(want, dict) else range(len(want))
+        return [msg for key in keys for msg in _compare(f"{path}[{key!r}]", got[key], want[key], rtol, atol)]
+    if isinstance(want, np.ndarray):
+        if not isinstance(got, np.ndarray):
+            return [f"{path}: expected ndarray of shape {want.shape}, got {type(got).__name__}: {got!r}"]
+        if got.shape != want.shape:
+            return [f"{path}: expected shape {want.shape}, got shape {got.shape}"]
+    elif not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
+        return [f"{path}: expected float, got {type(got).__name__}: {got!r}"]
+    got_a, want_a = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    bad = ~np.isclose(got_a, want_a, rtol=rtol, atol=atol)
+    if not bad.any():
+        return []
+    error = np.abs(got_a - want_a)
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(bad, error, -1.0)), error.shape))
+    return [
+        f"{path}: {int(bad.sum())} of {bad.size} entries differ (rtol={rtol}, atol={atol}); "
+        f"worst at index {worst}: got {float(got_a[worst])!r}, expected {float(want_a[worst])!r}\n"
+        f"    got:      {_show(got_a)}\n    expected: {_show(want_a)}"
+    ]
+
+
+def _unchanged(path, now, before):
+    """List differences between an argument after the call and its copy taken before."""
+    if isinstance(before, (list, tuple)):
+        if type(now) is not type(before) or len(now) != len(before):
+            return [f"{path}: container was modified"]
+        return [msg for i, (a, b) in enumerate(zip(now, before)) for msg in _unchanged(f"{path}[{i}]", a, b)]
+    if isinstance(before, dict):
+        if list(now) != list(before):
+            return [f"{path}: dict keys were modified"]
+        return [msg for key in before for msg in _unchanged(f"{path}[{key!r}]", now[key], before[key])]
+    if isinstance(before, np.ndarray):
+        if now.shape != before.shape or now.dtype != before.dtype or not np.array_equal(now, before, equal_nan=True):
+            return [f"{path}: array was modified in place\n    before: {_show(before)}\n    after:  {_show(now)}"]
+        return []
+    return [] if now == before else [f"{path}: changed from {before!r} to {now!r}"]
+
+
+def check_grads(f, *args, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
+    """Assert adjoint.grad(f, wrt)(*args) matches finite differences, value_and_grad and leaves args intact."""
+    import adjoint
+
+    name = getattr(f, "__name__", repr(f))
+    saved = copy.deepcopy(args)
+    expected_value = _scalar(f(*copy.deepcopy(args)))
+    problems = []
+
+    grad = adjoint.grad(f, wrt=wrt)(*args)
+    problems += _unchanged("argument", list(args), list(saved))
+    value, grad_too = adjoint.value_and_grad(f, wrt=wrt)(*args)
+    problems += _unchanged("argument (value_and_grad)", list(args), list(saved))
+    if not np.isclose(_scalar(value), expected_value, rtol=1e-12, atol=1e-300):
+        problems.append(f"value_and_grad value {value!r} != f(*args) = {expected_value!r}")
+
+    reference = numerical_grad(f, saved, wrt, eps)
+    problems += _compare("grad", grad, reference, rtol, atol)
+    problems += _compare("value_and_grad's grad vs grad", grad_too, grad, 1e-10, 1e-12)
+
+    if not problems:
+        problems += _directional(f, saved, wrt, grad, eps, rtol, atol, seed)
+    if problems:
+        raise AssertionError(f"check_grads({name}, wrt={wrt!r}) failed:\n  " + "\n  ".join(problems))
+    return grad
+
+
+def _directional(f, args, wrt, grad, eps, rtol, atol, seed):
+    """Compare <grad, u> for a random unit direction u with a central difference along u."""
+    positions, many = _positions(f, wrt)
+    rng = np.random.default_rng(seed)
+    direction = [[rng.standard_normal(leaf.shape) for leaf in _leaves(args[p])] for p in positions]
+    norm = np.sqrt(sum(np.sum(u * u) for step in direction for u in step)) or 1.0
+    direction = [[u / norm for u in step] for step in direction]
+    grad_leaves = [g for part in (grad if many else (grad,)) for g in _leaves(part)]
+    products = [g * u for g, u in zip(grad_leaves, [u for step in direction for u in step])]
+    slope = sum(float(np.sum(p)) for p in products)
+    up = _scalar(f(*_moved(args, positions, [[eps * u for u in step] for step in direction])))
+    down = _scalar(f(*_moved(args, positions, [[-eps * u for u in step] for step in direction])))
+    finite = (up - down) / (2 * eps)
+    scale = max(abs(finite), sum(float(np.sum(np.abs(p))) for p in products))
+    if abs(slope - finite) > atol + rtol * scale:
+        return [f"directional derivative: <grad, u> = {slope!r}, finite difference = {finite!r} (seed={seed})"]
+    return []
