@@ -6,7 +6,7 @@ import numpy as np
 
 from . import cache, driver, runtime
 from .errors import AdjointError
-from .frontend import unwrap
+from .frontend import parse, unwrap
 
 
 def _is_scalar(value):
@@ -45,6 +45,11 @@ class _Gradient:
         self.fn = unwrap(fn)
         if not callable(self.fn):
             raise AdjointError(f"expected a function, got {fn!r}")
+        if isinstance(self.fn, _Gradient):
+            raise AdjointError("differentiating a derivative (grad of grad) arrives with forward mode; "
+                               "this version differentiates plain functions")
+        if not hasattr(self.fn, "__code__"):
+            parse(self.fn)          # raises NoSource with the reason
         self.wrt, self.many = _wrt_names(self.fn, wrt)
         self.with_value = with_value
         self.signature = inspect.signature(self.fn) if hasattr(self.fn, "__code__") else None

@@ -93,7 +93,11 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
 
     callee_names = {}
     gen, forward, backward, grads, result = generate(program, list(wrt), active, scalars, copies, callees, names)
-    seed = gen.adjoints.get(getattr(result, "id", None)) or program.namer.fresh("dout")
+    seed = gen.seed
+    if isinstance(result, gast.Name) and any(True for _ in _stores(backward, result.id)):
+        value = program.namer.fresh("value")            # the backward sweep restores loop values
+        forward = forward + [ir.assign(value, result)]
+        result = ir.name(value)
     stack_setup = []
     if gen.stack:
         stack_name, push, pop = gen.stack
@@ -114,6 +118,12 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
     if gen.stack:
         stack_setup = stack_setup[:2] if any(True for _ in _uses(forward, gen.stack[1])) else stack_setup[:1]
     saved_tuple = gast.Tuple([ir.name(s) for s in saved], gast.Load())
+    top_level = {ir.target_name(s) for s in forward if isinstance(s, gast.Assign)
+                 and isinstance(s.targets[0], gast.Name)} | set(params)
+    top_level |= {e.id for s in forward if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Tuple)
+                  for e in s.targets[0].elts}
+    # values saved from inside a branch may be unset on the other path
+    stack_setup += [ir.assign(s, ir.const(None)) for s in saved if s not in top_level and s != (gen.stack or ("",))[0]]
     fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([copy.deepcopy(result), saved_tuple], gast.Load()))]
     saved_name = program.namer.fresh("saved")
     unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
@@ -137,6 +147,13 @@ def _pair_base(fn, wrt, params):
 def _funcdef(name, args, body, like):
     node = gast.FunctionDef(name, args, body or [gast.Pass()], [], None, None)
     return ir.at(node, like)
+
+
+def _stores(stmts, name):
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store):
+                yield node
 
 
 def _uses(stmts, name):

@@ -56,8 +56,8 @@ def parse(fn):
         raise NoSource(f"{_describe(fn)} has no Python source: it is a builtin or C function. "
                        "Register a derivative rule for it instead (adjoint.defrule).")
     if fn.__name__ == "<lambda>":
-        raise NoSource(f"{_describe(fn)} is a lambda; adjoint reads whole function definitions. "
-                       "Write it with `def` in a file or notebook cell.")
+        raise NoSource(f"{_describe(fn)} is a lambda: adjoint reads the source of whole function "
+                       "definitions. Write it with `def` in a file or notebook cell.")
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:

@@ -105,8 +105,9 @@ class Reverse:
         if isinstance(value, gast.Call):
             return self._call_adjoint(stmt, value, z, g)
         if isinstance(value, (gast.Tuple, gast.List)):
-            raise self._no_rule("building a tuple or list of active values", stmt,
-                                reason="containers of active values arrive in a later version")
+            # the adjoint of a sequence of values is indexable like it: element i gets g[i]
+            return [], [(e.id, gast.Subscript(ir.name(g), ir.const(i), gast.Load()))
+                        for i, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in self.active]
         raise self._no_rule(type(value).__name__, stmt)
 
     def _call_adjoint(self, stmt, call, z, g):
@@ -432,11 +433,15 @@ def generate(program, wrt, active, scalars, copies, callees, names, split=False)
     body = program.tree.body
     result = body[-1].value
     defined = set()
-    if isinstance(result, gast.Name) and result.id in active:
-        gen.adjoints[result.id] = gen.namer.fresh("dout")
-        defined.add(gen.adjoints[result.id])
+    seed = gen.namer.fresh("dout")
     gen.plan()
     forward = gen.forward_block(body[:-1])
+    start = []
+    if isinstance(result, gast.Name) and result.id in active:
+        defined.add(gen.d(result.id))
+        start = [ir.assign(gen.d(result.id), ir.name(seed))]
     backward, defined = gen.backward_block(body[:-1], defined)
+    backward = start + backward
+    gen.seed = seed
     grads = [ir.name(gen.d(p)) if gen.d(p) in defined else ir.const(0.0) for p in wrt]
     return gen, forward, backward, grads, result

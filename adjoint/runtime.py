@@ -39,7 +39,8 @@ def untranspose(g, axes=None):
 
 def unindex(g, x, index):
     """An array shaped like x holding g at x[index] (repeated indices accumulate)."""
-    out = np.zeros(_shape(x), dtype=np.result_type(g, x, float))
+    dtype = np.result_type(g, x.dtype, float) if isinstance(x, np.ndarray) else np.result_type(g, float)
+    out = np.zeros(_shape(x), dtype=dtype)
     if _is_basic(index):
         out[index] = g
     else:
@@ -101,6 +102,10 @@ def dot_grad_b(g, a, b):
 
 def like(g, x):
     """g given the type and shape of x (a float for a Python number, zeros for a missing adjoint)."""
+    if isinstance(x, (list, tuple)):
+        if np.ndim(g) == 0:
+            return type(x)(like(g, item) for item in x)
+        return type(x)(like(g[i], item) for i, item in enumerate(x))
     if isinstance(x, np.ndarray):
         if isinstance(g, np.ndarray) and g.shape == x.shape:
             return g if g.flags.writeable else g.copy()
@@ -112,3 +117,10 @@ def like(g, x):
     if isinstance(x, np.generic):
         return np.asarray(g, dtype=np.result_type(x, float))[()]
     return g
+
+
+def extremum_grad(g, a, z, axis=None, keepdims=False):
+    """Adjoint of max/min: g shared evenly by the elements equal to the extremum."""
+    mask = a == (z if keepdims or axis is None else np.expand_dims(z, axis))
+    share = mask / np.sum(mask, axis=axis, keepdims=True)
+    return unreduce(g, a, axis, keepdims) * share
