@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import ir, pipeline
+from . import cleanup, ir, pipeline
 from .activity import activity
 from .frontend import unwrap
 from .kinds import scalar_names
@@ -50,7 +50,7 @@ def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
 
 
-def build_reverse(fn, wrt, kinds, split=False, stack=None):
+def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
     kinds maps a parameter name to True when the argument is known to be a scalar.
@@ -59,7 +59,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
-    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds))
+    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize)
     if split and key in _PAIRS:
         return _PAIRS[key]
     program = pipeline.normalize(fn)
@@ -84,7 +84,8 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
         if active_params is None:        # forward sweep asking for the pair it already planned
             return callee_names[callee]
-        pair = build_reverse(unwrap(callee), active_params, arg_scalars, split=True, stack=stack)
+        pair = build_reverse(unwrap(callee), active_params, arg_scalars, split=True, stack=stack,
+                             optimize=optimize)
         if pair not in generated.deps and pair is not generated:
             generated.deps.append(pair)
         names_ = (pair.entry, pair.entry[:-4] + "_bwd")
@@ -113,6 +114,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
         body = stack_setup + forward + backward + [ret]
         generated.entry = f"grad_{fn.__name__}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
+        _finish(generated, optimize, copies, backward)
         return generated
     saved = _residuals(gen, backward)
     if gen.stack:
@@ -134,7 +136,19 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None):
     bwd_body = unpack + backward + [gast.Return(grad_value)]
     generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
                       _funcdef(bwd_name, bwd_args, bwd_body, tree)]
+    _finish(generated, optimize, copies, backward)
     return generated
+
+
+def _finish(generated, optimize, copies, backward):
+    """Run the cleanup passes on every generated definition."""
+    if not optimize:
+        return
+    reads = set()
+    for stmt in backward:
+        reads.update(ir.names_read(stmt))
+    for definition in generated.defs:
+        cleanup.optimize(definition, copies, reads)
 
 
 def _pair_base(fn, wrt, params):

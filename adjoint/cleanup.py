@@ -1,0 +1,315 @@
+"""Cleanup passes over a generated function. Each returns whether it changed anything.
+
+`optimize` runs them to a fixpoint. They only rely on facts visible in the generated function
+itself, so they are safe to run on any generated code:
+
+* coalesce_webs: the copies that replaced phis, joined back into one variable where the backward
+  sweep never reads the values (out of SSA: `total_1 = total_3` disappears).
+* propagate_copies: `a = b` with a single definition of `a` is removed, later reads use `b`.
+* fold_zero_init: `dx = 0.0` directly followed by `dx = dx + e` becomes `dx = e`.
+* simplify: constant folding and `x * 1`, `x ** 1`, `a * (1 / b)`, `--x` rewrites.
+* remove_dead_stores: assignments nobody reads, whose right-hand side has no effect.
+"""
+import math
+import operator
+import re
+
+import gast
+
+from . import ir
+from .reverse import COMMENT
+
+
+def _blocks(node):
+    """Every statement list in node (function body, branch bodies, loop bodies), outermost first."""
+    for field in ("body", "orelse"):
+        block = getattr(node, field, None)
+        if isinstance(block, list):
+            yield block
+            for stmt in block:
+                yield from _blocks(stmt)
+
+
+def _names(node, ctx):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)]
+
+
+def _count(fn, ctx):
+    counts = {}
+    for name in _names(fn, ctx):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _is_copy(stmt):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Name)
+
+
+# --- out of SSA ---------------------------------------------------------------------------------
+def coalesce_webs(fn, copies, backward_reads):
+    """Give every phi web one variable, except members the backward sweep reads (they keep theirs)."""
+    parent = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for block in _blocks(fn):
+        for stmt in block:
+            if id(stmt) in copies:
+                a, b = find(ir.target_name(stmt)), find(stmt.value.id)
+                if a != b:
+                    parent[max(a, b, key=_order)] = min(a, b, key=_order)
+    webs = {}
+    for member in list(parent):
+        webs.setdefault(find(member), set()).add(member)
+    for root, members in webs.items():
+        members.add(root)
+    rename = {}
+    params = {a.id for a in fn.args.args}
+    for members in webs.values():
+        free = sorted((m for m in members if m not in backward_reads), key=_order)
+        if len(free) < 2:
+            continue
+        keep = next((m for m in free if m in params), free[0])
+        if any(m in params and m != keep for m in free):
+            free = [m for m in free if m not in params or m == keep]
+        for m in free:
+            rename[m] = keep
+    if not rename:
+        return False
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and node.id in rename:
+            node.id = rename[node.id]
+    for block in _blocks(fn):
+        block[:] = [s for s in block if not (_is_copy(s) and ir.target_name(s) == s.value.id)]
+    return True
+
+
+def _order(name):
+    match = re.match(r"^(.*?)(?:_(\d+))?$", name)
+    return (len(match.group(1)), match.group(1), int(match.group(2) or 0))
+
+
+# --- copy propagation -------------------------------------------------------------------------
+def propagate_copies(fn):
+    """Remove `a = b` when `a` is assigned once and `b` is unchanged wherever `a` is read."""
+    stores = _count(fn, gast.Store)
+    loads = _count(fn, gast.Load)
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            if _is_copy(stmt) and stores.get(ir.target_name(stmt)) == 1 and _propagate(block, i, loads):
+                changed = True
+                stores = _count(fn, gast.Store)
+                loads = _count(fn, gast.Load)
+                continue
+            i += 1
+    return changed
+
+
+def remove_copy_backs(fn):
+    """`a = b` ... `b = a` with neither written in between: the second copy changes nothing."""
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            if _is_copy(stmt):
+                a, b = ir.target_name(stmt), stmt.value.id
+                for j in range(i + 1, len(block)):
+                    later = block[j]
+                    if _is_copy(later) and ir.target_name(later) == b and later.value.id == a:
+                        del block[j]
+                        changed = True
+                        break
+                    if {a, b} & set(_names(later, gast.Store)):
+                        break
+            i += 1
+    return changed
+
+
+def _propagate(block, i, loads):
+    a, b = ir.target_name(block[i]), block[i].value.id
+    rest = block[i + 1:]
+    uses = [j for j, s in enumerate(rest) if a in _names(s, gast.Load)]
+    if sum(_names(s, gast.Load).count(a) for s in rest) != loads.get(a, 0):
+        return False                        # read somewhere else (an enclosing loop, another branch)
+    last = uses[-1] if uses else -1
+    for j in range(last + 1):
+        stmt = rest[j]
+        writes_b = b in _names(stmt, gast.Store)
+        if writes_b and not (j == last and isinstance(stmt, gast.Assign) and _names(stmt.targets[0], gast.Store) == [b]):
+            return False
+    for stmt in rest[:last + 1]:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and node.id == a and isinstance(node.ctx, gast.Load):
+                node.id = b
+    del block[i]
+    return True
+
+
+# --- zero initialisation ----------------------------------------------------------------------
+def fold_zero_init(fn):
+    """`d = 0.0` followed by `d = d + e` (nothing in between touching d) becomes `d = e`."""
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Constant) and stmt.value.value == 0.0:
+                d = ir.target_name(stmt)
+                nxt = next((j for j in range(i + 1, len(block)) if d in _names(block[j], gast.Load)
+                            or d in _names(block[j], gast.Store)), None)
+                if nxt is not None and _is_accumulation(block[nxt], d):
+                    block[nxt].value = block[nxt].value.right
+                    del block[i]
+                    changed = True
+                    continue
+            i += 1
+    return changed
+
+
+def _is_accumulation(stmt, d):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == d \
+        and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add) \
+        and isinstance(stmt.value.left, gast.Name) and stmt.value.left.id == d \
+        and d not in _names(stmt.value.right, gast.Load)
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+_FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+         gast.Div: operator.truediv, gast.Pow: operator.pow}
+
+
+def _number(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float)
+
+
+class _Simplify(gast.NodeTransformer):
+    def __init__(self):
+        self.changed = False
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right, op = node.left, node.right, type(node.op)
+        if _number(left) and _number(right) and op in _FOLD:
+            try:
+                value = _FOLD[op](left.value, right.value)
+            except (ZeroDivisionError, OverflowError):
+                return node
+            if isinstance(value, (int, float)) and math.isfinite(value) and abs(value) < 1e15:
+                self.changed = True
+                return ir.const(value)
+        if op is gast.Pow and _number(right) and right.value == 1:
+            return self._done(left)
+        if op is gast.Mult and _number(right) and right.value == 1:
+            return self._done(left)
+        if op is gast.Mult and _number(left) and left.value == 1:
+            return self._done(right)
+        if op is gast.Mult and _number(right) and right.value == -1:
+            return self._done(gast.UnaryOp(gast.USub(), left))
+        if op is gast.Mult and isinstance(right, gast.BinOp) and isinstance(right.op, gast.Div) \
+                and _number(right.left) and right.left.value == 1:
+            return self._done(gast.BinOp(left, gast.Div(), right.right))
+        if op is gast.Div and _number(right) and right.value == 1:
+            return self._done(left)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.UnaryOp) \
+                and isinstance(node.operand.op, gast.USub):
+            return self._done(node.operand.operand)
+        if isinstance(node.op, gast.USub) and _number(node.operand):
+            return self._done(ir.const(-node.operand.value))
+        return node
+
+    def _done(self, node):
+        self.changed = True
+        return node
+
+
+def simplify(fn):
+    """Fold constant arithmetic and drop multiplications by one."""
+    pass_ = _Simplify()
+    pass_.visit(fn)
+    return pass_.changed
+
+
+# --- dead code --------------------------------------------------------------------------------
+_PURE_ROOTS = {"np", "math", "rt", "numpy"}
+
+
+def _pure(value, impure_names):
+    for node in gast.walk(value):
+        if isinstance(node, gast.Call):
+            root = node.func
+            while isinstance(root, gast.Attribute):
+                root = root.value
+            if not (isinstance(root, gast.Name) and root.id in _PURE_ROOTS and root.id not in impure_names):
+                return False
+    return True
+
+
+def remove_dead_stores(fn, keep=()):
+    """Delete assignments to names nobody reads whose value has no side effect."""
+    loads = set(_names(fn, gast.Load)) | set(keep)
+    changed = False
+    for block in _blocks(fn):
+        before = len(block)
+        block[:] = [s for s in block if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                                             and ir.target_name(s) not in loads and _pure(s.value, ()))]
+        changed |= len(block) != before
+    return changed
+
+
+def _is_comment(stmt):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
+        and isinstance(stmt.value.value, str) and stmt.value.value.startswith(COMMENT)
+
+
+def tidy_blocks(fn):
+    """Drop empty branches and loops, and comments that no longer precede code."""
+    changed = False
+    for block in _blocks(fn):
+        out = []
+        for stmt in block:
+            if isinstance(stmt, gast.If) and not _code(stmt.body) and not _code(stmt.orelse) \
+                    and isinstance(stmt.test, gast.Name):
+                changed = True
+                continue
+            if isinstance(stmt, gast.If) and not _code(stmt.body) and _code(stmt.orelse):
+                stmt.test = gast.UnaryOp(gast.Not(), stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+                changed = True
+            if isinstance(stmt, gast.For) and not _code(stmt.body) and _pure(stmt.iter, ()):
+                changed = True
+                continue
+            out.append(stmt)
+        kept = [s for i, s in enumerate(out)
+                if not _is_comment(s) or (i + 1 < len(out) and not _is_comment(out[i + 1]))]
+        changed |= len(kept) != len(block)
+        block[:] = kept
+    return changed
+
+
+def _code(block):
+    return [s for s in block if not _is_comment(s) and not isinstance(s, gast.Pass)]
+
+
+def optimize(fn, copies=(), backward_reads=()):
+    """Run the cleanup passes until none changes anything; returns fn."""
+    coalesce_webs(fn, set(copies), set(backward_reads))
+    for _ in range(50):
+        changed = False
+        for run in (propagate_copies, remove_copy_backs, fold_zero_init, simplify, remove_dead_stores, tidy_blocks):
+            changed |= run(fn)
+        if not changed:
+            break
+    return fn
