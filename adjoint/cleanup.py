@@ -58,7 +58,7 @@ def coalesce_webs(fn, copies, backward_reads):
 
     for block in _blocks(fn):
         for stmt in block:
-            if id(stmt) in copies:
+            if stmt in copies:
                 a, b = find(ir.target_name(stmt)), find(stmt.value.id)
                 if a != b:
                     parent[max(a, b, key=_order)] = min(a, b, key=_order)
@@ -292,20 +292,31 @@ def tidy_blocks(fn):
                 changed = True
                 continue
             out.append(stmt)
-        kept = [s for i, s in enumerate(out)
-                if not _is_comment(s) or (i + 1 < len(out) and not _is_comment(out[i + 1]))]
+        kept, last = [], None
+        for i, s in enumerate(out):
+            if _is_comment(s):
+                if s.value.value == last or i + 1 == len(out) or _is_comment(out[i + 1]):
+                    continue
+                last = s.value.value
+            elif _is_compound(s):
+                last = None
+            kept.append(s)
         changed |= len(kept) != len(block)
         block[:] = kept
     return changed
+
+
+def _is_compound(stmt):
+    return isinstance(stmt, (gast.If, gast.For, gast.While))
 
 
 def _code(block):
     return [s for s in block if not _is_comment(s) and not isinstance(s, gast.Pass)]
 
 
-def optimize(fn, copies=(), backward_reads=()):
+def optimize(fn, copies, backward_reads=()):
     """Run the cleanup passes until none changes anything; returns fn."""
-    coalesce_webs(fn, set(copies), set(backward_reads))
+    coalesce_webs(fn, copies, set(backward_reads))
     for _ in range(50):
         changed = False
         for run in (propagate_copies, remove_copy_backs, fold_zero_init, simplify, remove_dead_stores, tidy_blocks):

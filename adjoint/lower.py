@@ -5,16 +5,29 @@ from . import ir
 from .ssa import loop_breaks
 
 
+class StatementSet:
+    """Statements by identity; holding them keeps their ids from being reused."""
+
+    def __init__(self):
+        self._items = {}
+
+    def add(self, stmt):
+        self._items[id(stmt)] = stmt
+
+    def __contains__(self, stmt):
+        return self._items.get(id(stmt)) is stmt
+
+
 def lower_phis(tree):
-    """Afterwards no phi remains; returns the set of ids of the copy statements that replaced them."""
-    copies = set()
+    """Afterwards no phi remains; returns the StatementSet of copies that replaced them."""
+    copies = StatementSet()
     tree.body = _lower_block(tree.body, copies)
     return copies
 
 
 def _make_copy(target, source, like, copies):
     stmt = ir.assign(target, ir.name(source), like)
-    copies.add(id(stmt))
+    copies.add(stmt)
     return stmt
 
 

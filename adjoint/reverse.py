@@ -273,7 +273,7 @@ class Reverse:
         cut = len(out)
         if out and isinstance(out[-1], (gast.Break, gast.Return)):
             cut -= 1
-        while cut > 0 and id(out[cut - 1]) in self.copies:
+        while cut > 0 and out[cut - 1] in self.copies:
             cut -= 1
         return out[:cut] + tail + out[cut:]
 
@@ -322,7 +322,7 @@ class Reverse:
         if z not in self.active or self.d(z) not in defined:
             return []
         pre, contribs = self.adjoint_code(stmt)
-        out = [self._comment(stmt)] if (pre or contribs) and id(stmt) not in self.copies else []
+        out = [self._comment(stmt)] if (pre or contribs) and stmt not in self.copies else []
         out += list(pre)
         defined.discard(self.d(z))
         for var, expr in contribs:
