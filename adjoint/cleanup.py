@@ -284,6 +284,11 @@ def tidy_blocks(fn):
                     and isinstance(stmt.test, gast.Name):
                 changed = True
                 continue
+            if isinstance(stmt, gast.If) and isinstance(stmt.test, gast.Name) and stmt.body and \
+                    gast.dump(gast.Module(_code(stmt.body), [])) == gast.dump(gast.Module(_code(stmt.orelse), [])):
+                out += _code(stmt.body)            # both branches do the same thing
+                changed = True
+                continue
             if isinstance(stmt, gast.If) and not _code(stmt.body) and _code(stmt.orelse):
                 stmt.test = gast.UnaryOp(gast.Not(), stmt.test)
                 stmt.body, stmt.orelse = stmt.orelse, []
@@ -312,6 +317,35 @@ def _is_compound(stmt):
 
 def _code(block):
     return [s for s in block if not _is_comment(s) and not isinstance(s, gast.Pass)]
+
+
+def remove_unread_saves(defs, stack):
+    """Values popped but never read: drop both their pushes and their pops (the stack stays balanced,
+    because every name is pushed and popped by the same plan)."""
+    if not stack:
+        return False
+    _, push, pop = stack
+    popped, read = set(), set()
+    for fn in defs:
+        for node in gast.walk(fn):
+            if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                    and getattr(node.value.func, "id", None) == pop:
+                popped.add(ir.target_name(node))
+        read |= set(_names(fn, gast.Load))
+    unread = popped - read
+    if not unread:
+        return False
+    for fn in defs:
+        for block in _blocks(fn):
+            block[:] = [s for s in block if not _saves_one_of(s, unread, push, pop)]
+    return True
+
+
+def _saves_one_of(stmt, names, push, pop):
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) and getattr(stmt.value.func, "id", None) == pop:
+        return ir.target_name(stmt) in names
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+        and getattr(stmt.value.func, "id", None) == push and getattr(stmt.value.args[0], "id", None) in names
 
 
 def optimize(fn, copies, backward_reads=()):

@@ -32,7 +32,6 @@ class Generated:
 
 
 _PAIRS = {}                    # callee key -> Generated holding its fwd/bwd pair
-_PAIR_NAMES = {}               # base name -> count, so pair names are unique per process
 
 
 def _global_names(program):
@@ -75,7 +74,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     copies = lower_phis(tree)
     generated = Generated(key, fn, program.parsed, [], "", names)
     if split:
-        base = _pair_base(fn, wrt, params)
+        base = _pair_base(fn, wrt, params, kinds)
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
         generated.entry = fwd_name
         _PAIRS[key] = generated          # registered before generation so recursion finds it
@@ -114,7 +113,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         body = stack_setup + forward + backward + [ret]
         generated.entry = f"grad_{fn.__name__}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
-        _finish(generated, optimize, copies, backward)
+        _finish(generated, optimize, copies, backward, gen.stack)
         return generated
     saved = _residuals(gen, backward)
     if gen.stack:
@@ -136,26 +135,30 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     bwd_body = unpack + backward + [gast.Return(grad_value)]
     generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
                       _funcdef(bwd_name, bwd_args, bwd_body, tree)]
-    _finish(generated, optimize, copies, backward)
+    _finish(generated, optimize, copies, backward, gen.stack)
     return generated
 
 
-def _finish(generated, optimize, copies, backward):
+def _finish(generated, optimize, copies, backward, stack):
     """Run the cleanup passes on every generated definition."""
     if not optimize:
         return
     reads = set()
     for stmt in backward:
         reads.update(ir.names_read(stmt))
-    for definition in generated.defs:
-        cleanup.optimize(definition, copies, reads)
+    for _ in range(5):
+        for definition in generated.defs:
+            cleanup.optimize(definition, copies, reads)
+        if not cleanup.remove_unread_saves(generated.defs, stack):
+            break
 
 
-def _pair_base(fn, wrt, params):
+def _pair_base(fn, wrt, params, kinds):
+    """A name that depends only on the key: `helper`, `helper_dx` (w.r.t. x only), `helper_s` (scalars)."""
     base = fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
-    count = _PAIR_NAMES.get(base, 0)
-    _PAIR_NAMES[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
+    if kinds and any(kinds.get(p) for p in params):
+        base += "_" + "".join("s" if kinds.get(p) else "a" for p in params)
+    return base
 
 
 def _funcdef(name, args, body, like):

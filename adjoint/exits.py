@@ -24,11 +24,12 @@ def lower_returns_in_loops(tree, namer):
                 stmt.body, stmt.orelse = rewrite(stmt.body, depth), rewrite(stmt.orelse, depth)
             elif isinstance(stmt, (gast.For, gast.While)):
                 had_return = _returns_inside(stmt)
+                first_return = next((n for n in gast.walk(stmt) if isinstance(n, gast.Return)), stmt)
                 stmt.body = rewrite(stmt.body, depth + 1)
                 out.append(stmt)
                 if had_return:
                     leave = gast.Break() if depth > 0 else gast.Return(ir.name(result))
-                    out.append(ir.at(gast.If(ir.name(flag), [ir.at(leave, stmt)], []), stmt))
+                    out.append(ir.at(gast.If(ir.name(flag), [ir.at(leave, stmt)], []), first_return))
                 continue
             out.append(stmt)
         return out

@@ -1,6 +1,7 @@
 """The compiler's passes in order: the table of contents of adjoint.
 
-Set ADJOINT_DUMP=ssa (or any stage name, or `all`) to print the program after that stage.
+Set ADJOINT_DUMP=ssa (or any stage name, or `all`) to print the program after that stage, and
+ADJOINT_CHECK=1 to verify each pass's guarantee as it runs (the test suite does).
 """
 import os
 import sys
@@ -8,7 +9,7 @@ import time
 
 import gast
 
-from . import anf, desugar, exits, fence, frontend, ssa
+from . import anf, check, desugar, exits, fence, frontend, ssa
 from .errors import AdjointError
 from .naming import Namer
 
@@ -55,6 +56,8 @@ def normalize(fn, upto="ssa"):
         except Exception as exc:
             raise AdjointError(f"internal error in pass `{stage}` on {parsed.name}: {exc!r}") from exc
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
+        if os.environ.get("ADJOINT_CHECK") == "1":
+            check.CHECKS[stage](program.tree, stage)
         if dump in (stage, "all"):
             print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)
         if stage == upto:

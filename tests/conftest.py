@@ -1,10 +1,13 @@
 """Shared pytest setup: make the package and the corpus modules importable, provide an rng."""
 
+import os
 import pathlib
 import sys
 
 import numpy as np
 import pytest
+
+os.environ.setdefault("ADJOINT_CHECK", "1")     # every pass verifies its guarantee during the tests
 
 TESTS = pathlib.Path(__file__).resolve().parent
 for path in (TESTS.parent, TESTS):

@@ -1,0 +1,89 @@
+"""Invariant checks run after each pass when ADJOINT_CHECK=1 (the test suite turns them on)."""
+import gast
+
+from . import ir
+from .errors import AdjointError
+
+
+def _statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _statements(getattr(stmt, field, []) or [])
+
+
+def _fail(stage, message, node):
+    raise AdjointError(f"internal check failed after pass `{stage}`: {message} (line {getattr(node, 'lineno', '?')})")
+
+
+def check_simplify(tree, stage):
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
+                (isinstance(stmt, gast.Assign) and len(stmt.targets) != 1):
+            _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
+
+
+def check_for_range(tree, stage):
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, gast.For) and not (isinstance(stmt.target, gast.Name) and isinstance(stmt.iter, gast.Call)
+                                               and getattr(stmt.iter.func, "id", None) == "range"):
+            _fail(stage, "a for loop not over range(...)", stmt)
+
+
+def check_loop_returns(tree, stage):
+    def walk(block, in_loop):
+        for stmt in block:
+            if isinstance(stmt, gast.Return) and in_loop:
+                _fail(stage, "return inside a loop", stmt)
+            if isinstance(stmt, (gast.For, gast.While)):
+                walk(stmt.body, True)
+            elif isinstance(stmt, gast.If):
+                walk(stmt.body, in_loop)
+                walk(stmt.orelse, in_loop)
+    walk(tree.body, False)
+
+
+def check_absorb(tree, stage):
+    def walk(block):
+        for i, stmt in enumerate(block):
+            if isinstance(stmt, gast.Continue):
+                _fail(stage, "continue left", stmt)
+            if isinstance(stmt, (gast.Break, gast.Return)) and i != len(block) - 1:
+                _fail(stage, "statements after an exit", stmt)
+            if isinstance(stmt, gast.If) and ir.exits([stmt]) and i != len(block) - 1:
+                _fail(stage, "statements after an exiting if", stmt)
+            for field in ("body", "orelse"):
+                walk(getattr(stmt, field, []) or [])
+    walk(tree.body)
+
+
+def check_single_exit(tree, stage):
+    returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
+    if len(returns) != 1 or tree.body[-1] is not returns[0]:
+        _fail(stage, "not exactly one return at the end", tree)
+
+
+def check_anf(tree, stage):
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Compare, gast.BoolOp, gast.UnaryOp)):
+            for child in gast.iter_child_nodes(stmt.value):
+                if isinstance(child, (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)) and \
+                        not isinstance(stmt.value, gast.Attribute):
+                    _fail(stage, f"nested operation in `{type(stmt.value).__name__}`", stmt)
+        if isinstance(stmt, gast.If) and not isinstance(stmt.test, gast.Name):
+            _fail(stage, "if test is not a name", stmt)
+
+
+def check_ssa(tree, stage):
+    seen = {a.id for a in tree.args.args}
+    for stmt in _statements(tree.body):
+        names = [ir.target_name(stmt)] if isinstance(stmt, gast.Assign) else \
+            [stmt.target.id] if isinstance(stmt, gast.For) else []
+        for name in names:
+            if name in seen:
+                _fail(stage, f"`{name}` assigned twice", stmt)
+            seen.add(name)
+
+
+CHECKS = {"simplify": check_simplify, "for-range": check_for_range, "loop-returns": check_loop_returns,
+          "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

@@ -1,0 +1,69 @@
+"""Representative functions whose generated derivatives are pinned in tests/golden/."""
+import math
+
+import numpy as np
+
+
+def straight_line(x, y):
+    z = x * y + np.sin(x)
+    return z / y
+
+
+def branch(x):
+    if x > 0:
+        y = x * x
+    elif x > -1:
+        y = -x
+    else:
+        y = 2.0 * x
+    return y
+
+
+def loop(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s * x + i
+    return s
+
+
+def while_loop(x):
+    y = x
+    while y > 0.5:
+        y = y * 0.5
+    return y * x
+
+
+def with_break(x):
+    total = 0.0
+    for i in range(10):
+        total = total + x ** i
+        if total > 100.0:
+            break
+    return total
+
+
+def _square(x):
+    return x * x
+
+
+def helper_call(x):
+    return _square(np.sin(x)) + x
+
+
+def taylor_sin(x):
+    total = 0.0
+    sign = -1.0
+    for i in range(1, 20):
+        if i % 2 == 1:
+            term = x ** i / math.factorial(i)
+            if abs(term) < 1e-8:
+                return total
+            sign = -sign
+            total = total + sign * term
+    return total
+
+
+def mlp(W1, b1, W2, b2, X, y):
+    h = np.tanh(X @ W1 + b1)
+    pred = h @ W2 + b2
+    return np.mean((pred - y) ** 2)

@@ -1,0 +1,50 @@
+"""Golden snapshots of generated code: a change in its shape shows up as a reviewed diff.
+
+Regenerate after an intended change with `ADJOINT_UPDATE_GOLDEN=1 make test` and read the diff.
+"""
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+import adjoint
+import golden_functions as gf
+
+GOLDEN = pathlib.Path(__file__).parent / "golden"
+A = np.ones(3)
+CASES = [
+    ("straight_line", gf.straight_line, (0, 1), (1.0, 2.0)),
+    ("branch", gf.branch, 0, (1.0,)),
+    ("loop", gf.loop, 0, (1.0, 3)),
+    ("while_loop", gf.while_loop, 0, (3.0,)),
+    ("with_break", gf.with_break, 0, (2.0,)),
+    ("helper_call", gf.helper_call, 0, (1.0,)),
+    ("taylor_sin", gf.taylor_sin, 0, (1.0,)),
+    ("mlp_generic", gf.mlp, (0, 1, 2, 3), None),
+]
+
+
+@pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
+def test_generated_source_matches_golden(name, fn, wrt, args):
+    text = adjoint.source(fn, wrt=wrt, args=args)
+    path = GOLDEN / f"{name}.py.txt"
+    if os.environ.get("ADJOINT_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.write_text(text)
+    assert text == path.read_text(), f"generated code for {name} changed; review and update {path}"
+
+
+@pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
+def test_golden_source_is_deterministic(name, fn, wrt, args):
+    assert adjoint.source(fn, wrt=wrt, args=args) == adjoint.source(fn, wrt=wrt, args=args)
+
+
+def test_generated_code_has_no_trivial_statements():
+    for name, fn, wrt, args in CASES:
+        text = adjoint.source(fn, wrt=wrt, args=args)
+        for line in text.splitlines():
+            code = line.strip()
+            if "=" in code and not code.startswith("#"):
+                target, _, value = code.partition(" = ")
+                assert target != value, f"{name}: self-copy `{code}`"
+                assert not value.endswith(" + 0") and not value.endswith(" + 0.0"), f"{name}: `{code}`"
