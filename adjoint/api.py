@@ -69,8 +69,8 @@ class _Gradient:
         function = self.compiled.get(key)
         if function is None:
             kinds = dict(zip(self.params, key))
-            generated = driver.build_reverse(self.fn, self.wrt, kinds)
-            function = self.compiled[key] = cache.link(generated)
+            function = self.compiled[key] = cache.cached(
+                self.fn, (self.wrt, "reverse", key), lambda: driver.build_reverse(self.fn, self.wrt, kinds))
         return function
 
     def __call__(self, *args, **kwargs):

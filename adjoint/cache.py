@@ -2,15 +2,27 @@
 import ast
 import math
 import os
+import weakref
 
 import numpy as np
 
 from . import runtime
 from .emit import compile_source, to_source
+from .cleanup import BACKWARD
 from .reverse import COMMENT
 
-_COMPILED = {}      # Generated.key -> {name: function}
 _COMPILE_COUNT = [0]
+_FUNCTIONS = weakref.WeakKeyDictionary()   # user function -> {(code, wrt, mode, kinds, optimize): callable}
+
+
+def cached(fn, key, build):
+    """The callable stored for (fn, key), made with build() (a Generated) on first use."""
+    table = _FUNCTIONS.setdefault(fn, {})
+    full_key = (fn.__code__,) + key
+    function = table.get(full_key)
+    if function is None:
+        function = table[full_key] = link(build())
+    return function
 
 
 def compile_count():
@@ -28,7 +40,9 @@ def _with_comments(source):
     lines = []
     for line in source.splitlines():
         stripped = line.strip()
-        if COMMENT in stripped and stripped[:1] in "'\"":
+        if BACKWARD in stripped and stripped[:1] in "'\"":
+            lines.append("")
+        elif COMMENT in stripped and stripped[:1] in "'\"":
             text = ast.literal_eval(stripped)[len(COMMENT):]
             lines.append(line[:len(line) - len(line.lstrip())] + "# " + text)
         else:

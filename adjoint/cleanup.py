@@ -269,6 +269,18 @@ def remove_dead_stores(fn, keep=()):
     return changed
 
 
+BACKWARD = "@adjoint-backward-sweep@"
+
+
+def backward_marker():
+    """The statement separating forward and backward sweeps (rendered as a blank line)."""
+    return gast.Expr(gast.Constant(BACKWARD, None))
+
+
+def is_backward_marker(stmt):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) and stmt.value.value == BACKWARD
+
+
 def _is_comment(stmt):
     return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
         and isinstance(stmt.value.value, str) and stmt.value.value.startswith(COMMENT)
@@ -300,7 +312,8 @@ def tidy_blocks(fn):
         kept, last = [], None
         for i, s in enumerate(out):
             if _is_comment(s):
-                if s.value.value == last or i + 1 == len(out) or _is_comment(out[i + 1]):
+                if s.value.value == last or i + 1 == len(out) or _is_comment(out[i + 1]) \
+                        or _is_pop(out[i + 1]):
                     continue
                 last = s.value.value
             elif _is_compound(s):
@@ -309,6 +322,12 @@ def tidy_blocks(fn):
         changed |= len(kept) != len(block)
         block[:] = kept
     return changed
+
+
+def _is_pop(stmt):
+    """`x = pop()`: restoring a saved value, which is not the code a comment describes."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) and not stmt.value.args \
+        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id.startswith("pop")
 
 
 def _is_compound(stmt):
@@ -331,7 +350,10 @@ def remove_unread_saves(defs, stack):
             if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
                     and getattr(node.value.func, "id", None) == pop:
                 popped.add(ir.target_name(node))
-        read |= set(_names(fn, gast.Load))
+        start = next((i for i, s in enumerate(fn.body) if is_backward_marker(s)), None)
+        if start is not None:
+            for stmt in fn.body[start:]:
+                read |= set(_names(stmt, gast.Load))
     unread = popped - read
     if not unread:
         return False

@@ -110,7 +110,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         args.args.append(ir.name(seed, store=True))
         args.defaults.append(ir.const(1.0))
         ret = gast.Return(gast.Tuple([copy.deepcopy(result), grad_value], gast.Load()))
-        body = stack_setup + forward + backward + [ret]
+        body = stack_setup + forward + [cleanup.backward_marker()] + backward + [ret]
         generated.entry = f"grad_{fn.__name__}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
         _finish(generated, optimize, copies, backward, gen.stack)
@@ -132,7 +132,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     if gen.stack:
         unpack.append(ir.assign(gen.stack[2], gast.Attribute(ir.name(gen.stack[0]), "pop", gast.Load())))
     bwd_args = gast.arguments([ir.name(saved_name, store=True), ir.name(seed, store=True)], [], None, [], [], None, [])
-    bwd_body = unpack + backward + [gast.Return(grad_value)]
+    bwd_body = unpack + [cleanup.backward_marker()] + backward + [gast.Return(grad_value)]
     generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
                       _funcdef(bwd_name, bwd_args, bwd_body, tree)]
     _finish(generated, optimize, copies, backward, gen.stack)
