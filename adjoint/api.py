@@ -108,11 +108,12 @@ def value_and_grad(f, wrt=0):
     return _Gradient(f, wrt, with_value=True)
 
 
-def source(f, wrt=0, mode="reverse", args=None):
+def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     """The generated derivative of f as Python source text.
 
     With `args` (example arguments), the code is specialised as a call with them would be,
-    e.g. without shape checks for arguments that are Python floats.
+    e.g. without shape checks for arguments that are Python floats. optimize=False shows the
+    code before the cleanup passes.
     """
     fn = unwrap(f)
     if mode != "reverse":
@@ -120,7 +121,7 @@ def source(f, wrt=0, mode="reverse", args=None):
     names, _ = _wrt_names(fn, wrt)
     params = list(inspect.signature(fn).parameters)
     kinds = dict(zip(params, (_is_scalar(a) for a in args))) if args is not None else {}
-    generated = driver.build_reverse(fn, names, kinds)
+    generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
     return "\n".join(cache.render(g) for g in cache.unit(generated))
 
 

@@ -27,9 +27,10 @@ class NonDifferentiable(AdjointError):
 
     def __init__(self, name, where="", reason="it has no derivative rule and its source cannot be read"):
         self.name = name
-        text = f"cannot differentiate a call to {name}{where}: {reason}.\n"
+        text = f"cannot differentiate {name if ' ' in name else 'a call to ' + name}{where}: {reason}.\n"
+        target = name if name.replace(".", "").replace("_", "").isalnum() else "the_function"
         text += (f"Register a rule, e.g.\n"
-                 f"    adjoint.defrule({name}, 'x', reverse={{'x': 'g * ...'}})\n"
+                 f"    adjoint.defrule({target}, 'x', reverse={{'x': 'g * <derivative at x>'}})\n"
                  f"or wrap the argument in adjoint.stop_gradient(...) if no derivative should flow.")
         super().__init__(text)
 
