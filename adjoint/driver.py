@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import cleanup, ir, pipeline
+from . import cleanup, forward, ir, pipeline
 from .activity import activity
 from .frontend import unwrap
 from .kinds import scalar_names
@@ -129,8 +129,9 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     saved_name = program.namer.fresh("saved")
     unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
         if saved else []
-    if gen.stack:
-        unpack.append(ir.assign(gen.stack[2], gast.Attribute(ir.name(gen.stack[0]), "pop", gast.Load())))
+    if gen.stack:    # pop from a copy, so the backward sweep can run again (a pullback called twice)
+        stack_copy = gast.Call(ir.name("list"), [ir.name(gen.stack[0])], [])
+        unpack.append(ir.assign(gen.stack[2], gast.Attribute(stack_copy, "pop", gast.Load())))
     bwd_args = gast.arguments([ir.name(saved_name, store=True), ir.name(seed, store=True)], [], None, [], [], None, [])
     bwd_body = unpack + [cleanup.backward_marker()] + backward + [gast.Return(grad_value)]
     generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
@@ -197,3 +198,52 @@ def _residuals(gen, backward):
     if gen.stack and gen.stack[0] not in order:
         order.append(gen.stack[0])
     return order
+
+
+_JVPS = {}                     # callee key -> Generated holding its jvp function
+
+
+def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
+    """Generated forward-mode code: `jvp_f(*params, *tangents) -> (value, tangent of value)`.
+
+    There is one tangent parameter per name in `wrt` (`dx` for `x`); other parameters are constants.
+    """
+    fn = unwrap(fn)
+    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry)
+    if key in _JVPS:
+        return _JVPS[key]
+    program = pipeline.normalize(fn)
+    tree = program.tree
+    params = program.parsed.params
+    for name in wrt:
+        if name not in params:
+            raise ValueError(f"{fn.__name__} has no parameter {name!r}")
+    names = _global_names(program)
+    varied = forward.varied_names(tree, program.parsed, list(wrt))
+    copies = lower_phis(tree)
+    jvp_name = entry or (f"{_pair_base(fn, wrt, params, kinds)}_jvp")
+    generated = Generated(key, fn, program.parsed, [], jvp_name, names)
+    _JVPS[key] = generated
+
+    def callees(callee, varied_params):
+        dep = build_forward(unwrap(callee), varied_params, None, optimize)
+        if dep is not generated and dep not in generated.deps:
+            generated.deps.append(dep)
+        return dep.entry
+
+    gen = forward.Forward(program, varied, names, callees)
+    tangent_params = [gen.d(w) for w in wrt]
+    body = gen.block(tree.body[:-1])
+    result = tree.body[-1].value
+    tangent = gen.tangent_of(result) or gen._zeros_like(result)
+    args = copy.deepcopy(tree.args)
+    args.args += [ir.name(t, store=True) for t in tangent_params]
+    defaults = list(args.defaults)
+    if defaults:      # parameters with defaults must stay last: tangents get no default then
+        args.defaults = defaults + [ir.const(0.0)] * len(tangent_params)
+    ret = gast.Return(gast.Tuple([copy.deepcopy(result), tangent], gast.Load()))
+    generated.defs = [_funcdef(jvp_name, args, body + [ret], tree)]
+    if optimize:
+        for definition in generated.defs:
+            cleanup.optimize(definition, copies, set())
+    return generated

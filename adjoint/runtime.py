@@ -124,3 +124,33 @@ def extremum_grad(g, a, z, axis=None, keepdims=False):
     mask = a == (z if keepdims or axis is None else np.expand_dims(z, axis))
     share = mask / np.sum(mask, axis=axis, keepdims=True)
     return unreduce(g, a, axis, keepdims) * share
+
+
+def zeros_like(x):
+    """A zero shaped like x: 0.0 for numbers, an array of zeros, or the same container of zeros."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=np.result_type(x, float))
+    if isinstance(x, (list, tuple)):
+        return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, complex):
+        return 0j
+    return 0.0
+
+
+def broadcast_like(g, x):
+    """g spread over the shape of x (the adjoint of unbroadcast)."""
+    return np.zeros(_shape(x), dtype=np.result_type(g, float)) + g
+
+
+def reduce_like(g, x, axis=None, keepdims=False):
+    """Sum g back to the shape of a reduction's output (the adjoint of unreduce)."""
+    return np.sum(g, axis=axis, keepdims=keepdims)
+
+
+def untranspose_adjoint(g, axes=None):
+    """The adjoint of untranspose: the transpose itself."""
+    if isinstance(axes, tuple) and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]
+    return np.transpose(g, axes or None)

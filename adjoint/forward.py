@@ -1,0 +1,247 @@
+"""Forward mode: every statement that carries a derivative is followed by its tangent statement.
+
+Works on the same lowered SSA program as reverse mode; control flow is kept as it is, so no value
+needs saving. Tangents follow names: the tangent of `h_1` is `dh_1`.
+"""
+import gast
+
+from . import ir, rules
+from .errors import NonDifferentiable
+from .quoting import quote_expr
+
+
+def _statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _statements(getattr(stmt, field, []) or [])
+
+
+class Forward:
+    def __init__(self, program, varied, names, callees):
+        self.program = program
+        self.parsed = program.parsed
+        self.namer = program.namer
+        self.varied = varied
+        self.names = names
+        self.callees = callees          # (fn, varied param names) -> name of its jvp function
+        self.tangents = {}
+        self.stack_ops = _stack_ops(program.tree)
+
+    def d(self, var):
+        if var not in self.tangents:
+            self.tangents[var] = self.namer.tangent(var)
+        return self.tangents[var]
+
+    def tangent_of(self, node):
+        """The tangent expression of an operand, or None when it carries no derivative."""
+        if isinstance(node, gast.Name) and node.id in self.varied:
+            return ir.name(self.d(node.id))
+        return None
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, gast.Assign):
+                out += self.assign(stmt)
+            elif isinstance(stmt, gast.If):
+                new = gast.If(stmt.test, self.block(stmt.body), self.block(stmt.orelse))
+                out.append(ir.at(new, stmt))
+            elif isinstance(stmt, gast.For):
+                out.append(ir.at(gast.For(stmt.target, stmt.iter, self.block(stmt.body), [], None), stmt))
+            elif isinstance(stmt, gast.While):
+                out.append(ir.at(gast.While(stmt.test, self.block(stmt.body), []), stmt))
+            elif isinstance(stmt, gast.Expr) and self._is_push(stmt):
+                out += self.push(stmt)
+            else:
+                out.append(stmt)
+        return out
+
+    # the save stack of generated reverse code: tangents travel with their values
+    def _is_push(self, stmt):
+        call = stmt.value
+        return isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
+            self.stack_ops.get(call.func.id) == "append" and len(call.args) == 1
+
+    def push(self, stmt):
+        value = stmt.value.args[0]
+        if not (isinstance(value, gast.Name) and _base(value.id) in self.varied_bases()):
+            return [stmt]
+        tangent = self.tangent_of(value) or self._zeros_like(value)
+        return [stmt, ir.at(gast.Expr(gast.Call(stmt.value.func, [tangent], [])), stmt)]
+
+    def varied_bases(self):
+        if not hasattr(self, "_bases"):
+            self._bases = {_base(v) for v in self.varied}
+        return self._bases
+
+    def assign(self, stmt):
+        z = ir.target_name(stmt)
+        value = stmt.value
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
+                self.stack_ops.get(value.func.id) == "pop":
+            if _base(z) in self.varied_bases():
+                # pushed as value then tangent, so the tangent comes off first
+                return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
+            return [stmt]
+        if z not in self.varied:
+            return [stmt]
+        pre, tangent, primal = self.tangent(stmt, z, value)
+        if tangent is None:
+            tangent = self._zeros_like(ir.name(z))
+            return pre + [primal or stmt, ir.assign(self.d(z), tangent, stmt)]
+        return pre + [primal or stmt, ir.assign(self.d(z), tangent, stmt)]
+
+    def _zeros_like(self, node):
+        return quote_expr("rt.zeros_like(x)", rt=self.names["rt"], x=node)
+
+    def tangent(self, stmt, z, value):
+        """(statements before, tangent expression, replacement primal statement or None)."""
+        if isinstance(value, gast.Name):
+            return [], self.tangent_of(value), None
+        if isinstance(value, gast.Constant):
+            return [], None, None
+        if isinstance(value, gast.BinOp):
+            return [], self._apply(rules.lookup(type(value.op)), [value.left, value.right], [], z, stmt, None), None
+        if isinstance(value, gast.UnaryOp):
+            return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, stmt, None), None
+        if isinstance(value, gast.Attribute):
+            rule = rules.ATTRIBUTES.get(value.attr)
+            if rule is None:
+                raise self._no_rule(f"the attribute `.{value.attr}`", stmt)
+            return [], self._apply(rule, [value.value], [], z, stmt, None), None
+        if isinstance(value, gast.Subscript):
+            t = self.tangent_of(value.value)
+            return [], (gast.Subscript(t, value.slice, gast.Load()) if t is not None else None), None
+        if isinstance(value, (gast.Tuple, gast.List)):
+            elts = [self.tangent_of(e) or self._zeros_like(e) for e in value.elts]
+            return [], type(value)(elts, gast.Load()), None
+        if isinstance(value, gast.Call):
+            return self._call(stmt, value, z)
+        raise self._no_rule(type(value).__name__, stmt)
+
+    def _call(self, stmt, call, z):
+        func = call.func
+        fn = self.parsed.resolve(func)
+        keywords = [(k.arg, k.value) for k in call.keywords]
+        if fn is None and isinstance(func, gast.Attribute):
+            rule = rules.METHODS.get(func.attr)
+            if rule is None:
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+            return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
+        if fn is None:
+            raise self._no_rule(getattr(func, "id", "this callable"), stmt, reason="it is not known at compile time")
+        from .frontend import unwrap
+        fn = unwrap(fn)
+        rule = rules.lookup(fn)
+        if rule is not None:
+            return [], self._apply(rule, call.args, keywords, z, stmt, func), None
+        if callable(fn) and hasattr(fn, "__code__"):
+            return self._callee(stmt, call, fn, z)
+        raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt)
+
+    def _callee(self, stmt, call, fn, z):
+        import inspect
+        try:
+            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except TypeError as exc:
+            raise self._no_rule(fn.__name__, stmt, reason=f"the call does not match its signature ({exc})")
+        varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
+        jvp_name = self.callees(fn, varied)
+        tangents = [self.tangent_of(bound.arguments[p]) for p in varied]
+        new_call = gast.Call(ir.name(jvp_name), list(call.args) + tangents, list(call.keywords))
+        target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())
+        return [], ir.name(self.d(z)), ir.assign(target, new_call, stmt)
+
+    def _apply(self, rule, args, keywords, z, stmt, callee):
+        if rule is None:
+            raise self._no_rule("this operation", stmt)
+        if rule.forward is None:
+            raise self._no_rule(rule.name, stmt, reason="its rule has no forward-mode template yet")
+        try:
+            bound = rule.bind(args, keywords)
+        except TypeError as exc:
+            raise self._no_rule(rule.name, stmt, reason=str(exc))
+        from .reverse import _bound_node
+        subs = {"z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        for param, value in bound.items():
+            subs[param] = _bound_node(value)
+            tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
+            if tangent is not None:
+                subs["d" + param] = tangent
+        terms = []
+        forward = rule.forward if isinstance(rule.forward, dict) else {None: rule.forward}
+        for param, template in forward.items():
+            if param is not None and "d" + param not in subs:
+                continue
+            if template == "LINEAR":
+                terms.append(self._linear_call(rule, bound, args, keywords, callee, param, subs))
+            else:
+                terms.append(quote_expr(template, **subs))
+        if not terms:
+            return None
+        total = terms[0]
+        for term in terms[1:]:
+            total = gast.BinOp(total, gast.Add(), term)
+        return total
+
+    def _linear_call(self, rule, bound, args, keywords, callee, param, subs):
+        """The same call with the tangent in place of the (linear) first argument."""
+        tangent = subs["d" + param]
+        if callee is not None and isinstance(callee, gast.Attribute) and rule.name.startswith("ndarray."):
+            method_args = [a for a in args[1:]]
+            return gast.Call(gast.Attribute(tangent, callee.attr, gast.Load()), method_args,
+                             [gast.keyword(k, v) for k, v in keywords])
+        new_args = [tangent if (isinstance(a, gast.Name) and a is bound.get(param)) else a for a in args]
+        if not any(a is tangent for a in new_args):
+            new_args = [tangent] + list(args[1:])
+        return gast.Call(callee, new_args, [gast.keyword(k, v) for k, v in keywords])
+
+    def _no_rule(self, what, stmt, reason="it has no derivative rule and its source cannot be read"):
+        line = getattr(stmt, "lineno", 0)
+        where = f' ({self.parsed.filename}, line {line}: "{self.parsed.line_text(line).strip()}")'
+        return NonDifferentiable(what, where, reason)
+
+
+def _base(name):
+    """The user's variable behind an SSA version: `t2_1` -> `t2`."""
+    head, sep, tail = name.rpartition("_")
+    return head if sep and tail.isdigit() and head else name
+
+
+def _stack_ops(tree):
+    """Local names bound to `<list>.append` / `<list>.pop`: the save stack of generated reverse code."""
+    ops = {}
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute) \
+                and stmt.value.attr in ("append", "pop") and isinstance(stmt.value.value, gast.Name):
+            ops[ir.target_name(stmt)] = stmt.value.attr
+    return ops
+
+
+def varied_names(tree, parsed, wrt):
+    """Names that depend differentiably on the `wrt` parameters (forward activity)."""
+    from .activity import carries_derivative
+    varied = set(wrt)
+    stack_ops = _stack_ops(tree)
+    defs = []
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, gast.Assign):
+            value = stmt.value
+            if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and stack_ops.get(value.func.id) == "pop":
+                defs.append((ir.target_name(stmt), None))
+            elif ir.is_phi(stmt):
+                defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))
+            elif carries_derivative(value, parsed):
+                defs.append((ir.target_name(stmt), ir.names_read(value)))
+    changed = True
+    while changed:
+        changed = False
+        bases = {_base(v) for v in varied}
+        for name, reads in defs:
+            if name in varied:
+                continue
+            if (reads is None and _base(name) in bases) or (reads and any(r in varied for r in reads)):
+                varied.add(name)
+                changed = True
+    return varied
