@@ -8,10 +8,11 @@ Complex inputs with a real-valued output get the gradient dL/dx + i dL/dy (PyTor
 Zygote's convention), so `z -= lr * g` descends.
 """
 from . import rules
-from .api import Differentiable, differentiate, grad, source, stop_gradient, value_and_grad
+from .api import (Differentiable, differentiate, grad, hessian, jacobian, jvp, source, stop_gradient,
+                  value_and_grad, vjp)
 from .errors import AdjointError, NonDifferentiable, NoSource, UnsupportedSyntax
 from .rules import defrule
 
-__all__ = ["grad", "value_and_grad", "source", "differentiate", "Differentiable", "stop_gradient",
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "source", "differentiate", "Differentiable", "stop_gradient",
            "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource"]
 __version__ = "0.1.0"

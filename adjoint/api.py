@@ -45,14 +45,11 @@ class _Gradient:
         self.fn = unwrap(fn)
         if not callable(self.fn):
             raise AdjointError(f"expected a function, got {fn!r}")
-        if isinstance(self.fn, _Gradient):
-            raise AdjointError("differentiating a derivative (grad of grad) arrives with forward mode; "
-                               "this version differentiates plain functions")
-        if not hasattr(self.fn, "__code__"):
+        if not hasattr(self.fn, "__code__") and not hasattr(self.fn, "__adjoint_function__"):
             parse(self.fn)          # raises NoSource with the reason
         self.wrt, self.many = _wrt_names(self.fn, wrt)
         self.with_value = with_value
-        self.signature = inspect.signature(self.fn) if hasattr(self.fn, "__code__") else None
+        self.signature = inspect.signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
         self.compiled = {}
@@ -64,14 +61,54 @@ class _Gradient:
         return (f"<adjoint.{kind} of {self.fn.__qualname__} w.r.t. {', '.join(self.wrt)}; "
                 f"adjoint.source({self.fn.__name__}) shows the generated code>")
 
-    def _compiled_for(self, args):
+    def _generated(self, args):
+        """The linked reverse-mode code specialised for the kinds of these arguments."""
         key = tuple(_is_scalar(a) for a in args)
-        function = self.compiled.get(key)
-        if function is None:
+        generated = self.compiled.get(key)
+        if generated is None:
             kinds = dict(zip(self.params, key))
-            function = self.compiled[key] = cache.cached(
+            generated = self.compiled[key] = cache.cached(
                 self.fn, (self.wrt, "reverse", key), lambda: driver.build_reverse(self.fn, self.wrt, kinds))
-        return function
+        return generated
+
+    def _compiled_for(self, args):
+        if hasattr(self.fn, "__adjoint_function__"):
+            return self._nested(args)
+        generated = self._generated(args)
+        return generated.module[generated.entry]
+
+    def _nested(self, args):
+        """A derivative of a derivative: forward mode over the inner derivative's generated code."""
+        bad = [w for w, p in zip(self.wrt, self.positions) if not _is_scalar(args[p])]
+        if bad:
+            raise AdjointError(
+                f"grad of a derivative needs scalar arguments, but {', '.join(bad)} is an array; "
+                "use adjoint.hessian(f) or adjoint.jacobian(adjoint.grad(f), mode='forward') instead")
+        inner = self.fn.__adjoint_function__(args)
+        tangents = [_tangent_function(inner, (w,), args) for w in self.wrt]
+
+        def run(*args_):
+            value = None
+            derivatives = []
+            for function in tangents:
+                value, tangent = function(*args_, 1.0)
+                derivatives.append(tangent)
+            return value, derivatives[0] if len(derivatives) == 1 else tuple(derivatives)
+        return run
+
+    def __adjoint_function__(self, args):
+        """A plain function with readable source computing this gradient (for nested derivatives)."""
+        if hasattr(self.fn, "__adjoint_function__"):
+            inner = self.fn.__adjoint_function__(args)
+            jvp = cache.cached(inner, (self.wrt, "forward"), lambda: driver.build_forward(inner, self.wrt))
+            params = list(inspect.signature(inner).parameters)
+            selector = cache.cached(inner, (self.wrt, "tangent-selector"),
+                                    lambda: driver.build_selector(jvp, params, "tangent"))
+            return selector.module[selector.entry]
+        generated = self._generated(args)
+        selector = cache.cached(self.fn, (self.wrt, "gradient-selector", tuple(_is_scalar(a) for a in args)),
+                                lambda: driver.build_selector(generated, self.params, "gradient"))
+        return selector.module[selector.entry]
 
     def __call__(self, *args, **kwargs):
         if kwargs:
@@ -98,6 +135,119 @@ def _like(g, x, args):
     return g
 
 
+def _tangent_function(fn, wrt, args):
+    """The compiled jvp of fn w.r.t. the names in wrt: jvp(*args, *tangents) -> (value, tangent)."""
+    generated = cache.cached(fn, (tuple(wrt), "forward"), lambda: driver.build_forward(fn, list(wrt)))
+    return generated.module[generated.entry]
+
+
+def _plain(f, args):
+    """The plain function to transform: f itself, or the generated code behind a derivative."""
+    f = unwrap(f)
+    if hasattr(f, "__adjoint_function__"):
+        return f.__adjoint_function__(args)
+    if not hasattr(f, "__code__"):
+        parse(f)
+    return f
+
+
+def _all_args(fn, args):
+    """Every positional parameter's value, defaults filled in."""
+    bound = inspect.signature(fn).bind(*args)
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
+
+
+def jvp(f, primals, tangents):
+    """(f(*primals), the directional derivative along tangents), in forward mode.
+
+    primals and tangents are tuples over the positional arguments.
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise AdjointError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
+    fn = _plain(f, primals)
+    params = list(inspect.signature(fn).parameters)[:len(primals)]
+    function = _tangent_function(fn, params, primals)
+    value, tangent = function(*_all_args(fn, primals), *tangents)
+    return value, runtime.like(tangent, value) if not isinstance(value, (list, tuple, dict)) else tangent
+
+
+def vjp(f, *primals, wrt=None):
+    """(f(*primals), pullback): pullback(cotangent) gives the gradient(s) w.r.t. wrt (all by default).
+
+    The forward pass runs once; the pullback can be called any number of times.
+    """
+    fn = _plain(f, primals)
+    params = list(inspect.signature(fn).parameters)
+    if wrt is None:
+        names, many = tuple(params[:len(primals)]), True
+    else:
+        names, many = _wrt_names(fn, wrt)
+    key = tuple(_is_scalar(a) for a in primals)
+    kinds = dict(zip(params, key))
+    pair = cache.cached(fn, (names, "split", key), lambda: driver.build_reverse(fn, names, kinds, split=True))
+    forward, backward = pair.module[pair.entry], pair.module[pair.entry[:-4] + "_bwd"]
+    value, saved = forward(*primals)
+    positions = [params.index(n) for n in names]
+
+    def pullback(cotangent):
+        grads = backward(saved, cotangent)
+        grads = (grads,) if len(names) == 1 else grads
+        out = tuple(_like(g, primals[p], primals) for g, p in zip(grads, positions))
+        return out if many else out[0]
+    return value, pullback
+
+
+def jacobian(f, wrt=0, mode="reverse"):
+    """J(*args): the array of shape out.shape + arg.shape (a tuple of them for a tuple wrt).
+
+    mode="reverse" builds it row by row with one backward sweep per output element;
+    mode="forward" column by column with one tangent sweep per input element.
+    """
+    if mode not in ("reverse", "forward"):
+        raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+
+    def J(*args):
+        fn = _plain(f, args)
+        names, many = _wrt_names(fn, wrt)
+        params = list(inspect.signature(fn).parameters)
+        positions = [params.index(n) for n in names]
+        if mode == "reverse":
+            value, pullback = vjp(fn, *args, wrt=tuple(names))
+            out_shape = np.shape(value)
+            rows = []
+            for i in range(int(np.prod(out_shape))):
+                seed = np.zeros(out_shape)
+                seed.flat[i] = 1.0
+                rows.append(pullback(seed if out_shape else 1.0))
+            result = tuple(np.reshape(np.array([r[k] for r in rows]), out_shape + np.shape(args[p]))
+                           for k, p in enumerate(positions))
+        else:
+            full = _all_args(fn, args)
+            result = []
+            for name, p in zip(names, positions):
+                function = _tangent_function(fn, (name,), args)
+                arg = np.asarray(args[p], dtype=float)
+                columns, out_shape = [], ()
+                for j in range(arg.size):
+                    basis = np.zeros(arg.shape)
+                    basis.flat[j] = 1.0
+                    value, tangent = function(*full, basis if arg.shape else 1.0)
+                    out_shape = np.shape(value)
+                    columns.append(np.broadcast_to(tangent, out_shape))
+                stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
+                result.append(np.reshape(stacked, out_shape + arg.shape))
+            result = tuple(result)
+        return result if many else result[0]
+    return J
+
+
+def hessian(f, wrt=0):
+    """H(*args): the array of shape arg.shape + arg.shape, by forward mode over reverse mode."""
+    return jacobian(grad(f, wrt), wrt, mode="forward")
+
+
 def grad(f, wrt=0):
     """The gradient of the scalar f(*args) with respect to the argument(s) named by wrt."""
     return _Gradient(f, wrt, with_value=False)
@@ -116,12 +266,15 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     code before the cleanup passes.
     """
     fn = unwrap(f)
-    if mode != "reverse":
-        raise AdjointError(f"mode={mode!r}: this version generates reverse mode only")
+    if mode not in ("reverse", "forward"):
+        raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     names, _ = _wrt_names(fn, wrt)
     params = list(inspect.signature(fn).parameters)
     kinds = dict(zip(params, (_is_scalar(a) for a in args))) if args is not None else {}
-    generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
+    if mode == "forward":
+        generated = driver.build_forward(fn, names, kinds, optimize=optimize)
+    else:
+        generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
     return "\n".join(cache.render(g) for g in cache.unit(generated))
 
 

@@ -16,13 +16,18 @@ _FUNCTIONS = weakref.WeakKeyDictionary()   # user function -> {(code, wrt, mode,
 
 
 def cached(fn, key, build):
-    """The callable stored for (fn, key), made with build() (a Generated) on first use."""
+    """The linked Generated stored for (fn, key), made with build() on first use.
+
+    Its compiled functions are in `.module`; `.module[.entry]` is the one to call.
+    """
     table = _FUNCTIONS.setdefault(fn, {})
     full_key = (fn.__code__,) + key
-    function = table.get(full_key)
-    if function is None:
-        function = table[full_key] = link(build())
-    return function
+    generated = table.get(full_key)
+    if generated is None:
+        generated = build()
+        link(generated)
+        table[full_key] = generated
+    return generated
 
 
 def compile_count():

@@ -28,6 +28,7 @@ class Generated:
     entry: str                 # the function callers use first (grad function or *_fwd)
     names: dict                # np / rt / math -> name used in the generated code
     deps: list = field(default_factory=list)     # Generated this code calls
+    tangent_params: list = field(default_factory=list)   # forward mode: names of the tangent parameters
     module: object = None      # filled by cache.link: name -> compiled function
 
 
@@ -229,10 +230,10 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
         dep = build_forward(unwrap(callee), varied_params, None, optimize)
         if dep is not generated and dep not in generated.deps:
             generated.deps.append(dep)
-        return dep.entry
+        return dep.entry, dep.tangent_params
 
     gen = forward.Forward(program, varied, names, callees)
-    tangent_params = [gen.d(w) for w in wrt]
+    tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
     body = gen.block(tree.body[:-1])
     result = tree.body[-1].value
     tangent = gen.tangent_of(result) or gen._zeros_like(result)
@@ -247,3 +248,24 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
         for definition in generated.defs:
             cleanup.optimize(definition, copies, set())
     return generated
+
+
+def build_selector(inner, params, kind):
+    """A plain function with readable source that computes one output of generated code, so that a
+    derivative can itself be differentiated (forward mode reads this source like any user function).
+
+    kind "gradient": `value, gradient = grad_f(*params); return gradient`
+    kind "tangent":  `value, tangent = f_jvp(*params, 1.0, ...); return tangent` (unit tangents)
+    """
+    fn = inner.fn
+    call_args = [ir.name(p) for p in params]
+    if kind == "tangent":
+        call_args += [ir.const(1.0)] * (len(inner.defs[0].args.args) - len(params))
+    name = f"{kind}_of_{inner.entry}"
+    pick = gast.Assign([gast.Tuple([ir.name("value", store=True), ir.name(kind, store=True)], gast.Store())],
+                       gast.Call(ir.name(inner.entry), call_args, []), None)
+    args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, [])
+    definition = gast.FunctionDef(name, args, [pick, gast.Return(ir.name(kind))], [], None, None)
+    gast.fix_missing_locations(definition)
+    selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner])
+    return selector

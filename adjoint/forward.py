@@ -87,10 +87,11 @@ class Forward:
         if z not in self.varied:
             return [stmt]
         pre, tangent, primal = self.tangent(stmt, z, value)
+        if primal is not None:             # a call that returns its own tangent
+            return pre + [primal]
         if tangent is None:
             tangent = self._zeros_like(ir.name(z))
-            return pre + [primal or stmt, ir.assign(self.d(z), tangent, stmt)]
-        return pre + [primal or stmt, ir.assign(self.d(z), tangent, stmt)]
+        return pre + [stmt, ir.assign(self.d(z), tangent, stmt)]
 
     def _zeros_like(self, node):
         return quote_expr("rt.zeros_like(x)", rt=self.names["rt"], x=node)
@@ -147,11 +148,11 @@ class Forward:
         except TypeError as exc:
             raise self._no_rule(fn.__name__, stmt, reason=f"the call does not match its signature ({exc})")
         varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
-        jvp_name = self.callees(fn, varied)
-        tangents = [self.tangent_of(bound.arguments[p]) for p in varied]
-        new_call = gast.Call(ir.name(jvp_name), list(call.args) + tangents, list(call.keywords))
+        jvp_name, tangent_params = self.callees(fn, varied)
+        tangents = [gast.keyword(t, self.tangent_of(bound.arguments[p])) for p, t in zip(varied, tangent_params)]
+        new_call = gast.Call(ir.name(jvp_name), list(call.args), list(call.keywords) + tangents)
         target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())
-        return [], ir.name(self.d(z)), ir.assign(target, new_call, stmt)
+        return [], None, ir.assign(target, new_call, stmt)
 
     def _apply(self, rule, args, keywords, z, stmt, callee):
         if rule is None:

@@ -154,8 +154,6 @@ def test_while_loop_gradient_closed_form():
     assert adjoint.grad(cf.while_data_dependent)(1.5) == pytest.approx(2 * 1.5 / 2 ** 5, rel=1e-14)
 
 
-@pytest.mark.xfail(raises=adjoint.AdjointError, strict=True,
-                   reason="API.md says transforms compose; this version rejects grad of grad until forward mode")
 def test_grad_of_grad_is_second_derivative():
     assert adjoint.grad(adjoint.grad(cf.cube))(1.5) == pytest.approx(6 * 1.5, rel=1e-12)
 
