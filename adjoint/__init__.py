@@ -13,6 +13,8 @@ from .api import (Differentiable, differentiate, grad, hessian, jacobian, jvp, s
 from .errors import AdjointError, NonDifferentiable, NoSource, UnsupportedSyntax
 from .rules import defrule
 
+rules.nondifferentiable(stop_gradient)
+
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "source", "differentiate", "Differentiable", "stop_gradient",
            "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource"]
 __version__ = "0.1.0"

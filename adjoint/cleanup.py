@@ -100,22 +100,57 @@ def propagate_copies(fn):
     loads = _count(fn, gast.Load)
     changed = False
     for block in _blocks(fn):
+        summary = [_summary(s) for s in block]
         i = 0
         while i < len(block):
             stmt = block[i]
-            if _is_copy(stmt) and stores.get(ir.target_name(stmt)) == 1 and _propagate(block, i, loads):
+            if _is_copy(stmt) and stores.get(ir.target_name(stmt)) == 1 and _propagate(block, summary, i, loads):
                 changed = True
-                stores = _count(fn, gast.Store)
-                loads = _count(fn, gast.Load)
                 continue
             i += 1
     return changed
+
+
+def _summary(stmt):
+    """(names read with their counts, names written) anywhere inside stmt."""
+    reads, writes = {}, set()
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, gast.Load):
+                reads[node.id] = reads.get(node.id, 0) + 1
+            else:
+                writes.add(node.id)
+    return reads, writes
+
+
+def _propagate(block, summary, i, loads):
+    a, b = ir.target_name(block[i]), block[i].value.id
+    uses = [j for j in range(i + 1, len(block)) if a in summary[j][0]]
+    if sum(summary[j][0][a] for j in uses) != loads.get(a, 0):
+        return False                        # read somewhere else (an enclosing loop, another branch)
+    last = uses[-1] if uses else i
+    for j in range(i + 1, last + 1):
+        if b in summary[j][1]:
+            stmt = block[j]
+            if not (j == last and isinstance(stmt, gast.Assign) and _names(stmt.targets[0], gast.Store) == [b]
+                    and b not in _names(stmt.value, gast.Store)):
+                return False
+    for j in uses:
+        for node in gast.walk(block[j]):
+            if isinstance(node, gast.Name) and node.id == a and isinstance(node.ctx, gast.Load):
+                node.id = b
+        summary[j] = _summary(block[j])
+    loads[b] = loads.get(b, 0) + loads.pop(a, 0) - 1
+    del block[i]
+    del summary[i]
+    return True
 
 
 def remove_copy_backs(fn):
     """`a = b` ... `b = a` with neither written in between: the second copy changes nothing."""
     changed = False
     for block in _blocks(fn):
+        writes = [_summary(s)[1] for s in block]
         i = 0
         while i < len(block):
             stmt = block[i]
@@ -125,32 +160,13 @@ def remove_copy_backs(fn):
                     later = block[j]
                     if _is_copy(later) and ir.target_name(later) == b and later.value.id == a:
                         del block[j]
+                        del writes[j]
                         changed = True
                         break
-                    if {a, b} & set(_names(later, gast.Store)):
+                    if a in writes[j] or b in writes[j]:
                         break
             i += 1
     return changed
-
-
-def _propagate(block, i, loads):
-    a, b = ir.target_name(block[i]), block[i].value.id
-    rest = block[i + 1:]
-    uses = [j for j, s in enumerate(rest) if a in _names(s, gast.Load)]
-    if sum(_names(s, gast.Load).count(a) for s in rest) != loads.get(a, 0):
-        return False                        # read somewhere else (an enclosing loop, another branch)
-    last = uses[-1] if uses else -1
-    for j in range(last + 1):
-        stmt = rest[j]
-        writes_b = b in _names(stmt, gast.Store)
-        if writes_b and not (j == last and isinstance(stmt, gast.Assign) and _names(stmt.targets[0], gast.Store) == [b]):
-            return False
-    for stmt in rest[:last + 1]:
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and node.id == a and isinstance(node.ctx, gast.Load):
-                node.id = b
-    del block[i]
-    return True
 
 
 # --- zero initialisation ----------------------------------------------------------------------
@@ -158,17 +174,19 @@ def fold_zero_init(fn):
     """`d = 0.0` followed by `d = d + e` (nothing in between touching d) becomes `d = e`."""
     changed = False
     for block in _blocks(fn):
+        summary = [_summary(s) for s in block]
         i = 0
         while i < len(block):
             stmt = block[i]
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and isinstance(stmt.value, gast.Constant) and stmt.value.value == 0.0:
                 d = ir.target_name(stmt)
-                nxt = next((j for j in range(i + 1, len(block)) if d in _names(block[j], gast.Load)
-                            or d in _names(block[j], gast.Store)), None)
+                nxt = next((j for j in range(i + 1, len(block)) if d in summary[j][0] or d in summary[j][1]), None)
                 if nxt is not None and _is_accumulation(block[nxt], d):
                     block[nxt].value = block[nxt].value.right
+                    summary[nxt] = _summary(block[nxt])
                     del block[i]
+                    del summary[i]
                     changed = True
                     continue
             i += 1

@@ -5,7 +5,7 @@ import inspect
 
 import numpy as np
 
-__all__ = ["numerical_grad", "check_grads"]
+__all__ = ["numerical_grad", "check_grads", "check_jvp", "check_modes"]
 
 
 def _positions(f, wrt):
@@ -173,3 +173,81 @@ def _directional(f, args, wrt, grad, eps, rtol, atol, seed):
     if abs(slope - finite) > atol + rtol * scale:
         return [f"directional derivative: <grad, u> = {slope!r}, finite difference = {finite!r} (seed={seed})"]
     return []
+
+
+# --- forward mode -----------------------------------------------------------------------------
+
+
+def _is_real(x):
+    """True for arguments that carry a tangent: floats, float arrays and containers of them."""
+    if isinstance(x, (list, tuple)):
+        return len(x) > 0 and all(_is_real(item) for item in x)
+    if isinstance(x, dict):
+        return len(x) > 0 and all(_is_real(item) for item in x.values())
+    if isinstance(x, (bool, np.bool_, int, np.integer)):
+        return False
+    return np.issubdtype(np.asarray(x).dtype, np.floating)
+
+
+def _as_output(value):
+    """f's output (number, array, or tuple/list of them) as one flat float64 array."""
+    return np.concatenate([leaf.ravel() for leaf in _leaves(value)]) if _leaves(value) else np.zeros(0)
+
+
+def check_jvp(f, *args, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
+    """Assert adjoint.jvp(f) along a random tangent matches finite differences and, for a scalar
+    output, <adjoint.grad(f, wrt=every float argument), tangent>. Int arguments get tangent 0.0.
+    Returns (out, tangent_out)."""
+    import adjoint
+
+    name = getattr(f, "__name__", repr(f))
+    rng = np.random.default_rng(seed)
+    saved = copy.deepcopy(args)
+    real = [p for p, a in enumerate(args) if _is_real(a)]
+    tangents = [_rebuild(a, iter([rng.standard_normal(leaf.shape) for leaf in _leaves(a)])) if p in real else 0.0
+                for p, a in enumerate(args)]
+    steps = [_leaves(tangents[p]) for p in real]
+    problems = []
+
+    out, tangent = adjoint.jvp(f, args, tuple(tangents))
+    problems += _unchanged("argument", list(args), list(saved))
+    expected = f(*copy.deepcopy(saved))
+    problems += _compare("jvp value vs f(*args)", _as_output(out), _as_output(expected), 1e-10, 1e-12)
+    if np.shape(tangent) != np.shape(expected):
+        problems.append(f"tangent_out has shape {np.shape(tangent)}, output has shape {np.shape(expected)}")
+
+    up = _as_output(f(*_moved(saved, real, [[eps * s for s in step] for step in steps])))
+    down = _as_output(f(*_moved(saved, real, [[-eps * s for s in step] for step in steps])))
+    finite = (up - down) / (2 * eps)
+    problems += _compare("jvp tangent vs finite difference", _as_output(tangent), finite, rtol, atol)
+
+    if real and np.size(expected) == 1:
+        grads = adjoint.grad(f, wrt=tuple(real))(*saved)
+        products = [float(np.sum(g * s)) for p, grad in zip(real, grads)
+                    for g, s in zip(_leaves(grad), _leaves(tangents[p]))]
+        slope, scale = sum(products), sum(abs(v) for v in products)
+        if abs(float(_scalar(tangent)) - slope) > atol + 1e-9 * scale:
+            problems.append(f"jvp tangent {float(_scalar(tangent))!r} != <grad, tangent> = {slope!r}")
+    if problems:
+        raise AssertionError(f"check_jvp({name}) failed (seed={seed}):\n  " + "\n  ".join(problems))
+    return out, tangent
+
+
+def check_modes(f, *args, wrt=0, rtol=1e-10, atol=1e-12):
+    """Assert jacobian(f, wrt, mode='forward') equals mode='reverse' (values and shapes); return it."""
+    import adjoint
+
+    forward = adjoint.jacobian(f, wrt=wrt, mode="forward")(*args)
+    reverse = adjoint.jacobian(f, wrt=wrt, mode="reverse")(*args)
+    out_shape = np.shape(f(*copy.deepcopy(args)))
+    positions, many = _positions(f, wrt)
+    want_shapes = [out_shape + np.shape(args[p]) for p in positions]
+    problems = [f"{mode} jacobian[{k}] has shape {np.shape(j)}, expected {s}"
+                for mode, js in (("forward", forward), ("reverse", reverse))
+                for k, (j, s) in enumerate(zip(js if many else (js,), want_shapes)) if np.shape(j) != s]
+    if not problems:
+        problems = _compare("forward vs reverse jacobian", forward if many else np.asarray(forward),
+                            reverse if many else np.asarray(reverse), rtol, atol)
+    if problems:
+        raise AssertionError(f"check_modes({getattr(f, '__name__', f)}, wrt={wrt!r}) failed:\n  " + "\n  ".join(problems))
+    return forward
