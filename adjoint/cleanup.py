@@ -276,15 +276,50 @@ def _pure(value, impure_names):
 
 
 def remove_dead_stores(fn, keep=()):
-    """Delete assignments to names nobody reads whose value has no side effect."""
-    loads = set(_names(fn, gast.Load)) | set(keep)
-    changed = False
-    for block in _blocks(fn):
-        before = len(block)
-        block[:] = [s for s in block if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                                             and ir.target_name(s) not in loads and _pure(s.value, ()))]
-        changed |= len(block) != before
-    return changed
+    """Delete assignments whose value is never read afterwards (liveness) and has no side effect."""
+    dead = []
+    _live_in(fn.body, set(keep), dead)
+    for block, stmt in dead:
+        block[:] = [s for s in block if s is not stmt]
+    return bool(dead)
+
+
+def _live_in(block, live, dead):
+    """Names live before block given those live after it; records dead pure assignments."""
+    live = set(live)
+    for stmt in reversed(block):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            target = ir.target_name(stmt)
+            if target not in live and _pure(stmt.value, ()):
+                if dead is not None:
+                    dead.append((block, stmt))
+                continue
+            live.discard(target)
+            live |= set(_names(stmt.value, gast.Load))
+        elif isinstance(stmt, gast.If):
+            live = _live_in(stmt.body, live, dead) | _live_in(stmt.orelse, live, dead) | \
+                set(_names(stmt.test, gast.Load))
+        elif isinstance(stmt, (gast.For, gast.While)):
+            header = set(_names(stmt.iter if isinstance(stmt, gast.For) else stmt.test, gast.Load))
+            after = set(live)
+            loop_live = after | header
+            while True:                      # what the body needs at its start, iterated to a fixpoint
+                start = _live_in(stmt.body, loop_live, None)
+                if isinstance(stmt, gast.For):
+                    start.discard(stmt.target.id)
+                grown = after | header | start
+                if grown == loop_live:
+                    break
+                loop_live = grown
+            _live_in(stmt.body, loop_live, dead)
+            live = loop_live
+        elif isinstance(stmt, gast.Return):
+            live |= set(_names(stmt, gast.Load))
+        else:
+            for name in _names(stmt, gast.Store):
+                live.discard(name)
+            live |= set(_names(stmt, gast.Load))
+    return live
 
 
 BACKWARD = "@adjoint-backward-sweep@"

@@ -79,6 +79,18 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
         generated.entry = fwd_name
         _PAIRS[key] = generated          # registered before generation so recursion finds it
+    try:
+        return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, scalars, active, copies)
+    except BaseException:
+        _PAIRS.pop(key, None)
+        raise
+
+
+def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, scalars, active, copies):
+    fn, tree, params = generated.fn, program.tree, program.parsed.params
+    if split:
+        base = generated.entry[:-4]
+        fwd_name, bwd_name = base + "_fwd", base + "_bwd"
 
     def callees(callee, active_params, arg_scalars):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
@@ -222,9 +234,18 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     names = _global_names(program)
     varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
-    jvp_name = entry or (f"{_pair_base(fn, wrt, params, kinds)}_jvp")
+    jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)
-    _JVPS[key] = generated
+    _JVPS[key] = generated          # registered first, so that recursion finds it
+    try:
+        return _fill_forward(generated, program, tree, wrt, varied, copies, optimize)
+    except BaseException:
+        del _JVPS[key]
+        raise
+
+
+def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
+    names = generated.names
 
     def callees(callee, varied_params):
         dep = build_forward(unwrap(callee), varied_params, None, optimize)
@@ -243,7 +264,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     if defaults:      # parameters with defaults must stay last: tangents get no default then
         args.defaults = defaults + [ir.const(0.0)] * len(tangent_params)
     ret = gast.Return(gast.Tuple([copy.deepcopy(result), tangent], gast.Load()))
-    generated.defs = [_funcdef(jvp_name, args, body + [ret], tree)]
+    generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
     if optimize:
         for definition in generated.defs:
             cleanup.optimize(definition, copies, set())

@@ -90,6 +90,8 @@ def resolve_free_names(fn, tree):
             (bound if isinstance(node.ctx, (gast.Store, gast.Del)) else loaded).add(node.id)
     cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     namespace = {}
+    # builtins the normalization passes introduce (for-loops over sequences use len and range)
+    loaded |= {"len", "range", "min", "reversed"} - bound
     for name in sorted(loaded - bound):
         if name in cells:
             try:

@@ -5,7 +5,7 @@ import inspect
 
 import numpy as np
 
-__all__ = ["numerical_grad", "check_grads", "check_jvp", "check_modes"]
+__all__ = ["numerical_grad", "numerical_jacobian", "check_grads", "check_jvp", "check_modes"]
 
 
 def _positions(f, wrt):
@@ -251,3 +251,23 @@ def check_modes(f, *args, wrt=0, rtol=1e-10, atol=1e-12):
     if problems:
         raise AssertionError(f"check_modes({getattr(f, '__name__', f)}, wrt={wrt!r}) failed:\n  " + "\n  ".join(problems))
     return forward
+
+
+def numerical_jacobian(f, args, wrt=0, eps=1e-6):
+    """Central-difference Jacobian of f(*args) (numbers/arrays in and out): shape out.shape + arg.shape,
+    a tuple of them for a tuple wrt."""
+    positions, many = _positions(f, wrt)
+    out_shape = np.shape(f(*copy.deepcopy(args)))
+    result = []
+    for p in positions:
+        arg = np.asarray(args[p], dtype=np.float64)
+        columns = []
+        for index in np.ndindex(arg.shape):
+            step = np.zeros(arg.shape)
+            step[index] = eps
+            up = np.asarray(f(*_moved(args, [p], [[step]])), dtype=np.float64)
+            down = np.asarray(f(*_moved(args, [p], [[-step]])), dtype=np.float64)
+            columns.append((up - down) / (2 * eps))
+        stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
+        result.append(stacked.reshape(out_shape + arg.shape))
+    return tuple(result) if many else result[0]
