@@ -7,11 +7,23 @@ import numpy as np
 from . import cache, driver, runtime
 from .errors import AdjointError
 from .frontend import parse, unwrap
+from .shapes import generalize, shape_of
 
 
 def _is_scalar(value):
     return isinstance(value, (int, float, complex, np.generic)) or \
         (isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+_MAX_SHAPES = 4     # past this many shape specialisations of one function, specialise on rank only
+
+
+def _shape_key(args, seen):
+    """The specialisation key for these arguments: their shapes (ranks only once `seen` is large)."""
+    key = tuple(shape_of(a) for a in args)
+    if key not in seen and len(seen) >= _MAX_SHAPES:
+        key = tuple(generalize(s) if s is not None else None for s in key)
+    return key
 
 
 def _wrt_names(fn, wrt):
@@ -63,7 +75,7 @@ class _Gradient:
 
     def _generated(self, args):
         """The linked reverse-mode code specialised for the kinds of these arguments."""
-        key = tuple(_is_scalar(a) for a in args)
+        key = _shape_key(args, self.compiled)
         generated = self.compiled.get(key)
         if generated is None:
             kinds = dict(zip(self.params, key))
@@ -106,7 +118,7 @@ class _Gradient:
                                     lambda: driver.build_selector(jvp, params, "tangent"))
             return selector.module[selector.entry]
         generated = self._generated(args)
-        selector = cache.cached(self.fn, (self.wrt, "gradient-selector", tuple(_is_scalar(a) for a in args)),
+        selector = cache.cached(self.fn, (self.wrt, "gradient-selector", _shape_key(args, self.compiled)),
                                 lambda: driver.build_selector(generated, self.params, "gradient"))
         return selector.module[selector.entry]
 
@@ -184,7 +196,7 @@ def vjp(f, *primals, wrt=None):
         names, many = tuple(params[:len(primals)]), True
     else:
         names, many = _wrt_names(fn, wrt)
-    key = tuple(_is_scalar(a) for a in primals)
+    key = tuple(shape_of(a) for a in primals)
     kinds = dict(zip(params, key))
     pair = cache.cached(fn, (names, "split", key), lambda: driver.build_reverse(fn, names, kinds, split=True))
     forward, backward = pair.module[pair.entry], pair.module[pair.entry[:-4] + "_bwd"]
@@ -270,7 +282,7 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     names, _ = _wrt_names(fn, wrt)
     params = list(inspect.signature(fn).parameters)
-    kinds = dict(zip(params, (_is_scalar(a) for a in args))) if args is not None else {}
+    kinds = dict(zip(params, (shape_of(a) for a in args))) if args is not None else {}
     if mode == "forward":
         generated = driver.build_forward(fn, names, kinds, optimize=optimize)
     else:

@@ -74,23 +74,19 @@ def link(generated):
     for g in members:
         if g.module is None:
             g.module = _compile(g)
-    provided = {}
-    for g in members:
-        provided.update(g.module)
     for g in members:
         for fn in g.module.values():
             for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
-                if name in provided and name not in g.module:
-                    cell.cell_contents = provided[name]
+                if name in g.imports:
+                    dep, function = g.imports[name]
+                    cell.cell_contents = dep.module[function]
     return generated.module[generated.entry]
 
 
 def _compile(generated):
     fn = generated.fn
     source = render(generated)
-    deps = []
-    for dep in generated.deps:
-        deps += [d.name for d in dep.defs]
+    deps = list(generated.imports)
     closure = dict(zip(fn.__code__.co_freevars, [c.cell_contents for c in fn.__closure__ or ()]))
     names = generated.names
     params = {names["np"]: np, names["rt"]: runtime, names["math"]: math}

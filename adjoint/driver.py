@@ -14,12 +14,12 @@ import numpy as np
 from . import cleanup, forward, ir, pipeline
 from .activity import activity
 from .frontend import unwrap
-from .kinds import scalar_names
+from .shapes import infer_shapes
 from .lower import lower_phis
 from .reverse import generate
 
 
-@dataclass
+@dataclass(eq=False)
 class Generated:
     key: tuple
     fn: object                 # the user's function
@@ -28,6 +28,7 @@ class Generated:
     entry: str                 # the function callers use first (grad function or *_fwd)
     names: dict                # np / rt / math -> name used in the generated code
     deps: list = field(default_factory=list)     # Generated this code calls
+    imports: dict = field(default_factory=dict)  # name used in this code -> (Generated, its function's name)
     tangent_params: list = field(default_factory=list)   # forward mode: names of the tangent parameters
     module: object = None      # filled by cache.link: name -> compiled function
 
@@ -53,7 +54,7 @@ def _kinds_key(fn, kinds):
 def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
-    kinds maps a parameter name to True when the argument is known to be a scalar.
+    kinds maps a parameter name to the shape of its argument (() for a number, None if unknown).
     split=False gives one function `grad_f(*params, dout=1.0) -> (value, gradients)`;
     split=True gives the pair `f_fwd(*params) -> (value, saved)`, `f_bwd(saved, dout) -> gradients`.
     """
@@ -69,7 +70,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         if name not in params:
             raise ValueError(f"{fn.__name__} has no parameter {name!r}")
     names = _global_names(program)
-    scalars = scalar_names(tree, program.parsed, {p: "scalar" for p, s in (kinds or {}).items() if s})
+    shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     active = activity(tree, program.parsed, wrt)
     active |= {w for w in wrt}
     copies = lower_phis(tree)
@@ -80,32 +81,31 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         generated.entry = fwd_name
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
-        return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, scalars, active, copies)
+        return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies)
     except BaseException:
         _PAIRS.pop(key, None)
         raise
 
 
-def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, scalars, active, copies):
+def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies):
     fn, tree, params = generated.fn, program.tree, program.parsed.params
     if split:
         base = generated.entry[:-4]
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
 
-    def callees(callee, active_params, arg_scalars):
+    def callees(callee, active_params, arg_shapes):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
         if active_params is None:        # forward sweep asking for the pair it already planned
             return callee_names[callee]
-        pair = build_reverse(unwrap(callee), active_params, arg_scalars, split=True, stack=stack,
+        pair = build_reverse(unwrap(callee), active_params, arg_shapes, split=True, stack=stack,
                              optimize=optimize)
-        if pair not in generated.deps and pair is not generated:
-            generated.deps.append(pair)
-        names_ = (pair.entry, pair.entry[:-4] + "_bwd")
+        names_ = (_import(generated, pair, pair.entry, program.namer),
+                  _import(generated, pair, pair.entry[:-4] + "_bwd", program.namer))
         callee_names[callee] = names_
         return names_
 
     callee_names = {}
-    gen, forward, backward, grads, result = generate(program, list(wrt), active, scalars, copies, callees, names)
+    gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names)
     seed = gen.seed
     if isinstance(result, gast.Name) and any(True for _ in _stores(backward, result.id)):
         value = program.namer.fresh("value")            # the backward sweep restores loop values
@@ -168,11 +168,26 @@ def _finish(generated, optimize, copies, backward, stack):
 
 
 def _pair_base(fn, wrt, params, kinds):
-    """A name that depends only on the key: `helper`, `helper_dx` (w.r.t. x only), `helper_s` (scalars)."""
-    base = fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
-    if kinds and any(kinds.get(p) for p in params):
-        base += "_" + "".join("s" if kinds.get(p) else "a" for p in params)
-    return base
+    """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only)."""
+    return fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
+
+
+def _import(generated, dep, function, namer):
+    """The name `generated` calls dep's `function` by (its own name, unless this code already uses
+    that name for another specialisation)."""
+    if dep is generated:
+        return function
+    for alias, (other, name_) in generated.imports.items():
+        if other is dep and name_ == function:
+            return alias
+    alias = function
+    while alias in generated.imports or alias in namer.taken and alias != function:
+        alias = namer.fresh(function)
+    namer.reserve(alias)
+    generated.imports[alias] = (dep, function)
+    if dep not in generated.deps:
+        generated.deps.append(dep)
+    return alias
 
 
 def _funcdef(name, args, body, like):
@@ -249,9 +264,7 @@ def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
 
     def callees(callee, varied_params):
         dep = build_forward(unwrap(callee), varied_params, None, optimize)
-        if dep is not generated and dep not in generated.deps:
-            generated.deps.append(dep)
-        return dep.entry, dep.tangent_params
+        return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
     gen = forward.Forward(program, varied, names, callees)
     tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
@@ -288,5 +301,6 @@ def build_selector(inner, params, kind):
     args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, [])
     definition = gast.FunctionDef(name, args, [pick, gast.Return(ir.name(kind))], [], None, None)
     gast.fix_missing_locations(definition)
-    selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner])
+    selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner],
+                         {inner.entry: (inner, inner.entry)})
     return selector

@@ -31,14 +31,15 @@ def _statements(block):
 class Reverse:
     """Generates the forward and backward sweeps of one lowered SSA function."""
 
-    def __init__(self, program, wrt, active, scalars, copies, callees, names):
+    def __init__(self, program, wrt, active, shapes, copies, callees, names):
         self.program = program
         self.parsed = program.parsed
         self.namer = program.namer
         self.tree = program.tree
         self.wrt = wrt
         self.active = active
-        self.scalars = scalars
+        self.shapes = shapes
+        self.scalars = {n for n, s in shapes.items() if s == ()}
         self.copies = copies
         self.callees = callees          # (fn, call node, active param names) -> (fwd name, bwd name)
         self.names = names              # global names generated code uses: np, rt, math
@@ -135,8 +136,8 @@ class Reverse:
         except TypeError as exc:
             raise self._no_rule(_spell(call.func), stmt, reason=f"the call does not match its signature ({exc})")
         active_params = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.active]
-        fwd, bwd = self.callees(fn, active_params, {p: (isinstance(v, gast.Name) and v.id in self.scalars)
-                                                     or isinstance(v, gast.Constant)
+        fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
+                                                         else () if isinstance(v, gast.Constant) else None)
                                                      for p, v in bound.arguments.items()})
         saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{fn.__name__}_state"))
         targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{fn.__name__}") for p in active_params]
@@ -165,23 +166,44 @@ class Reverse:
         except TypeError as exc:
             raise self._no_rule(rule.name, stmt, reason=str(exc))
         subs = {"g": g, "z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        shapes, constants = {}, {}
         for param, value in bound.items():
             subs[param] = _bound_node(value)
+            if isinstance(value, gast.Name):
+                shapes[param] = self.shapes.get(value.id)
+            elif isinstance(value, gast.Constant):
+                constants[param] = value.value
+            elif isinstance(value, tuple) and value[0] == "default":
+                constants[param] = value[1]
         contribs = []
-        for param, template in rule.reverse.items():
+        for param, template in rule.reverse_for(shapes, constants).items():
             value = bound.get(param)
             if not (isinstance(value, gast.Name) and value.id in self.active):
                 continue
             expr = quote_expr(template, **subs)
-            if rule.broadcasting and self._may_broadcast(value, bound, param):
-                expr = quote_expr("rt.unbroadcast(e, x)", rt=self.names["rt"], e=expr, x=value)
+            if rule.broadcasting:
+                expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))
         return contribs
 
-    def _may_broadcast(self, operand, bound, param):
-        """Whether the output can be larger than this operand (some other operand may be an array)."""
+    def _sum_to(self, expr, operand, bound, param, z):
+        """expr (shaped like the output z) summed back to the operand's shape, where that can differ."""
         others = [v for p, v in bound.items() if p != param and isinstance(v, (gast.Name, gast.Constant))]
-        return any(isinstance(v, gast.Name) and v.id not in self.scalars for v in others)
+        if all(not isinstance(v, gast.Name) or v.id in self.scalars for v in others):
+            return expr                  # the other operands are scalars: the output has this shape
+        mine, out = self.shapes.get(operand.id), self.shapes.get(z)
+        known = mine is not None and out is not None and None not in mine and None not in out
+        if not known:
+            return quote_expr("rt.unbroadcast(e, x)", rt=self.names["rt"], e=expr, x=operand)
+        if mine == out:
+            return expr
+        lead = len(out) - len(mine)
+        ones = tuple(lead + i for i, n in enumerate(mine) if n == 1 and out[lead + i] != 1)
+        if ones:
+            expr = quote_expr(f"np.sum(e, axis={_axes(ones)}, keepdims=True)", np=self.names["np"], e=expr)
+        if lead:
+            expr = quote_expr(f"np.sum(e, axis={_axes(tuple(range(lead)))})", np=self.names["np"], e=expr)
+        return expr
 
     def _no_rule(self, what, stmt, reason="it has no derivative rule and its source cannot be read"):
         line = getattr(stmt, "lineno", 0)
@@ -395,6 +417,10 @@ class Reverse:
 COMMENT = "@adjoint-comment@ "
 
 
+def _axes(axes):
+    return str(axes[0]) if len(axes) == 1 else str(axes)
+
+
 def _breaks(block):
     for stmt in block:
         if isinstance(stmt, gast.Break):
@@ -427,9 +453,9 @@ def _spell(func):
     return "this callable"
 
 
-def generate(program, wrt, active, scalars, copies, callees, names, split=False):
+def generate(program, wrt, active, shapes, copies, callees, names, split=False):
     """(forward statements, backward statements, gradient expressions, generator) for the function."""
-    gen = Reverse(program, wrt, active, scalars, copies, callees, names)
+    gen = Reverse(program, wrt, active, shapes, copies, callees, names)
     body = program.tree.body
     result = body[-1].value
     defined = set()

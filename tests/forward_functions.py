@@ -1,6 +1,8 @@
 """Targets for the forward-mode and higher-order tests: plain functions in a real file,
 because the compiler reads their source. Vector-valued ones first, then scalar ones."""
 
+import functools
+
 import numpy as np
 
 import adjoint
@@ -134,3 +136,22 @@ def q_quotient(v):
 
 def q_power(v, m, n):
     return v[0] ** m * v[1] ** n
+
+
+# --- a call with neither a rule nor readable source ---------------------------------------------
+
+_opaque = functools.partial(np.multiply, 2.0)
+
+
+def calls_opaque(x):
+    return np.sum(_opaque(x) * x)
+
+
+def mlp_weight_loss_no_matvec(W, X, v, y):
+    h = np.tanh(X @ W)
+    pred = np.sum(h * v, axis=1)
+    return np.mean((pred - y) ** 2) + 0.01 * np.sum(W ** 2)
+
+
+def square_of_sum(x):
+    return np.sum(x) ** 2 + np.mean(x) ** 3

@@ -168,3 +168,20 @@ def test_vjp_with_default_wrt_gives_a_tuple_over_all_arguments(rng):
     gA, gx = pullback(v)
     np.testing.assert_allclose(gA, np.outer(v, x), rtol=1e-13)
     np.testing.assert_allclose(gx, A.T @ v, rtol=1e-13)
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_failed_build_raises_the_same_error_again(mode, rng):
+    x = rng.standard_normal(3)
+    for _ in range(2):          # a half-built derivative must not be left in the cache
+        with pytest.raises(adjoint.NonDifferentiable, match="_opaque"):
+            adjoint.jacobian(ff.calls_opaque, mode=mode)(x)
+
+
+def test_check_jvp_detects_a_wrong_tangent(monkeypatch):
+    monkeypatch.setattr(adjoint, "jvp", lambda f, primals, tangents: (f(*primals), 0.0))
+    with pytest.raises(AssertionError, match="finite difference"):
+        check_jvp(cf.cube, 1.5)

@@ -24,6 +24,14 @@ class Rule:
     forward: object = None          # str template, or dict param -> tangent term (summed)
     broadcasting: bool = False      # contributions are summed back to the operand's shape
     vararg: str = None              # name collecting extra positional arguments (as a tuple)
+    variants: list = field(default_factory=list)   # (when(shapes, constants), reverse dict); first match wins
+
+    def reverse_for(self, shapes, constants):
+        """The reverse templates for parameters of these shapes (None: unknown) and constant values."""
+        for when, reverse in self.variants:
+            if when(shapes, constants):
+                return {**self.reverse, **reverse}
+        return self.reverse
 
     def bind(self, args, keywords):
         """Map call-site arguments to parameter names; unknown keywords raise TypeError."""
@@ -96,6 +104,16 @@ def linear(fn, params, reverse, name=None):
     """A function linear in its first parameter: the tangent is the same call on the tangent."""
     first = parse_params(params)[0][0]
     return defrule(fn, params, {first: reverse}, forward={first: "LINEAR"}, name=name)
+
+
+def variant(fn, when, reverse):
+    """A more specific reverse rule for fn, used when `when(shapes, constants)` holds.
+
+    shapes maps a parameter to its shape (None when unknown); constants maps the parameters bound
+    to constants (or left at their defaults) to their values.
+    """
+    rule = RULES[_key(fn)] if not isinstance(fn, Rule) else fn
+    rule.variants.append((when, dict(reverse)))
 
 
 def method(name_, params, reverse, forward=None):

@@ -1,7 +1,7 @@
 """Reductions: sum, mean, max and min with `axis` and `keepdims`."""
 import numpy as np
 
-from .core import defrule, linear, method
+from .core import METHODS, defrule, linear, method, variant
 
 linear(np.sum, "a, axis=None, dtype=None, out=None, keepdims=False", "rt.unreduce(g, a, axis, keepdims)")
 linear(np.mean, "a, axis=None, dtype=None, out=None, keepdims=False",
@@ -17,3 +17,15 @@ method("sum", "a, axis=None, dtype=None, out=None, keepdims=False",
        {"a": "rt.unreduce(g, a, axis, keepdims)"}, forward={"a": "LINEAR"})
 method("mean", "a, axis=None, dtype=None, out=None, keepdims=False",
        {"a": "rt.unreduce(g, a, axis, keepdims) * (np.size(z) / np.size(a))"}, forward={"a": "LINEAR"})
+
+
+
+def _whole(shapes, constants):
+    """A reduction over every axis (axis=None, keepdims=False) of an operand of known rank."""
+    return constants.get("axis", 0) is None and constants.get("keepdims") is False and shapes.get("a") is not None
+
+
+for total in (np.sum, METHODS["sum"]):
+    variant(total, _whole, {"a": "np.full(np.shape(a), g)"})
+for average in (np.mean, METHODS["mean"]):
+    variant(average, _whole, {"a": "np.full(np.shape(a), g / np.size(a))"})

@@ -21,4 +21,9 @@ defrule(rt.matmul_grad_b, "v, a, b", {}, forward={"v": "rt.matmul_grad_b(dv, a, 
                                                   "a": "rt.matmul_grad_b(v, da, b)"})
 defrule(rt.dot_grad_a, "v, a, b", {}, forward={"v": "rt.dot_grad_a(dv, a, b)", "b": "rt.dot_grad_a(v, a, db)"})
 defrule(rt.dot_grad_b, "v, a, b", {}, forward={"v": "rt.dot_grad_b(dv, a, b)", "a": "rt.dot_grad_b(v, da, b)"})
+defrule(rt.broadcast_like, "v, x", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.broadcast_like(dv, x)"})
+defrule(rt.reduce_like, "v, x, axis=None, keepdims=False", {"v": "rt.unreduce(g, v, axis, keepdims)"},
+        forward={"v": "rt.reduce_like(dv, x, axis, keepdims)"})
+defrule(rt.untranspose_adjoint, "v, axes=None", {"v": "rt.untranspose(g, axes)"},
+        forward={"v": "rt.untranspose_adjoint(dv, axes)"})
 nondifferentiable(rt.zeros_like)

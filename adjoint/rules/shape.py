@@ -18,16 +18,20 @@ attribute("T", "g.T", "dx.T")
 defrule(np.array, "object, dtype=None", {"object": "g"}, forward={"object": "dobject"})
 defrule(np.asarray, "a, dtype=None", {"a": "g"}, forward={"a": "da"})
 defrule(np.copy, "a", {"a": "g"}, forward={"a": "da"})
+defrule(np.full, "shape, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
+        forward={"fill_value": "np.full(shape, dfill_value)"})
+defrule(np.full_like, "a, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
+        forward={"fill_value": "np.full_like(a, dfill_value)"})
 
 nondifferentiable(
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
     builtins.type, builtins.print, builtins.enumerate, builtins.zip,
-    np.shape, np.ndim, np.size, np.zeros, np.ones, np.empty, np.full, np.eye, np.identity,
-    np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.arange, np.linspace,
+    np.shape, np.ndim, np.size, np.zeros, np.ones, np.empty, np.eye, np.identity,
+    np.zeros_like, np.ones_like, np.empty_like, np.arange, np.linspace,
     np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
     np.isnan, np.isfinite, np.isinf, np.floor_divide, np.greater, np.less, np.equal,
     np.logical_and, np.logical_or, np.logical_not, np.all, np.any, np.nonzero, np.count_nonzero,
-    math.factorial, math.floor, math.ceil, math.trunc, math.isnan, math.isfinite, math.comb,
+    math.copysign, math.factorial, math.floor, math.ceil, math.trunc, math.isnan, math.isfinite, math.comb,
 )
 nondifferentiable(*(getattr(np.random, n) for n in ("rand", "randn", "random", "normal", "uniform",
                                                       "randint", "default_rng", "seed")))
