@@ -87,7 +87,7 @@ class _ANF:
     def condition(self, test, like):
         if isinstance(test, gast.Name):
             return test
-        cond = self.namer.fresh("cond")
+        cond = self.namer.temporary("cond")
         self.pre.append(ir.assign(cond, test, like))
         return ir.name(cond)
 

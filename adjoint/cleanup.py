@@ -169,6 +169,68 @@ def remove_copy_backs(fn):
     return changed
 
 
+def inline_temporaries(fn, temporaries):
+    """Put a compiler temporary read exactly once back into the expression that reads it, as the
+    user wrote it (`t1 = x * y; z = t1 + 1` -> `z = x * y + 1`), when nothing in between changes
+    its inputs and the reader is not inside a loop or branch it would then run in."""
+    if not temporaries:
+        return False
+    loads = _count(fn, gast.Load)
+    stores = _count(fn, gast.Store)
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            stmt = block[i]
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and ir.target_name(stmt) in temporaries and stores.get(ir.target_name(stmt)) == 1 \
+                    and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value, ()) \
+                    and _inline_into(block, i):
+                changed = True
+                continue
+            i += 1
+    return changed
+
+
+def _inline_into(block, i):
+    name, value = ir.target_name(block[i]), block[i].value
+    inputs = set(_names(value, gast.Load))
+    for j in range(i + 1, len(block)):
+        stmt = block[j]
+        reads, writes = _summary(stmt)
+        if name in reads:
+            header = _header_node(stmt)
+            if header is None or name not in _names(header, gast.Load):
+                return False
+            for node in gast.walk(header):
+                for field, child in gast.iter_fields(node):
+                    if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load):
+                        setattr(node, field, value)
+                        del block[i]
+                        return True
+                    if isinstance(child, list):
+                        for k, item in enumerate(child):
+                            if isinstance(item, gast.Name) and item.id == name and isinstance(item.ctx, gast.Load):
+                                child[k] = value
+                                del block[i]
+                                return True
+            return False
+        if writes & (inputs | {name}):
+            return False
+    return False
+
+
+def _header_node(stmt):
+    """The part of a statement evaluated once, where an inlined value may go."""
+    if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)):
+        return stmt
+    if isinstance(stmt, (gast.If, gast.While)):
+        return stmt.test if isinstance(stmt, gast.If) else None
+    if isinstance(stmt, gast.For):
+        return stmt.iter
+    return None
+
+
 # --- zero initialisation ----------------------------------------------------------------------
 def fold_zero_init(fn):
     """`d = 0.0` followed by `d = d + e` (nothing in between touching d) becomes `d = e`."""
@@ -423,13 +485,14 @@ def _saves_one_of(stmt, names, push, pop):
         and getattr(stmt.value.func, "id", None) == push and getattr(stmt.value.args[0], "id", None) in names
 
 
-def optimize(fn, copies, backward_reads=()):
+def optimize(fn, copies, backward_reads=(), temporaries=()):
     """Run the cleanup passes until none changes anything; returns fn."""
     coalesce_webs(fn, copies, set(backward_reads))
     for _ in range(50):
         changed = False
         for run in (propagate_copies, remove_copy_backs, fold_zero_init, simplify, remove_dead_stores, tidy_blocks):
             changed |= run(fn)
+        changed |= inline_temporaries(fn, temporaries)
         if not changed:
             break
     return fn

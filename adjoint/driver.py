@@ -30,6 +30,7 @@ class Generated:
     deps: list = field(default_factory=list)     # Generated this code calls
     imports: dict = field(default_factory=dict)  # name used in this code -> (Generated, its function's name)
     tangent_params: list = field(default_factory=list)   # forward mode: names of the tangent parameters
+    temporaries: set = field(default_factory=set)        # compiler-made names cleanup may inline
     module: object = None      # filled by cache.link: name -> compiled function
 
 
@@ -75,6 +76,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     active |= {w for w in wrt}
     copies = lower_phis(tree)
     generated = Generated(key, fn, program.parsed, [], "", names)
+    generated.temporaries = program.namer.temporaries
     if split:
         base = _pair_base(fn, wrt, params, kinds)
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
@@ -162,7 +164,7 @@ def _finish(generated, optimize, copies, backward, stack):
         reads.update(ir.names_read(stmt))
     for _ in range(5):
         for definition in generated.defs:
-            cleanup.optimize(definition, copies, reads)
+            cleanup.optimize(definition, copies, reads, generated.temporaries)
         if not cleanup.remove_unread_saves(generated.defs, stack):
             break
 
@@ -280,7 +282,7 @@ def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
     generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
     if optimize:
         for definition in generated.defs:
-            cleanup.optimize(definition, copies, set())
+            cleanup.optimize(definition, copies, set(), program.namer.temporaries)
     return generated
 
 

@@ -9,6 +9,7 @@ class Namer:
 
     def __init__(self, taken=()):
         self.taken = set(taken)
+        self.temporaries = set()      # names the compiler invented to hold intermediate values
 
     def reserve(self, name):
         self.taken.add(name)
@@ -33,7 +34,14 @@ class Namer:
         k = 1
         while f"t{k}" in self.taken:
             k += 1
+        self.temporaries.add(f"t{k}")
         return self.reserve(f"t{k}")
+
+    def temporary(self, base):
+        """A fresh name for an intermediate value the user never wrote (cleanup may inline it)."""
+        name = self.fresh(base)
+        self.temporaries.add(name)
+        return name
 
     def adjoint(self, name):
         """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`)."""

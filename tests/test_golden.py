@@ -22,6 +22,8 @@ CASES = [
     ("helper_call", gf.helper_call, 0, (1.0,)),
     ("taylor_sin", gf.taylor_sin, 0, (1.0,)),
     ("mlp_generic", gf.mlp, (0, 1, 2, 3), None),
+    ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
+                                         np.ones((5, 4)), np.ones((5, 2)))),
 ]
 
 
