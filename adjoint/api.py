@@ -19,7 +19,10 @@ _MAX_SHAPES = 4     # past this many shape specialisations of one function, spec
 
 
 def _shape_key(args, seen):
-    """The specialisation key for these arguments: their shapes (ranks only once `seen` is large)."""
+    """The specialisation key for these arguments: their shapes (ranks only once `seen` is large).
+    args=None (a derivative called inside compiled code) gives the unspecialised key."""
+    if args is None:
+        return None
     key = tuple(shape_of(a) for a in args)
     if key not in seen and len(seen) >= _MAX_SHAPES:
         key = tuple(generalize(s) if s is not None else None for s in key)
@@ -78,7 +81,7 @@ class _Gradient:
         key = _shape_key(args, self.compiled)
         generated = self.compiled.get(key)
         if generated is None:
-            kinds = dict(zip(self.params, key))
+            kinds = dict(zip(self.params, key or ()))
             generated = self.compiled[key] = cache.cached(
                 self.fn, (self.wrt, "reverse", key), lambda: driver.build_reverse(self.fn, self.wrt, kinds))
         return generated

@@ -97,7 +97,10 @@ def _compile(generated):
     body = "".join("    " + line + "\n" if line.strip() else "\n" for line in source.splitlines())
     footer = f"    return {{{', '.join(f'{n!r}: {n}' for n in defined)}}}\n"
     where = f"{fn.__module__}.{fn.__qualname__}" if hasattr(fn, "__qualname__") else fn.__name__
-    filename = f"<adjoint {generated.entry} of {where} ({os.path.basename(generated.parsed.filename)})>"
+    # each compiled text gets its own file name: linecache serves it to tracebacks and to the
+    # front end when generated code is itself differentiated
+    filename = f"<adjoint {generated.entry} of {where} ({os.path.basename(generated.parsed.filename)}) " \
+               f"#{_COMPILE_COUNT[0] + 1}>"
     factory = compile_source(header + body + footer, filename, fn.__globals__, "__adjoint_factory__")
     _COMPILE_COUNT[0] += 1
     return factory(*params.values())

@@ -131,9 +131,10 @@ class Forward:
                 raise self._no_rule(f"the method `.{func.attr}()`", stmt)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
         if fn is None:
-            raise self._no_rule(getattr(func, "id", "this callable"), stmt, reason="it is not known at compile time")
-        from .frontend import unwrap
-        fn = unwrap(fn)
+            from .reverse import _spell
+            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+        from .reverse import callee_function
+        fn = callee_function(fn)
         rule = rules.lookup(fn)
         if rule is not None:
             return [], self._apply(rule, call.args, keywords, z, stmt, func), None

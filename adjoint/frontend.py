@@ -19,7 +19,7 @@ class Parsed:
     lines: list                     # the file's lines, for error messages
     col_offset: int                 # indentation removed by dedent
     namespace: dict = field(default_factory=dict)   # free name -> object
-
+    static_locals: dict = field(default_factory=dict)   # local -> object known at compile time
     @property
     def name(self):
         return self.tree.name
@@ -31,7 +31,7 @@ class Parsed:
     def resolve(self, node):
         """The object a static name or attribute chain (np.linalg.norm) denotes, or None."""
         if isinstance(node, gast.Name):
-            return self.namespace.get(node.id)
+            return self.namespace.get(node.id, self.static_locals.get(node.id))
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             return getattr(base, node.attr, None) if base is not None else None

@@ -9,7 +9,7 @@ import time
 
 import gast
 
-from . import anf, check, desugar, exits, fence, frontend, ssa
+from . import anf, check, desugar, exits, fence, frontend, ir, ssa
 from .errors import AdjointError
 from .naming import Namer
 
@@ -23,6 +23,26 @@ PASSES = [
     ("anf", anf.to_anf, "one operation per statement on names and constants"),
     ("ssa", ssa.to_ssa, "every name assigned once; joins are phi definitions"),
 ]
+
+
+def fold_static_calls(program):
+    """Record locals computed by adjoint's own transforms from compile-time values, e.g.
+    `d = adjoint.grad(inner, wrt=1)`, so that a later `d(x, y)` is known to be a derivative."""
+    from . import api
+    transforms = {api.grad, api.value_and_grad}
+    parsed = program.parsed
+    for node in gast.walk(program.tree):
+        if not (isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)):
+            continue
+        call = node.value
+        if parsed.resolve(call.func) not in transforms:
+            continue
+        args = [parsed.resolve(a) if isinstance(a, gast.Name) else getattr(a, "value", None) for a in call.args]
+        keywords = {k.arg: (parsed.resolve(k.value) if isinstance(k.value, gast.Name) else
+                            getattr(k.value, "value", None)) for k in call.keywords}
+        if all(isinstance(a, (gast.Name, gast.Constant)) for a in call.args + [k.value for k in call.keywords]) \
+                and args and args[0] is not None:
+            parsed.static_locals[ir.target_name(node)] = parsed.resolve(call.func)(*args, **keywords)
 STAGES = [name for name, _, _ in PASSES]
 TIMINGS = {}
 
@@ -62,6 +82,8 @@ def normalize(fn, upto="ssa"):
             print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)
         if stage == upto:
             break
+    if upto == "ssa":
+        fold_static_calls(program)
     return program
 
 

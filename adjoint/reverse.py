@@ -14,6 +14,8 @@ import gast
 
 from . import ir, rules
 from .errors import NonDifferentiable
+from .frontend import unwrap
+from .shapes import SEQUENCE
 from .quoting import quote, quote_expr
 
 
@@ -122,6 +124,7 @@ class Reverse:
             return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
         if fn is None:
             raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+        fn = callee_function(fn)
         rule = rules.lookup(fn)
         if rule is not None:
             return [], self._apply(rule, call.args, keywords, z, g, stmt, callee=func)
@@ -150,7 +153,7 @@ class Reverse:
     def forward_stmt(self, stmt):
         """The statement as the forward sweep runs it (calls to differentiated helpers save state)."""
         if id(stmt) in self.residual and ir.target_name(stmt) in self.active:
-            fn = self.parsed.resolve(stmt.value.func)
+            fn = callee_function(self.parsed.resolve(stmt.value.func))
             call = stmt.value
             fwd, _ = self.callees(fn, None, None)
             target = gast.Tuple([ir.name(ir.target_name(stmt), store=True),
@@ -192,6 +195,8 @@ class Reverse:
         if all(not isinstance(v, gast.Name) or v.id in self.scalars for v in others):
             return expr                  # the other operands are scalars: the output has this shape
         mine, out = self.shapes.get(operand.id), self.shapes.get(z)
+        if mine is SEQUENCE or out is SEQUENCE:
+            return expr
         known = mine is not None and out is not None and None not in mine and None not in out
         if not known:
             return quote_expr("rt.unbroadcast(e, x)", rt=self.names["rt"], e=expr, x=operand)
@@ -419,6 +424,15 @@ COMMENT = "@adjoint-comment@ "
 
 def _axes(axes):
     return str(axes[0]) if len(axes) == 1 else str(axes)
+
+
+def callee_function(fn):
+    """What a call to fn differentiates through: the plain function behind decorators, or for a
+    derivative object (adjoint.grad(g) called inside the code), the generated code computing it."""
+    fn = unwrap(fn)
+    if hasattr(fn, "__adjoint_function__"):
+        fn = fn.__adjoint_function__(None)
+    return fn
 
 
 def _breaks(block):

@@ -154,3 +154,17 @@ def untranspose_adjoint(g, axes=None):
     if isinstance(axes, tuple) and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = axes[0]
     return np.transpose(g, axes or None)
+
+
+def unconcatenate(g, arrays, axis=0):
+    """The adjoint of np.concatenate(arrays, axis): g cut back into pieces shaped like the inputs."""
+    if axis is None:
+        sizes = [np.size(a) for a in arrays]
+        return [np.reshape(piece, _shape(a)) for piece, a in zip(np.split(np.ravel(g), np.cumsum(sizes)[:-1]), arrays)]
+    sizes = [_shape(a)[axis] if np.ndim(a) else 1 for a in arrays]
+    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def unstack(g, axis=0):
+    """The adjoint of np.stack(arrays, axis): one slice of g per input."""
+    return list(np.moveaxis(g, axis, 0))

@@ -14,6 +14,16 @@ import numpy as np
 from . import ir
 
 _UNSET = object()          # not computed yet (optimistic start for loops)
+
+
+class _Sequence:
+    """The shape of a Python list or tuple (of anything)."""
+
+    def __repr__(self):
+        return "SEQUENCE"
+
+
+SEQUENCE = _Sequence()
 _SCALAR_CALLS = {builtins.len, builtins.int, builtins.float, builtins.bool, builtins.round, builtins.abs}
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
@@ -25,6 +35,8 @@ def shape_of(value):
         return ()
     if isinstance(value, np.ndarray):
         return value.shape
+    if isinstance(value, (list, tuple)):
+        return SEQUENCE
     return None
 
 
@@ -42,7 +54,7 @@ def _statements(block):
 
 def broadcast(*shapes):
     """NumPy's broadcasting of shape patterns, or None when it cannot be told."""
-    if any(s is None for s in shapes):
+    if any(s is None or s is SEQUENCE for s in shapes):
         return None
     ndim = max(len(s) for s in shapes)
     out = []
@@ -61,7 +73,7 @@ def broadcast(*shapes):
 
 
 def matmul(a, b):
-    if a is None or b is None or not a or not b:
+    if a is None or b is None or a is SEQUENCE or b is SEQUENCE or not a or not b:
         return None
     if len(a) == 1 and len(b) == 1:
         return ()
@@ -78,7 +90,7 @@ def _join(a, b):
         return b
     if b is _UNSET or a == b:
         return a
-    if a is None or b is None or len(a) != len(b):
+    if a is None or b is None or a is SEQUENCE or b is SEQUENCE or len(a) != len(b):
         return None
     return tuple(x if x == y else None for x, y in zip(a, b))
 
@@ -108,7 +120,11 @@ class _Shapes:
             return self.of(value)
         if isinstance(value, gast.BinOp):
             left, right = self.of(value.left), self.of(value.right)
+            if left is SEQUENCE and right is SEQUENCE and isinstance(value.op, gast.Add):
+                return SEQUENCE
             return matmul(left, right) if isinstance(value.op, gast.MatMult) else broadcast(left, right)
+        if isinstance(value, (gast.Tuple, gast.List)):
+            return SEQUENCE
         if isinstance(value, gast.UnaryOp):
             return () if isinstance(value.op, gast.Not) else self.of(value.operand)
         if isinstance(value, gast.Compare) and all(isinstance(n, (gast.Name, gast.Constant))
@@ -116,7 +132,7 @@ class _Shapes:
             return broadcast(*(self.of(n) for n in [value.left] + value.comparators))
         if isinstance(value, gast.Attribute):
             base = self.of(value.value)
-            if value.attr == "T" and base is not None:
+            if value.attr == "T" and base is not None and base is not SEQUENCE:
                 return base[::-1]
             if value.attr in ("real", "imag"):
                 return base
@@ -128,7 +144,7 @@ class _Shapes:
         return None
 
     def subscript(self, base, index):
-        if not base:
+        if not base or base is SEQUENCE:
             return None
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
         if len(parts) > len(base):
@@ -178,7 +194,7 @@ class _Shapes:
         return None
 
     def reduction(self, base, axis, keywords):
-        if base is None:
+        if base is None or base is SEQUENCE:
             return None
         keep = keywords.get("keepdims")
         keepdims = isinstance(keep, gast.Constant) and keep.value is True

@@ -50,16 +50,9 @@ VECTOR_CASES = [
                  id="matrix_vector"),
     pytest.param(ff.loop_vector_iteration, lambda r: (r.standard_normal(4), 3), 0, id="loop_vector_iteration"),
     pytest.param(ff.loop_vector_by_index, lambda r: (r.standard_normal(3), 4), 0, id="loop_vector_by_index"),
-    pytest.param(ff.loop_vector_list_concat, lambda r: (r.standard_normal(3), 4), 0, id="loop_vector_list_concat",
-                 marks=pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-                     "compiler: reverse mode treats list `+` (concatenation) as numeric addition: the adjoint "
-                     "of `parts = parts_1 + [t]` is rt.unbroadcast(dparts, parts_1), which raises "
-                     "'ValueError: cannot reshape array of size 3 into shape (2,)'; forward mode is right"))),
+    pytest.param(ff.loop_vector_list_concat, lambda r: (r.standard_normal(3), 4), 0, id="loop_vector_list_concat"),
     pytest.param(ff.two_outputs_concatenated, lambda r: (r.standard_normal(3), r.standard_normal(3)), (0, 1),
-                 id="two_outputs_concatenated",
-                 marks=pytest.mark.xfail(strict=True, raises=adjoint.NonDifferentiable, reason=(
-                     "compiler: np.concatenate has no derivative rule in either mode (and np.stack neither), "
-                     "although the UnsupportedSyntax hints for `a[i] = ...` and `.append` recommend them"))),
+                 id="two_outputs_concatenated"),
     pytest.param(ff.two_outputs_as_array, lambda r: (r.standard_normal(3), r.standard_normal(3)), (0, 1),
                  id="two_outputs_as_array"),
 ]

@@ -18,8 +18,8 @@ method("dot", "a, b", {"a": "rt.dot_grad_a(g, a, b)", "b": "rt.dot_grad_b(g, a, 
 
 # With the operands' dimensions known, the same rules read as matrix calculus.
 def _ndims(a, b):
-    return lambda shapes, constants: shapes.get("a") is not None and shapes.get("b") is not None and \
-        (len(shapes["a"]), len(shapes["b"])) == (a, b)
+    return lambda shapes, constants: isinstance(shapes.get("a"), tuple) and isinstance(shapes.get("b"), tuple) \
+        and (len(shapes["a"]), len(shapes["b"])) == (a, b)
 
 
 for product in (gast.MatMult, np.matmul, np.dot):

@@ -1,7 +1,8 @@
 """Python operators: `+ - * / ** @ %`, unary minus and plus. Keyed by the gast operator class."""
 import gast
 
-from .core import defrule, elementwise, nondifferentiable
+from ..shapes import SEQUENCE
+from .core import defrule, elementwise, nondifferentiable, variant
 
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
 elementwise(gast.Sub, "a, b", {"a": "1", "b": "-1"}, name="-")
@@ -15,3 +16,10 @@ defrule(gast.USub, "a", {"a": "-g"}, forward={"a": "-da"}, name="unary -")
 defrule(gast.UAdd, "a", {"a": "g"}, forward={"a": "da"}, name="unary +")
 nondifferentiable(gast.FloorDiv, gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift,
                   gast.Invert, gast.Not)
+
+
+def _sequences(shapes, constants):
+    return shapes.get("a") is SEQUENCE and shapes.get("b") is SEQUENCE
+
+
+variant(gast.Add, _sequences, {"a": "g[:len(a)]", "b": "g[len(a):]"})       # list + list joins them

@@ -22,7 +22,7 @@ method("mean", "a, axis=None, dtype=None, out=None, keepdims=False",
 
 def _whole(shapes, constants):
     """A reduction over every axis (axis=None, keepdims=False) of an operand of known rank."""
-    return constants.get("axis", 0) is None and constants.get("keepdims") is False and shapes.get("a") is not None
+    return constants.get("axis", 0) is None and constants.get("keepdims") is False and isinstance(shapes.get("a"), tuple)
 
 
 for total in (np.sum, METHODS["sum"]):

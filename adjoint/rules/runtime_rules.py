@@ -26,4 +26,7 @@ defrule(rt.reduce_like, "v, x, axis=None, keepdims=False", {"v": "rt.unreduce(g,
         forward={"v": "rt.reduce_like(dv, x, axis, keepdims)"})
 defrule(rt.untranspose_adjoint, "v, axes=None", {"v": "rt.untranspose(g, axes)"},
         forward={"v": "rt.untranspose_adjoint(dv, axes)"})
+defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
+        forward={"v": "rt.unconcatenate(dv, arrays, axis)"})
+defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like)
