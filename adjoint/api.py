@@ -258,6 +258,23 @@ def jacobian(f, wrt=0, mode="reverse"):
     return J
 
 
+def hvp(f, wrt=0):
+    """Hv(*args, v): the Hessian of f w.r.t. one argument times v, by forward over reverse mode,
+    without forming the Hessian (costs a few gradients)."""
+    gradient = grad(f, wrt)
+    if isinstance(wrt, (tuple, list)):
+        raise AdjointError("hvp takes one argument to differentiate by (an int or a name)")
+
+    def Hv(*args):
+        *args, v = args
+        selector = gradient.__adjoint_function__(tuple(args))
+        name = gradient.wrt[0]
+        function = _tangent_function(selector, (name,), args)
+        _, tangent = function(*_all_args(selector, args), v)
+        return runtime.like(tangent, args[gradient.positions[0]])
+    return Hv
+
+
 def hessian(f, wrt=0):
     """H(*args): the array of shape arg.shape + arg.shape, by forward mode over reverse mode."""
     return jacobian(grad(f, wrt), wrt, mode="forward")

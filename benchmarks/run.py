@@ -243,6 +243,31 @@ PEERS = [("autograd", peer_autograd), ("torch", peer_torch), ("jax", peer_jax)]
 # main
 # ---------------------------------------------------------------------------
 
+def hvp_section(adjoint, target, repeats):
+    """Hessian-vector product on the MLP workload (forward over reverse) against one gradient."""
+    base = W.BY_NAME["mlp"]
+    args = base.make_args()
+    rng = np.random.default_rng(11)
+    direction = rng.standard_normal(np.shape(args[0]))
+    gradient = adjoint.grad(base.f, wrt=0)
+    hvp = adjoint.hvp(base.f, wrt=0)
+    eps = 1e-5
+    shifted = [np.array(a, copy=True) for a in args]
+    shifted[0] = args[0] + eps * direction
+    plus = gradient(*shifted)
+    shifted[0] = args[0] - eps * direction
+    minus = gradient(*shifted)
+    want = (plus - minus) / (2 * eps)
+    got = hvp(*args, direction)
+    err = np.max(np.abs(got - want)) / max(np.max(np.abs(want)), 1e-300)
+    t_grad = median_time(lambda: gradient(*args), target, repeats)
+    t_hvp = median_time(lambda: hvp(*args, direction), target, repeats)
+    return ["", "Hessian-vector product on the mlp workload (adjoint.hvp: forward mode over the generated "
+            "reverse code; checked against central differences of the gradient, rel. err %.1e):" % err, "",
+            "| one gradient | one HVP | HVP / gradient (target <= 6) |", "|---|---|---|",
+            "| %s | %s | %.2f× |" % (fmt_time(t_grad), fmt_time(t_hvp), t_hvp / t_grad)]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (under a minute)")
@@ -381,6 +406,8 @@ def main(argv=None):
          "adjoint %s" % adjoint_version]
         + [desc for _, _, desc in peers if desc]
     )
+    hvp_lines = hvp_section(adjoint, target, repeats) if adjoint is not None and (
+        not opts.only or "mlp" in opts.only) else []
     doc = [
         "# adjoint benchmarks",
         "",
@@ -400,7 +427,7 @@ def main(argv=None):
         "Workloads (benchmarks/workloads.py):",
         "",
         wl,
-    ]
+    ] + hvp_lines
     if notes:
         doc += ["", "Notes:", ""] + ["- %s" % n for n in notes]
     text = "\n".join(doc) + "\n"

@@ -217,3 +217,14 @@ def test_error_propagation_textbook_formulas(mode):
         q = x ** m * yy ** n
         want = abs(q) * math.hypot(m * dx / x, n * dy / yy)
         assert _sigma(ff.q_power, w, dv, m, n, mode=mode) == pytest.approx(want, rel=1e-13), (m, n)
+
+
+def test_hvp_matches_hessian_times_vector():
+    rng = np.random.default_rng(3)
+    W, X = rng.standard_normal((3, 4)) * 0.5, rng.standard_normal((5, 3))
+    v_out, y = rng.standard_normal(4), rng.standard_normal(5)
+    direction = rng.standard_normal(W.shape)
+    H = adjoint.hessian(ff.mlp_weight_loss)(W, X, v_out, y)
+    got = adjoint.hvp(ff.mlp_weight_loss)(W, X, v_out, y, direction)
+    assert got.shape == W.shape
+    np.testing.assert_allclose(got, np.tensordot(H, direction, axes=2), rtol=1e-9, atol=1e-12)
