@@ -15,7 +15,20 @@ def _is_scalar(value):
         (isinstance(value, np.ndarray) and value.ndim == 0)
 
 
-_MAX_SHAPES = 4     # past this many shape specialisations of one function, specialise on rank only
+_ndarray = np.ndarray
+_MAX_SHAPES = 4
+
+
+def _arguments_key(args):
+    """The arguments' shapes (see shapes.shape_of), unrolled for short calls: this runs every call."""
+    if len(args) == 1:
+        a = args[0]
+        return (() if type(a) is float else a.shape if type(a) is _ndarray else shape_of(a),)
+    if len(args) == 2:
+        a, b = args
+        return (() if type(a) is float else a.shape if type(a) is _ndarray else shape_of(a),
+                () if type(b) is float else b.shape if type(b) is _ndarray else shape_of(b))
+    return tuple(map(shape_of, args))     # past this many shape specialisations of one function, specialise on rank only
 
 
 def _shape_key(args, seen):
@@ -67,7 +80,9 @@ class _Gradient:
         self.signature = inspect.signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
-        self.compiled = {}
+        self.single = len(self.positions) == 1
+        self.compiled = {}              # shape key -> linked Generated
+        self.dispatch = {}              # argument shapes -> compiled function (the fast path)
         functools.update_wrapper(self, self.fn, updated=())
         self.__adjoint_gradient_of__ = self.fn
 
@@ -130,20 +145,29 @@ class _Gradient:
             bound = self.signature.bind(*args, **kwargs)
             bound.apply_defaults()
             args = tuple(bound.arguments.values())
-        value, grads = self._compiled_for(args)(*args)
-        if not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1):
+        key = _arguments_key(args)
+        function = self.dispatch.get(key)
+        if function is None:
+            function = self.dispatch[key] = self._compiled_for(args)
+        value, grads = function(*args)
+        if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1):
             raise AdjointError(
                 f"grad needs a scalar output, but {self.fn.__name__} returned "
                 f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}. "
                 "Use adjoint.vjp or adjoint.jacobian for non-scalar outputs.")
-        if len(self.wrt) == 1:
-            grads = (grads,)
-        out = tuple(_like(g, args[p], args) for g, p in zip(grads, self.positions))
-        out = out if self.many else out[0]
+        if self.single:
+            x = args[self.positions[0]]
+            out = grads if type(grads) is float and type(x) is float else _like(grads, x, args)
+        else:
+            out = tuple(_like(g, args[p], args) for g, p in zip(grads, self.positions))
+        if self.many and len(self.positions) == 1:
+            out = (out,)
         return (value, out) if self.with_value else out
 
 
 def _like(g, x, args):
+    if type(g) is float and type(x) is float:
+        return g
     g = runtime.like(g, x)
     if isinstance(g, np.ndarray) and any(g is a for a in args):
         g = g.copy()                   # never hand back (an alias of) the caller's own array

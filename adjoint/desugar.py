@@ -47,14 +47,14 @@ class _ForIterables(gast.NodeTransformer):
             index = self.namer.fresh("k")
             unpack = [ir.assign(node.target, ir.name(index), node)]
             return self._loop(node, gast.Call(ir.name("range"), it.args, []), index, unpack)
-        if _is_call_to(it, "reversed") and len(it.args) == 1 and _is_call_to(it.args[0], "range") \
-                and isinstance(node.target, gast.Name):
-            # for i in reversed(range(...)): the reversed range is itself a range
-            backwards = self.namer.fresh("steps")
-            flipped = gast.Subscript(it.args[0], gast.Slice(None, None, ir.const(-1)), gast.Load())
-            bounds = [gast.Attribute(ir.name(backwards), a, gast.Load()) for a in ("start", "stop", "step")]
-            node.iter = ir.at(gast.Call(ir.name("range"), bounds, []), node)
-            return [ir.assign(backwards, flipped, node), node]
+        if _is_call_to(it, "reversed") and len(it.args) == 1:
+            # for item in reversed(seq)  ->  for k in range(len(seq) - 1, -1, -1): item = seq[k]
+            index = self.namer.fresh("k")
+            seq, pre = self._sequence(it.args[0], node)
+            last = gast.BinOp(gast.Call(ir.name("len"), [ir.name(seq)], []), gast.Sub(), ir.const(1))
+            backwards = gast.Call(ir.name("range"), [last, ir.const(-1), ir.const(-1)], [])
+            unpack = [ir.assign(node.target, _item(seq, index), node)]
+            return pre + self._loop(node, backwards, index, unpack)
         if _is_call_to(it, "enumerate") and len(it.args) == 1 and isinstance(node.target, gast.Tuple):
             counter, item = node.target.elts
             index = self.namer.fresh("k")

@@ -228,9 +228,8 @@ class Reverse:
         if isinstance(stmt, gast.If):
             return [stmt.test.id] if self.has_backward(stmt) else []
         if isinstance(stmt, gast.For) and self.has_backward(stmt):
-            if id(stmt) in self.counts:
-                return [self.counts[id(stmt)]]
-            return [n for n in ir.names_read(stmt.iter) if n in self.primal]
+            ranged = [n for n in ir.names_read(stmt.iter) if n in self.primal]
+            return ranged + [self.counts[id(stmt)]] if id(stmt) in self.counts else ranged
         if isinstance(stmt, gast.While) and self.has_backward(stmt):
             return [self.counts[id(stmt)]]
         return []
@@ -249,11 +248,19 @@ class Reverse:
                 names = {ir.target_name(s) for s in _statements(stmt.body) if isinstance(s, gast.Assign)}
                 names |= set(self.residual[id(s)] for s in _statements(stmt.body) if id(s) in self.residual)
                 names |= {self.counts[id(s)] for s in _statements(stmt.body) if id(s) in self.counts}
-                if isinstance(stmt, gast.For) and id(stmt) in self.counts:
-                    names.add(stmt.target.id)      # restored by the backward loop header otherwise
+                # a for loop's target is not saved: the backward loop header runs the range backwards
                 self.assigned[id(stmt)] = names
-        self.saves = {}
+        self.saves, self.recompute = {}, {}
+        self.definitions = {ir.target_name(s): s for s in _statements(self.tree.body)
+                            if isinstance(s, gast.Assign) and not ir.is_phi(s)}
+        self.top_level = {a.id for a in self.tree.args.args} | \
+            {ir.target_name(s) for s in self.tree.body if isinstance(s, gast.Assign)}
         self._plan(self.tree.body, loops=[], path=[], loop=None)
+        for segments in self.recompute.values():      # a value recomputed earlier in the backward
+            done = []                                  # sweep of the block stays valid after it
+            for k in sorted(segments, reverse=True):
+                segments[k] = [s for s in segments[k] if s not in done]
+                done += segments[k]
 
     def _plan(self, block, loops, path, loop):
         k = 0
@@ -276,9 +283,33 @@ class Reverse:
             if owner is None:
                 continue
             block, k, _ = next(entry for entry in reversed(path) if entry[2] is owner)
+            recipe = self._recompute_recipe(var, loops[:loops.index(owner) + 1])
+            if recipe is not None:       # cheaper to recompute than to save
+                redo = self.recompute.setdefault(id(block), {}).setdefault(k, [])
+                redo += [s for s in recipe if s not in redo]
+                continue
             pushes = self.saves.setdefault(id(block), {}).setdefault(k, [])
             if var not in pushes:
                 pushes.append(var)
+
+    def _recompute_recipe(self, var, loops):
+        """The statements recomputing var in the backward sweep from values it has anyway (loop
+        counters, values no loop changes), dependencies first; None when var must be saved."""
+        stmt = self.definitions.get(var)
+        if stmt is None or stmt in self.copies or var in self.active or not _cheap(stmt.value, self.parsed):
+            return None
+        restored = {L.target.id for L in loops if isinstance(L, gast.For)}
+        recipe = []
+        for name in ir.names_read(stmt.value):
+            if name not in self.primal or name in restored:
+                continue
+            if not any(name in self.assigned[id(L)] for L in loops) and name in self.top_level:
+                continue
+            inner = self._recompute_recipe(name, loops)
+            if inner is None:
+                return None
+            recipe += [s for s in inner if s not in recipe]
+        return recipe + [stmt]
 
     # forward sweep ------------------------------------------------------------
     def forward_block(self, block, inherited=()):
@@ -332,14 +363,15 @@ class Reverse:
     # backward sweep -----------------------------------------------------------
     def backward_block(self, block, defined):
         saves = self.saves.get(id(block), {})
+        redo = self.recompute.get(id(block), {})
         k = sum(1 for s in block if _is_compound(s))
-        out = self._pops(saves.get(k, []))
+        out = self._pops(saves.get(k, [])) + [copy.deepcopy(s) for s in redo.get(k, [])]
         for stmt in reversed(block):
             if _is_compound(stmt):
                 code, defined = self.backward_compound(stmt, defined)
                 out += code
                 k -= 1
-                out += self._pops(saves.get(k, []))
+                out += self._pops(saves.get(k, [])) + [copy.deepcopy(s) for s in redo.get(k, [])]
             elif isinstance(stmt, gast.Assign):
                 out += self.backward_assign(stmt, defined)
         return out, defined
@@ -383,9 +415,13 @@ class Reverse:
         body, after = self.backward_block(stmt.body, set(entry))
         body += self._zeros(sorted(dv for dv in entry - after if dv in {self.d(v) for v in carried}))
         count = self.counts.get(id(stmt))
-        if count is not None:
+        if count is not None and isinstance(stmt, gast.While):
             loop = gast.For(ir.name(self.namer.fresh("_"), store=True),
                             gast.Call(ir.name("range"), [ir.name(count)], []), body, [], None)
+        elif count is not None:        # a for loop left by break: its first n_iter values, backwards
+            ran = gast.Subscript(copy.deepcopy(stmt.iter), gast.Slice(None, ir.name(count), None), gast.Load())
+            loop = gast.For(ir.name(stmt.target.id, store=True),
+                            gast.Call(ir.name("reversed"), [ran], []), body, [], None)
         else:
             loop = gast.For(ir.name(stmt.target.id, store=True),
                             gast.Call(ir.name("reversed"), [copy.deepcopy(stmt.iter)], []), body, [], None)
@@ -424,6 +460,25 @@ COMMENT = "@adjoint-comment@ "
 
 def _axes(axes):
     return str(axes[0]) if len(axes) == 1 else str(axes)
+
+
+_CHEAP_NODES = (gast.BinOp, gast.Compare, gast.UnaryOp, gast.BoolOp, gast.Name, gast.Constant,
+                gast.operator, gast.unaryop, gast.cmpop, gast.boolop, gast.expr_context)
+
+
+def _cheap(value, parsed):
+    """An expression quick to evaluate again: arithmetic and comparisons, `math` functions."""
+    for node in gast.walk(value):
+        if isinstance(node, gast.Call):
+            fn = parsed.resolve(node.func)
+            if getattr(fn, "__module__", None) != "math" and fn not in (abs, min, max, int, float, len, round):
+                return False
+        elif isinstance(node, gast.Attribute):
+            if parsed.resolve(node) is None:
+                return False
+        elif not isinstance(node, _CHEAP_NODES + (gast.keyword,)):
+            return False
+    return True
 
 
 def callee_function(fn):

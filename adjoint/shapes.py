@@ -31,6 +31,11 @@ _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
 
 def shape_of(value):
     """The shape key of a run-time argument: () for numbers, the shape of an array, None otherwise."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return ()
+    if kind is np.ndarray:
+        return value.shape
     if isinstance(value, (bool, int, float, complex, np.generic)):
         return ()
     if isinstance(value, np.ndarray):
