@@ -15,7 +15,6 @@ import gast
 from . import ir, rules
 from .errors import NonDifferentiable
 from .frontend import unwrap
-from .shapes import SEQUENCE
 from .quoting import quote, quote_expr
 
 
@@ -195,7 +194,7 @@ class Reverse:
         if all(not isinstance(v, gast.Name) or v.id in self.scalars for v in others):
             return expr                  # the other operands are scalars: the output has this shape
         mine, out = self.shapes.get(operand.id), self.shapes.get(z)
-        if mine is SEQUENCE or out is SEQUENCE:
+        if not isinstance(mine, (tuple, type(None))) or not isinstance(out, (tuple, type(None))):
             return expr
         known = mine is not None and out is not None and None not in mine and None not in out
         if not known:
@@ -283,7 +282,8 @@ class Reverse:
             if owner is None:
                 continue
             block, k, _ = next(entry for entry in reversed(path) if entry[2] is owner)
-            recipe = self._recompute_recipe(var, loops[:loops.index(owner) + 1])
+            recipe = self._recompute_recipe(var, loops[:loops.index(owner) + 1],
+                                            self.saves.get(id(block), {}).get(k, []))
             if recipe is not None:       # cheaper to recompute than to save
                 redo = self.recompute.setdefault(id(block), {}).setdefault(k, [])
                 redo += [s for s in recipe if s not in redo]
@@ -292,20 +292,28 @@ class Reverse:
             if var not in pushes:
                 pushes.append(var)
 
-    def _recompute_recipe(self, var, loops):
+    def _recompute_recipe(self, var, loops, saved=()):
         """The statements recomputing var in the backward sweep from values it has anyway (loop
-        counters, values no loop changes), dependencies first; None when var must be saved."""
+        counters, values no loop changes, values saved for this segment), dependencies first;
+        None when var must be saved. Inactive values may use `math`; others must be one arithmetic
+        operation, which costs less than saving and restoring them."""
         stmt = self.definitions.get(var)
-        if stmt is None or stmt in self.copies or var in self.active or not _cheap(stmt.value, self.parsed):
+        if stmt is None or stmt in self.copies or not _cheap(stmt.value, self.parsed):
+            return None
+        if var in self.active and not (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                                       and all(ir.is_atom(n) for n in gast.iter_child_nodes(stmt.value)
+                                               if isinstance(n, gast.expr))):
             return None
         restored = {L.target.id for L in loops if isinstance(L, gast.For)}
         recipe = []
         for name in ir.names_read(stmt.value):
-            if name not in self.primal or name in restored:
+            if name not in self.primal or name in restored or name in saved:
                 continue
             if not any(name in self.assigned[id(L)] for L in loops) and name in self.top_level:
                 continue
-            inner = self._recompute_recipe(name, loops)
+            if name in self.active:          # recomputing a chain of derivatives costs more than a save
+                return None
+            inner = self._recompute_recipe(name, loops, saved)
             if inner is None:
                 return None
             recipe += [s for s in inner if s not in recipe]
@@ -384,7 +392,7 @@ class Reverse:
         out = [self._comment(stmt)] if (pre or contribs) and stmt not in self.copies else []
         out += list(pre)
         defined.discard(self.d(z))
-        for var, expr in contribs:
+        for var, expr in _combine(contribs):
             out += self.accumulate(var, expr, defined, stmt)
         return out
 
@@ -479,6 +487,20 @@ def _cheap(value, parsed):
         elif not isinstance(node, _CHEAP_NODES + (gast.keyword,)):
             return False
     return True
+
+
+def _combine(contribs):
+    """One contribution per operand: `x * x` gives `2 * (g * x)` to dx, not two updates."""
+    grouped = {}
+    for var, expr in contribs:
+        grouped.setdefault(var, []).append(expr)
+    out = []
+    for var, exprs in grouped.items():
+        if len(exprs) > 1 and all(gast.dump(e) == gast.dump(exprs[0]) for e in exprs):
+            out.append((var, gast.BinOp(ir.const(len(exprs)), gast.Mult(), exprs[0])))
+        else:
+            out += [(var, e) for e in exprs]
+    return out
 
 
 def callee_function(fn):

@@ -25,7 +25,7 @@ def unreduce(g, x, axis=None, keepdims=False):
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.zeros(shape, dtype=np.result_type(g, float)) + g
+    return np.broadcast_to(g, shape)          # a read-only view: nothing is copied
 
 
 def untranspose(g, axes=None):

@@ -24,6 +24,7 @@ class _Sequence:
 
 
 SEQUENCE = _Sequence()
+SIZES = _Sequence()        # a tuple of sizes, such as x.shape: its items are numbers
 _SCALAR_CALLS = {builtins.len, builtins.int, builtins.float, builtins.bool, builtins.round, builtins.abs}
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
@@ -59,7 +60,7 @@ def _statements(block):
 
 def broadcast(*shapes):
     """NumPy's broadcasting of shape patterns, or None when it cannot be told."""
-    if any(s is None or s is SEQUENCE for s in shapes):
+    if any(s is None or isinstance(s, _Sequence) for s in shapes):
         return None
     ndim = max(len(s) for s in shapes)
     out = []
@@ -78,7 +79,7 @@ def broadcast(*shapes):
 
 
 def matmul(a, b):
-    if a is None or b is None or a is SEQUENCE or b is SEQUENCE or not a or not b:
+    if a is None or b is None or isinstance(a, _Sequence) or isinstance(b, _Sequence) or not a or not b:
         return None
     if len(a) == 1 and len(b) == 1:
         return ()
@@ -95,7 +96,7 @@ def _join(a, b):
         return b
     if b is _UNSET or a == b:
         return a
-    if a is None or b is None or a is SEQUENCE or b is SEQUENCE or len(a) != len(b):
+    if a is None or b is None or isinstance(a, _Sequence) or isinstance(b, _Sequence) or len(a) != len(b):
         return None
     return tuple(x if x == y else None for x, y in zip(a, b))
 
@@ -137,10 +138,14 @@ class _Shapes:
             return broadcast(*(self.of(n) for n in [value.left] + value.comparators))
         if isinstance(value, gast.Attribute):
             base = self.of(value.value)
-            if value.attr == "T" and base is not None and base is not SEQUENCE:
+            if value.attr == "T" and isinstance(base, tuple):
                 return base[::-1]
             if value.attr in ("real", "imag"):
                 return base
+            if value.attr == "shape":
+                return SIZES
+            if value.attr in ("ndim", "size"):
+                return ()
             return None
         if isinstance(value, gast.Subscript):
             return self.subscript(self.of(value.value), value.slice)
@@ -149,6 +154,8 @@ class _Shapes:
         return None
 
     def subscript(self, base, index):
+        if base is SIZES:
+            return () if isinstance(index, (gast.Constant, gast.Name)) and self.of(index) == () else None
         if not base or base is SEQUENCE:
             return None
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
@@ -199,7 +206,7 @@ class _Shapes:
         return None
 
     def reduction(self, base, axis, keywords):
-        if base is None or base is SEQUENCE:
+        if not isinstance(base, tuple):
             return None
         keep = keywords.get("keepdims")
         keepdims = isinstance(keep, gast.Constant) and keep.value is True

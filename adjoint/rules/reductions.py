@@ -26,6 +26,6 @@ def _whole(shapes, constants):
 
 
 for total in (np.sum, METHODS["sum"]):
-    variant(total, _whole, {"a": "np.full(np.shape(a), g)"})
+    variant(total, _whole, {"a": "np.broadcast_to(g, np.shape(a))"})
 for average in (np.mean, METHODS["mean"]):
-    variant(average, _whole, {"a": "np.full(np.shape(a), g / np.size(a))"})
+    variant(average, _whole, {"a": "np.broadcast_to(g / np.size(a), np.shape(a))"})

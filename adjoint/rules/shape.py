@@ -21,6 +21,8 @@ defrule(np.copy, "a", {"a": "g"}, forward={"a": "da"})
 defrule(np.concatenate, "arrays, axis=0", {"arrays": "rt.unconcatenate(g, arrays, axis)"},
         forward={"arrays": "np.concatenate(darrays, axis)"})
 defrule(np.stack, "arrays, axis=0", {"arrays": "rt.unstack(g, axis)"}, forward={"arrays": "np.stack(darrays, axis)"})
+defrule(np.broadcast_to, "array, shape", {"array": "rt.unbroadcast(g, array)"},
+        forward={"array": "np.broadcast_to(darray, shape)"})
 defrule(np.full, "shape, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
         forward={"fill_value": "np.full(shape, dfill_value)"})
 defrule(np.full_like, "a, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
