@@ -31,8 +31,8 @@ def carries_derivative(value, parsed):
     return True
 
 
-def activity(tree, parsed, wrt):
-    """The set of names that depend on a `wrt` parameter and reach the returned value."""
+def activity(tree, parsed, wrt, output=None):
+    """The set of names that depend on a `wrt` parameter and reach the returned value (or `output`)."""
     defs = {}                               # name -> (statement value or None, names read)
     for stmt in _statements(tree.body):
         if isinstance(stmt, gast.Assign):
@@ -51,7 +51,8 @@ def activity(tree, parsed, wrt):
             if name not in varied and any(r in varied for r in reads):
                 varied.add(name)
                 changed = True
-    returned = [s.value.id for s in tree.body if isinstance(s, gast.Return) and isinstance(s.value, gast.Name)]
+    returned = [output] if output else \
+        [s.value.id for s in tree.body if isinstance(s, gast.Return) and isinstance(s.value, gast.Name)]
     useful = set(r for r in returned if r in varied)
     work = list(useful)
     while work:

@@ -69,7 +69,7 @@ def _wrt_names(fn, wrt):
 class _Gradient:
     """A compiled gradient of `fn`; calling it runs generated code only (after the first call)."""
 
-    def __init__(self, fn, wrt, with_value):
+    def __init__(self, fn, wrt, with_value, has_aux=False):
         self.fn = unwrap(fn)
         if not callable(self.fn):
             raise AdjointError(f"expected a function, got {fn!r}")
@@ -77,6 +77,7 @@ class _Gradient:
             parse(self.fn)          # raises NoSource with the reason
         self.wrt, self.many = _wrt_names(self.fn, wrt)
         self.with_value = with_value
+        self.has_aux = has_aux
         self.signature = inspect.signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
@@ -98,7 +99,8 @@ class _Gradient:
         if generated is None:
             kinds = dict(zip(self.params, key or ()))
             generated = self.compiled[key] = cache.cached(
-                self.fn, (self.wrt, "reverse", key), lambda: driver.build_reverse(self.fn, self.wrt, kinds))
+                self.fn, (self.wrt, "reverse", key, self.has_aux),
+                lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux))
         return generated
 
     def _compiled_for(self, args):
@@ -150,6 +152,8 @@ class _Gradient:
         if function is None:
             function = self.dispatch[key] = self._compiled_for(args)
         value, grads = function(*args)
+        if self.has_aux:
+            value, aux = value
         if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1):
             raise AdjointError(
                 f"grad needs a scalar output, but {self.fn.__name__} returned "
@@ -162,6 +166,8 @@ class _Gradient:
             out = tuple(_like(g, args[p], args) for g, p in zip(grads, self.positions))
         if self.many and len(self.positions) == 1:
             out = (out,)
+        if self.has_aux:
+            return ((value, aux), out) if self.with_value else (out, aux)
         return (value, out) if self.with_value else out
 
 
@@ -304,14 +310,18 @@ def hessian(f, wrt=0):
     return jacobian(grad(f, wrt), wrt, mode="forward")
 
 
-def grad(f, wrt=0):
-    """The gradient of the scalar f(*args) with respect to the argument(s) named by wrt."""
-    return _Gradient(f, wrt, with_value=False)
+def grad(f, wrt=0, has_aux=False):
+    """The gradient of the scalar f(*args) with respect to the argument(s) named by wrt.
+
+    has_aux=True: f returns (value, aux); the result is (gradient, aux), aux passed through."""
+    return _Gradient(f, wrt, with_value=False, has_aux=has_aux)
 
 
-def value_and_grad(f, wrt=0):
-    """A function returning (f(*args), gradient) from one forward pass."""
-    return _Gradient(f, wrt, with_value=True)
+def value_and_grad(f, wrt=0, has_aux=False):
+    """A function returning (f(*args), gradient) from one forward pass.
+
+    has_aux=True: f returns (value, aux); the result is ((value, aux), gradient)."""
+    return _Gradient(f, wrt, with_value=True, has_aux=has_aux)
 
 
 def source(f, wrt=0, mode="reverse", args=None, optimize=True):

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import cleanup, forward, ir, pipeline
 from .activity import activity
+from .errors import AdjointError
 from .frontend import unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
@@ -52,7 +53,18 @@ def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
 
 
-def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
+def _auxiliary_output(tree):
+    """For has_aux: the name of the first element of the returned pair (`return loss, aux`)."""
+    result = tree.body[-1].value
+    for stmt in reversed(tree.body):
+        if isinstance(stmt, gast.Assign) and isinstance(result, gast.Name) and ir.target_name(stmt) == result.id \
+                and isinstance(stmt.value, (gast.Tuple, gast.List)) and len(stmt.value.elts) == 2 \
+                and isinstance(stmt.value.elts[0], gast.Name):
+            return stmt.value.elts[0].id
+    raise AdjointError("has_aux=True needs the function to end with `return value, aux`")
+
+
+def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
     kinds maps a parameter name to the shape of its argument (() for a number, None if unknown).
@@ -61,7 +73,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
-    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize)
+    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux)
     if split and key in _PAIRS:
         return _PAIRS[key]
     program = pipeline.normalize(fn)
@@ -72,7 +84,8 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
             raise ValueError(f"{fn.__name__} has no parameter {name!r}")
     names = _global_names(program)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    active = activity(tree, program.parsed, wrt)
+    output = _auxiliary_output(tree) if has_aux else None
+    active = activity(tree, program.parsed, wrt, output)
     active |= {w for w in wrt}
     copies = lower_phis(tree)
     generated = Generated(key, fn, program.parsed, [], "", names)
@@ -83,13 +96,14 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True):
         generated.entry = fwd_name
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
-        return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies)
+        return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies,
+                             output)
     except BaseException:
         _PAIRS.pop(key, None)
         raise
 
 
-def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies):
+def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies, output):
     fn, tree, params = generated.fn, program.tree, program.parsed.params
     if split:
         base = generated.entry[:-4]
@@ -107,7 +121,8 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         return names_
 
     callee_names = {}
-    gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names)
+    gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names,
+                                                     output)
     seed = gen.seed
     if isinstance(result, gast.Name) and any(True for _ in _stores(backward, result.id)):
         value = program.namer.fresh("value")            # the backward sweep restores loop values

@@ -117,6 +117,8 @@ class Forward:
         if isinstance(value, (gast.Tuple, gast.List)):
             elts = [self.tangent_of(e) or self._zeros_like(e) for e in value.elts]
             return [], type(value)(elts, gast.Load()), None
+        if isinstance(value, gast.Dict):
+            return [], gast.Dict(value.keys, [self.tangent_of(v) or self._zeros_like(v) for v in value.values]), None
         if isinstance(value, gast.Call):
             return self._call(stmt, value, z)
         raise self._no_rule(type(value).__name__, stmt)

@@ -16,6 +16,7 @@ from . import ir, rules
 from .errors import NonDifferentiable
 from .frontend import unwrap
 from .quoting import quote, quote_expr
+from .shapes import is_container
 
 
 def _is_compound(stmt):
@@ -110,6 +111,9 @@ class Reverse:
             # the adjoint of a sequence of values is indexable like it: element i gets g[i]
             return [], [(e.id, gast.Subscript(ir.name(g), ir.const(i), gast.Load()))
                         for i, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in self.active]
+        if isinstance(value, gast.Dict):
+            return [], [(v.id, gast.Subscript(ir.name(g), k, gast.Load()))
+                        for k, v in zip(value.keys, value.values) if isinstance(v, gast.Name) and v.id in self.active]
         raise self._no_rule(type(value).__name__, stmt)
 
     def _call_adjoint(self, stmt, call, z, g):
@@ -401,7 +405,10 @@ class Reverse:
             return []
         dv = self.d(var)
         if dv in defined:
-            expr = gast.BinOp(ir.name(dv), gast.Add(), expr)
+            if is_container(self.shapes.get(var)):
+                expr = quote_expr("rt.add(a, e)", rt=self.names["rt"], a=dv, e=expr)
+            else:
+                expr = gast.BinOp(ir.name(dv), gast.Add(), expr)
         defined.add(dv)
         return [ir.assign(dv, expr, like)]
 
@@ -454,7 +461,10 @@ class Reverse:
                    for s in _statements(self.tree.body))
 
     def _zeros(self, adjoint_names):
-        return [ir.assign(dv, ir.const(0.0)) for dv in adjoint_names]
+        primal = {d: v for v, d in self.adjoints.items()}
+        return [ir.assign(dv, quote_expr("rt.zero", rt=self.names["rt"])
+                          if is_container(self.shapes.get(primal.get(dv))) else ir.const(0.0))
+                for dv in adjoint_names]
 
     def _comment(self, stmt):
         """A marker the emitter turns into `# <original line>  [file:line]`."""
@@ -544,11 +554,13 @@ def _spell(func):
     return "this callable"
 
 
-def generate(program, wrt, active, shapes, copies, callees, names, split=False):
-    """(forward statements, backward statements, gradient expressions, generator) for the function."""
+def generate(program, wrt, active, shapes, copies, callees, names, output=None):
+    """(forward statements, backward statements, gradient expressions, generator) for the function.
+
+    output names the value to differentiate when it is not the returned one (has_aux)."""
     gen = Reverse(program, wrt, active, shapes, copies, callees, names)
     body = program.tree.body
-    result = body[-1].value
+    result = ir.name(output) if output else body[-1].value
     defined = set()
     seed = gen.namer.fresh("dout")
     gen.plan()
@@ -561,4 +573,4 @@ def generate(program, wrt, active, shapes, copies, callees, names, split=False):
     backward = start + backward
     gen.seed = seed
     grads = [ir.name(gen.d(p)) if gen.d(p) in defined else ir.const(0.0) for p in wrt]
-    return gen, forward, backward, grads, result
+    return gen, forward, backward, grads, body[-1].value

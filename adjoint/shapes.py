@@ -25,6 +25,11 @@ class _Sequence:
 
 SEQUENCE = _Sequence()
 SIZES = _Sequence()        # a tuple of sizes, such as x.shape: its items are numbers
+MAPPING = _Sequence()      # a dict
+
+
+def is_container(shape):
+    return shape is SEQUENCE or shape is MAPPING
 _SCALAR_CALLS = {builtins.len, builtins.int, builtins.float, builtins.bool, builtins.round, builtins.abs}
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
@@ -43,6 +48,8 @@ def shape_of(value):
         return value.shape
     if isinstance(value, (list, tuple)):
         return SEQUENCE
+    if isinstance(value, dict):
+        return MAPPING
     return None
 
 
@@ -131,6 +138,8 @@ class _Shapes:
             return matmul(left, right) if isinstance(value.op, gast.MatMult) else broadcast(left, right)
         if isinstance(value, (gast.Tuple, gast.List)):
             return SEQUENCE
+        if isinstance(value, gast.Dict):
+            return MAPPING
         if isinstance(value, gast.UnaryOp):
             return () if isinstance(value.op, gast.Not) else self.of(value.operand)
         if isinstance(value, gast.Compare) and all(isinstance(n, (gast.Name, gast.Constant))
@@ -156,7 +165,7 @@ class _Shapes:
     def subscript(self, base, index):
         if base is SIZES:
             return () if isinstance(index, (gast.Constant, gast.Name)) and self.of(index) == () else None
-        if not base or base is SEQUENCE:
+        if not isinstance(base, tuple) or not base:
             return None
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
         if len(parts) > len(base):
@@ -188,6 +197,8 @@ class _Shapes:
             return None
         if fn is None:
             return None
+        if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
+            return returned_container(fn)
         if fn in _SCALAR_CALLS or getattr(fn, "__module__", None) == "math" or fn in vars(math).values():
             return () if fn is not builtins.abs else (args[0] if args else None)
         if fn in _REDUCTIONS and args:
@@ -245,3 +256,26 @@ def infer_shapes(tree, parsed, param_shapes):
         if not changed:
             break
     return {n: s for n, s in shapes.items() if s is not _UNSET and s is not None}
+
+
+_RETURNS = {}
+
+
+def returned_container(fn):
+    """SEQUENCE or MAPPING when a user function returns a tuple/list/dict display, else None."""
+    if fn in _RETURNS:
+        return _RETURNS[fn]
+    _RETURNS[fn] = None                      # recursion guard
+    try:
+        from . import pipeline
+        tree = pipeline.normalize(fn).tree
+    except Exception:
+        return None
+    result = tree.body[-1].value
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, gast.Assign) and isinstance(result, gast.Name) and ir.target_name(stmt) == result.id:
+            if isinstance(stmt.value, (gast.Tuple, gast.List)):
+                _RETURNS[fn] = SEQUENCE
+            elif isinstance(stmt.value, gast.Dict):
+                _RETURNS[fn] = MAPPING
+    return _RETURNS[fn]

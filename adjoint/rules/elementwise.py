@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .core import defrule, elementwise, unary
+from .core import defrule, elementwise, nondifferentiable, unary
 
 unary([np.sin], "np.cos(x)")
 unary([np.cos], "-np.sin(x)")
@@ -55,3 +55,52 @@ defrule(np.where, "condition, x, y",
         {"x": "np.where(condition, g, 0.0)", "y": "np.where(condition, 0.0, g)"},
         forward={"x": "np.where(condition, dx, 0.0)", "y": "np.where(condition, 0.0, dy)"},
         broadcasting=True)
+
+# --- the rest of the differentiable ufuncs -----------------------------------------------------
+unary([np.arcsinh], "1 / np.sqrt(x ** 2 + 1)")
+unary([np.arccosh], "1 / np.sqrt(x ** 2 - 1)")
+unary([np.arctanh], "1 / (1 - x ** 2)")
+unary([np.exp2], "z * np.log(2)")
+unary([np.cbrt], "1 / (3 * z ** 2)")
+unary([np.fabs], "np.sign(x)")
+unary([np.positive], "1")
+unary([np.deg2rad, np.radians], "np.pi / 180")
+unary([np.rad2deg, np.degrees], "180 / np.pi")
+# sinc(x) = sin(pi x) / (pi x); its slope (cos(pi x) - sinc(x)) / x is 0 at x = 0
+unary([np.sinc], "np.where(x == 0, 0.0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1.0, x))")
+elementwise(np.float_power, "x1, x2", {"x1": "x2 * x1 ** (x2 - 1)", "x2": "z * np.log(x1)"})
+elementwise(np.remainder, "x1, x2", {"x1": "1", "x2": "-np.floor_divide(x1, x2)"})     # also np.mod
+elementwise(np.fmod, "x1, x2", {"x1": "1", "x2": "-np.trunc(x1 / x2)"})
+elementwise(np.fmax, "x1, x2", {"x1": "x1 >= x2", "x2": "x1 < x2"})
+elementwise(np.fmin, "x1, x2", {"x1": "x1 <= x2", "x2": "x1 > x2"})
+elementwise(np.logaddexp, "x1, x2", {"x1": "np.exp(x1 - z)", "x2": "np.exp(x2 - z)"})
+elementwise(np.logaddexp2, "x1, x2", {"x1": "np.exp2(x1 - z)", "x2": "np.exp2(x2 - z)"})
+elementwise(np.hypot, "x1, x2", {"x1": "x1 / z", "x2": "x2 / z"})
+elementwise(np.arctan2, "x1, x2", {"x1": "x2 / (x1 ** 2 + x2 ** 2)", "x2": "-x1 / (x1 ** 2 + x2 ** 2)"})
+elementwise(np.copysign, "x1, x2", {"x1": "np.sign(x1) * np.sign(z)"})
+# clip passes the derivative where a is inside [a_min, a_max], and to a bound where a is past it
+elementwise(np.clip, "a, a_min=None, a_max=None", {"a": "np.clip(a, a_min, a_max) == a", "a_min": "a < a_min",
+                                                  "a_max": "a > a_max"})
+defrule(np.real, "val", {"val": "np.real(g)"}, forward={"val": "LINEAR"})
+defrule(np.imag, "val", {"val": "rt.match_real(1j * g, val)"}, forward={"val": "LINEAR"})
+defrule(np.conjugate, "x", {"x": "np.conj(g)"}, forward={"x": "LINEAR"})
+
+unary([math.asin], "1 / math.sqrt(1 - x ** 2)")
+unary([math.acos], "-1 / math.sqrt(1 - x ** 2)")
+unary([math.asinh], "1 / math.sqrt(x ** 2 + 1)")
+unary([math.acosh], "1 / math.sqrt(x ** 2 - 1)")
+unary([math.atanh], "1 / (1 - x ** 2)")
+unary([math.log2], "1 / (x * math.log(2))")
+unary([math.log10], "1 / (x * math.log(10))")
+unary([math.log1p], "1 / (1 + x)")
+unary([math.expm1], "z + 1")
+unary([math.erf], "2 / math.sqrt(math.pi) * math.exp(-x ** 2)")
+unary([math.erfc], "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)")
+unary([math.degrees], "180 / math.pi")
+unary([math.radians], "math.pi / 180")
+elementwise(math.log, "x, base=2.718281828459045", {"x": "1 / (x * math.log(base))", "base": "-z / (base * math.log(base))"})
+elementwise(math.hypot, "x, y", {"x": "x / z", "y": "y / z"})
+elementwise(math.atan2, "y, x", {"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 2 + y ** 2)"})
+elementwise(math.fmod, "x, y", {"x": "1", "y": "-math.trunc(x / y)"})
+nondifferentiable(np.heaviside, np.signbit, np.greater_equal, np.less_equal, np.not_equal, np.isclose,
+                  np.allclose, np.array_equal, np.logical_xor, np.fix, np.around, np.iscomplexobj, np.isreal)

@@ -30,3 +30,61 @@ for product in (gast.MatMult, np.matmul, np.dot):
 variant(METHODS["dot"], _ndims(2, 2), {"a": "g @ b.T", "b": "a.T @ g"})
 variant(METHODS["dot"], _ndims(2, 1), {"a": "np.outer(g, b)", "b": "a.T @ g"})
 variant(METHODS["dot"], _ndims(1, 1), {"a": "g * b", "b": "g * a"})
+
+# --- more products: each adjoint contracts g with the other operand --------------------------------
+defrule(np.vdot, "a, b", {"a": "np.reshape(g * np.ravel(b), np.shape(a))", "b": "np.reshape(g * np.ravel(a), np.shape(b))"},
+        forward={"a": "np.vdot(da, b)", "b": "np.vdot(a, db)"})
+defrule(np.inner, "a, b", {"a": "rt.einsum_grad(g, rt.inner_subscripts(a, b), 0, a, b)",
+                           "b": "rt.einsum_grad(g, rt.inner_subscripts(a, b), 1, a, b)"},
+        forward={"a": "np.inner(da, b)", "b": "np.inner(a, db)"})
+defrule(np.tensordot, "a, b, axes=2", {"a": "rt.einsum_grad(g, rt.tensordot_subscripts(a, b, axes), 0, a, b)",
+                                       "b": "rt.einsum_grad(g, rt.tensordot_subscripts(a, b, axes), 1, a, b)"},
+        forward={"a": "np.tensordot(da, b, axes)", "b": "np.tensordot(a, db, axes)"})
+# einsum with up to three operands: operand k's adjoint is an einsum of g with the others
+defrule(np.einsum, "subscripts, a, b=None, c=None",
+        {"a": "rt.einsum_grad(g, subscripts, 0, a, b, c)", "b": "rt.einsum_grad(g, subscripts, 1, a, b, c)",
+         "c": "rt.einsum_grad(g, subscripts, 2, a, b, c)"},
+        forward={"a": "rt.einsum_operands(subscripts, 0, da, a, b, c)",
+                 "b": "rt.einsum_operands(subscripts, 1, db, a, b, c)",
+                 "c": "rt.einsum_operands(subscripts, 2, dc, a, b, c)"})
+defrule(np.kron, "a, b", {"a": "rt.kron_grad_a(g, a, b)", "b": "rt.kron_grad_b(g, a, b)"},
+        forward={"a": "np.kron(da, b)", "b": "np.kron(a, db)"})
+
+# --- matrix functions ----------------------------------------------------------------------------
+# d(inv A) = -inv(A) dA inv(A)
+defrule(np.linalg.inv, "a", {"a": "-np.swapaxes(z, -1, -2) @ g @ np.swapaxes(z, -1, -2)"},
+        forward={"a": "-z @ da @ z"})
+# x = solve(A, b): b's adjoint solves with A^T, A's is minus its product with x
+defrule(np.linalg.solve, "a, b", {"a": "-rt.matmul_grad_a(np.linalg.solve(np.swapaxes(a, -1, -2), g), a, z)",
+                                  "b": "np.linalg.solve(np.swapaxes(a, -1, -2), g)"},
+        forward={"a": "-np.linalg.solve(a, da @ z)", "b": "np.linalg.solve(a, db)"})
+# d(det A) = det(A) tr(inv(A) dA)
+defrule(np.linalg.det, "a", {"a": "np.expand_dims(g * z, (-1, -2)) * np.swapaxes(np.linalg.inv(a), -1, -2)"},
+        forward={"a": "z * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)"})
+# L = cholesky(A) reads A's lower triangle; dL = L tril_half(L^-1 dA L^-T)
+defrule(np.linalg.cholesky, "a",
+        {"a": "rt.sym_lower_adjoint(np.linalg.solve(np.swapaxes(z, -1, -2), np.swapaxes(np.linalg.solve("
+              "np.swapaxes(z, -1, -2), rt.tril_half(np.swapaxes(z, -1, -2) @ g)), -1, -2)))"},
+        forward={"a": "z @ rt.tril_half(np.linalg.solve(z, np.swapaxes(np.linalg.solve(z, rt.sym_lower(da)), -1, -2)))"})
+# eigenvalues of a symmetric matrix (its lower triangle): dw_i = v_i^T dA v_i
+defrule(np.linalg.eigvalsh, "a",
+        {"a": "rt.sym_lower_adjoint(rt.eigh_vectors(a) * np.expand_dims(g, -2) @ np.swapaxes(rt.eigh_vectors(a), -1, -2))"},
+        forward={"a": "np.sum(rt.eigh_vectors(a) * (rt.sym_lower(da) @ rt.eigh_vectors(a)), axis=-2)"})
+# Moore-Penrose pseudo-inverse of a matrix (constant rank)
+defrule(np.linalg.pinv, "a",
+        {"a": "-z.T @ g @ z.T + (g.T - a @ (z @ g.T)) @ z @ z.T + z.T @ z @ (g.T - g.T @ z @ a)"},
+        forward={"a": "-z @ da @ z + z @ z.T @ (da.T - da.T @ a @ z) + (da.T - z @ a @ da.T) @ z.T @ z"})
+
+
+def _square(shapes, constants):
+    return isinstance(shapes.get("a"), tuple) and len(shapes["a"]) == 2
+
+
+variant(np.linalg.inv, _square, {"a": "-z.T @ g @ z.T"})
+variant(np.linalg.det, _square, {"a": "g * z * np.linalg.inv(a).T"})
+variant(np.linalg.solve, lambda shapes, constants: _square(shapes, constants) and shapes.get("b") is not None
+        and len(shapes["b"]) == 1, {"a": "-np.outer(np.linalg.solve(a.T, g), z)", "b": "np.linalg.solve(a.T, g)"})
+variant(np.linalg.solve, lambda shapes, constants: _square(shapes, constants) and shapes.get("b") is not None
+        and len(shapes["b"]) == 2, {"a": "-np.linalg.solve(a.T, g) @ z.T", "b": "np.linalg.solve(a.T, g)"})
+variant(np.linalg.cholesky, _square,
+        {"a": "rt.sym_lower_adjoint(np.linalg.solve(z.T, np.linalg.solve(z.T, rt.tril_half(z.T @ g)).T))"})

@@ -30,3 +30,59 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
         forward={"v": "rt.unconcatenate(dv, arrays, axis)"})
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like)
+
+# --- helpers of the reduction, shape, linear algebra and FFT rules ---
+defrule(rt.prod_others, "v, axis=None", {"v": "rt.prod_others_jvp(v, g, axis)"},        # its Jacobian is symmetric
+        forward={"v": "rt.prod_others_jvp(v, dv, axis)"})
+defrule(rt.prod_others_jvp, "v, t, axis=None", {"t": "rt.prod_others_jvp(v, g, axis)"},
+        forward={"t": "rt.prod_others_jvp(v, dt, axis)"})
+defrule(rt.cumprod_grad, "v, a, axis=None", {"v": "rt.cumprod_jvp(a, g, axis)"},
+        forward={"v": "rt.cumprod_grad(dv, a, axis)"})
+defrule(rt.cumprod_jvp, "a, t, axis=None", {"t": "rt.cumprod_grad(g, a, axis)"},
+        forward={"t": "rt.cumprod_jvp(a, dt, axis)"})
+defrule(rt.uncumsum, "v, x, axis=None", {"v": "np.cumsum(g, axis)"}, forward={"v": "rt.uncumsum(dv, x, axis)"})
+defrule(rt.norm_grad, "v, x, z, ord=None, axis=None, keepdims=False",
+        {"v": "np.sum(rt.norm_grad(np.ones_like(v), x, z, ord, axis, keepdims) * g, axis=axis, keepdims=keepdims)"},
+        forward={"v": "rt.norm_grad(dv, x, z, ord, axis, keepdims)"})
+defrule(rt.unsplit, "v, parts, axis=0", {"v": "rt.unconcatenate(g, parts, axis)"},
+        forward={"v": "rt.unsplit(dv, parts, axis)"})
+defrule(rt.unjoin, "v, arrays, how", {"v": "rt.join(g, how)"}, forward={"v": "rt.unjoin(dv, arrays, how)"})
+defrule(rt.join, "v, how", {"v": "rt.unjoin(g, v, how)"}, forward={"v": "rt.join(dv, how)"})
+defrule(rt.untile, "v, x, reps", {"v": "np.tile(g, reps)"}, forward={"v": "rt.untile(dv, x, reps)"})
+defrule(rt.unrepeat, "v, x, repeats, axis=None", {"v": "np.repeat(g, repeats, axis)"},
+        forward={"v": "rt.unrepeat(dv, x, repeats, axis)"})
+defrule(rt.unpad, "v, x, pad_width, mode='constant'", {"v": "np.pad(g, pad_width)"},
+        forward={"v": "rt.unpad(dv, x, pad_width, mode)"})
+defrule(rt.undiag, "v, x, k=0", {"v": "rt.undiag(g, v, k)"}, forward={"v": "rt.undiag(dv, x, k)"})
+defrule(rt.undiagonal, "v, x, offset=0, axis1=0, axis2=1",
+        {"v": "rt.unbroadcast(np.diagonal(g, offset, axis1, axis2), v)"},
+        forward={"v": "rt.undiagonal(dv, x, offset, axis1, axis2)"})
+# einsum_grad is linear in g and in every operand but the k-th (which only lends its shape)
+defrule(rt.einsum_grad, "v, subscripts, k, a, b=None, c=None",
+        {"v": "rt.einsum_operands(subscripts, k, g, a, b, c)"},
+        forward={"v": "rt.einsum_grad(dv, subscripts, k, a, b, c)",
+                 "a": "rt.einsum_grad(v, subscripts, k, da, b, c) * (k != 0)",
+                 "b": "rt.einsum_grad(v, subscripts, k, a, db, c) * (k != 1)",
+                 "c": "rt.einsum_grad(v, subscripts, k, a, b, dc) * (k != 2)"})
+defrule(rt.einsum_operands, "subscripts, k, v, a, b=None, c=None",
+        {"v": "rt.einsum_grad(g, subscripts, k, a, b, c)"},
+        forward={"v": "rt.einsum_operands(subscripts, k, dv, a, b, c)",
+                 "a": "rt.einsum_operands(subscripts, k, v, da, b, c) * (k != 0)",
+                 "b": "rt.einsum_operands(subscripts, k, v, a, db, c) * (k != 1)",
+                 "c": "rt.einsum_operands(subscripts, k, v, a, b, dc) * (k != 2)"})
+defrule(rt.kron_grad_a, "v, a, b", {}, forward={"v": "rt.kron_grad_a(dv, a, b)", "b": "rt.kron_grad_a(v, a, db)"})
+defrule(rt.kron_grad_b, "v, a, b", {}, forward={"v": "rt.kron_grad_b(dv, a, b)", "a": "rt.kron_grad_b(v, da, b)"})
+defrule(rt.tril_half, "v", {"v": "rt.tril_half(g)"}, forward={"v": "rt.tril_half(dv)"})
+defrule(rt.sym_lower, "v", {"v": "rt.sym_lower_adjoint(g)"}, forward={"v": "rt.sym_lower(dv)"})
+defrule(rt.sym_lower_adjoint, "v", {"v": "rt.sym_lower(g)"}, forward={"v": "rt.sym_lower_adjoint(dv)"})
+defrule(rt.eigh_vectors, "v", {"v": "rt.eigh_vectors_vjp(g, v)"}, forward={"v": "rt.eigh_vectors_jvp(v, dv)"})
+defrule(rt.fft_grad, "v, x, name, s=None, axes=None, norm=None", {"v": "rt.fft_apply(g, name, s, axes, norm)"},
+        forward={"v": "rt.fft_grad(dv, x, name, s, axes, norm)"})
+defrule(rt.fft_apply, "v, name, s=None, axes=None, norm=None", {"v": "rt.fft_grad(g, v, name, s, axes, norm)"},
+        forward={"v": "rt.fft_apply(dv, name, s, axes, norm)"})
+defrule(rt.match_real, "v, x", {"v": "rt.match_real(g, v)"}, forward={"v": "rt.match_real(dv, x)"})
+defrule(rt.lift_weights, "weights, a, axis=None", {"weights": "rt.unlift_weights(g, weights, axis)"},
+        forward={"weights": "rt.lift_weights(dweights, a, axis)"})
+defrule(rt.unlift_weights, "v, weights, axis=None", {"v": "rt.lift_weights(g, v, axis)"},
+        forward={"v": "rt.unlift_weights(dv, weights, axis)"})
+nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights)

@@ -40,3 +40,55 @@ nondifferentiable(
 )
 nondifferentiable(*(getattr(np.random, n) for n in ("rand", "randn", "random", "normal", "uniform",
                                                       "randint", "default_rng", "seed")))
+
+# --- rearranging: each adjoint is the inverse rearrangement of g ---------------------------------
+linear(np.swapaxes, "a, axis1, axis2", "np.swapaxes(g, axis1, axis2)")
+linear(np.moveaxis, "a, source, destination", "np.moveaxis(g, destination, source)")
+for reshaping in (np.expand_dims, np.squeeze):
+    linear(reshaping, "a, axis=None", "np.reshape(g, np.shape(a))")
+for lifting in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    linear(lifting, "a", "np.reshape(g, np.shape(a))")
+linear(np.broadcast_to, "array, shape", "rt.unbroadcast(g, array)")
+linear(np.flip, "m, axis=None", "np.flip(g, axis)")
+linear(np.fliplr, "m", "np.fliplr(g)")
+linear(np.flipud, "m", "np.flipud(g)")
+linear(np.roll, "a, shift, axis=None", "np.roll(g, np.negative(shift), axis)")
+linear(np.tile, "A, reps", "rt.untile(g, A, reps)")
+linear(np.repeat, "a, repeats, axis=None", "rt.unrepeat(g, a, repeats, axis)")
+defrule(np.pad, "array, pad_width, mode='constant'", {"array": "rt.unpad(g, array, pad_width, mode)"},
+        forward={"array": "np.pad(darray, pad_width, mode)"})
+linear(np.triu, "m, k=0", "np.triu(g, k)")
+linear(np.tril, "m, k=0", "np.tril(g, k)")
+linear(np.diag, "v, k=0", "rt.undiag(g, v, k)")
+linear(np.diagonal, "a, offset=0, axis1=0, axis2=1", "rt.undiagonal(g, a, offset, axis1, axis2)")
+linear(np.trace, "a, offset=0, axis1=0, axis2=1", "rt.undiagonal(np.expand_dims(g, -1), a, offset, axis1, axis2)")
+# joining and splitting: lists of arrays in, or out
+linear(np.hstack, "tup", "rt.unjoin(g, tup, 'hstack')")
+linear(np.vstack, "tup", "rt.unjoin(g, tup, 'vstack')")
+linear(np.column_stack, "tup", "rt.unjoin(g, tup, 'column_stack')")
+linear(np.split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
+linear(np.array_split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
+
+method("swapaxes", "a, axis1, axis2", {"a": "np.swapaxes(g, axis1, axis2)"}, forward={"a": "LINEAR"})
+method("squeeze", "a, axis=None", {"a": "np.reshape(g, np.shape(a))"}, forward={"a": "LINEAR"})
+method("repeat", "a, repeats, axis=None", {"a": "rt.unrepeat(g, a, repeats, axis)"}, forward={"a": "LINEAR"})
+method("diagonal", "a, offset=0, axis1=0, axis2=1", {"a": "rt.undiagonal(g, a, offset, axis1, axis2)"},
+       forward={"a": "LINEAR"})
+method("trace", "a, offset=0, axis1=0, axis2=1",
+       {"a": "rt.undiagonal(np.expand_dims(g, -1), a, offset, axis1, axis2)"}, forward={"a": "LINEAR"})
+method("clip", "a, a_min=None, a_max=None",
+       {"a": "g * (np.clip(a, a_min, a_max) == a)", "a_min": "rt.unbroadcast(g * (a < a_min), a_min)",
+        "a_max": "rt.unbroadcast(g * (a > a_max), a_max)"},
+       forward={"a": "da * (np.clip(a, a_min, a_max) == a)", "a_min": "da_min * (a < a_min)",
+                "a_max": "da_max * (a > a_max)"})
+method("conj", "a", {"a": "np.conj(g)"}, forward={"a": "LINEAR"})
+attribute("real", "np.real(g)", "np.real(dx)")
+attribute("imag", "rt.match_real(1j * g, x)", "np.imag(dx)")
+
+nondifferentiable(
+    np.argwhere, np.flatnonzero, np.searchsorted, np.digitize, np.unique, np.tri, np.indices,
+    np.diag_indices, np.triu_indices, np.tril_indices,
+    np.result_type, np.broadcast_shapes, np.iscomplex, np.isscalar, np.greater_equal, np.less_equal,
+)
+nondifferentiable(*(getattr(np.random, n) for n in ("choice", "permutation", "standard_normal", "exponential",
+                                                      "poisson", "binomial", "random_sample", "beta", "gamma")))

@@ -1,0 +1,27 @@
+"""scipy.special, registered only when SciPy is installed (templates use NumPy only)."""
+try:
+    import scipy.special as sp
+except ImportError:          # SciPy is optional
+    sp = None
+
+from .core import defrule, elementwise, unary
+
+if sp is not None:
+    unary([sp.erf], "2 / np.sqrt(np.pi) * np.exp(-x ** 2)")
+    unary([sp.erfc], "-2 / np.sqrt(np.pi) * np.exp(-x ** 2)")
+    unary([sp.erfinv], "np.sqrt(np.pi) / 2 * np.exp(z ** 2)")
+    unary([sp.ndtr], "np.exp(-x ** 2 / 2) / np.sqrt(2 * np.pi)")
+    unary([sp.log_ndtr], "np.exp(-x ** 2 / 2 - z) / np.sqrt(2 * np.pi)")
+    unary([sp.expit], "z * (1 - z)")
+    unary([sp.logit], "1 / (x * (1 - x))")
+    unary([sp.log_expit], "1 - np.exp(z)")
+    unary([sp.entr], "-np.log(x) - 1")
+    elementwise(sp.xlogy, "x, y", {"x": "np.log(y)", "y": "x / y"})
+    elementwise(sp.xlog1py, "x, y", {"x": "np.log1p(y)", "y": "x / (1 + y)"})
+    defrule(sp.logsumexp, "a, axis=None, keepdims=False",
+            {"a": "rt.unreduce(g, a, axis, keepdims) * np.exp(a - rt.unreduce(z, a, axis, keepdims))"},
+            forward={"a": "np.sum(da * np.exp(a - rt.unreduce(z, a, axis, keepdims)), axis=axis, keepdims=keepdims)"})
+    defrule(sp.softmax, "x, axis=None", {"x": "z * (g - np.sum(g * z, axis=axis, keepdims=True))"},
+            forward={"x": "z * (dx - np.sum(dx * z, axis=axis, keepdims=True))"})
+    defrule(sp.log_softmax, "x, axis=None", {"x": "g - np.exp(z) * np.sum(g, axis=axis, keepdims=True)"},
+            forward={"x": "dx - np.sum(np.exp(z) * dx, axis=axis, keepdims=True)"})
