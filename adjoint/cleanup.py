@@ -30,8 +30,24 @@ def _blocks(node):
                 yield from _blocks(stmt)
 
 
+def _nodes(node):
+    """Every node under node (node included), without ast.walk's generator overhead."""
+    out, stack = [], [node]
+    AST = gast.AST
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        for field in current._fields:
+            child = getattr(current, field, None)
+            if isinstance(child, AST):
+                stack.append(child)
+            elif type(child) is list:
+                stack.extend(c for c in child if isinstance(c, AST))
+    return out
+
+
 def _names(node, ctx):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)]
+    return [n.id for n in _nodes(node) if type(n) is gast.Name and isinstance(n.ctx, ctx)]
 
 
 def _count(fn, ctx):
@@ -114,8 +130,8 @@ def propagate_copies(fn):
 def _summary(stmt):
     """(names read with their counts, names written) anywhere inside stmt."""
     reads, writes = {}, set()
-    for node in gast.walk(stmt):
-        if isinstance(node, gast.Name):
+    for node in _nodes(stmt):
+        if type(node) is gast.Name:
             if isinstance(node.ctx, gast.Load):
                 reads[node.id] = reads.get(node.id, 0) + 1
             else:
