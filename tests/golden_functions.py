@@ -67,3 +67,14 @@ def mlp(W1, b1, W2, b2, X, y):
     h = np.tanh(X @ W1 + b1)
     pred = h @ W2 + b2
     return np.mean((pred - y) ** 2)
+
+
+def dict_params(params, x):
+    h = np.tanh(params["W"] @ x + params["b"])
+    return np.sum(h ** 2)
+
+
+def recursive_power(x, n):
+    if n == 0:
+        return 1.0
+    return x * recursive_power(x, n - 1)

@@ -13,6 +13,10 @@ import golden_functions as gf
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 A = np.ones(3)
+FORWARD = [
+    ("forward_loop", gf.loop, 0, (1.0, 3)),
+    ("forward_mlp", gf.mlp, 0, None),
+]
 CASES = [
     ("straight_line", gf.straight_line, (0, 1), (1.0, 2.0)),
     ("branch", gf.branch, 0, (1.0,)),
@@ -22,6 +26,8 @@ CASES = [
     ("helper_call", gf.helper_call, 0, (1.0,)),
     ("taylor_sin", gf.taylor_sin, 0, (1.0,)),
     ("mlp_generic", gf.mlp, (0, 1, 2, 3), None),
+    ("dict_params", gf.dict_params, 0, ({"W": np.ones((2, 3)), "b": np.ones(2)}, np.ones(3))),
+    ("recursion", gf.recursive_power, 0, (1.5, 3)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]
@@ -30,6 +36,15 @@ CASES = [
 @pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
 def test_generated_source_matches_golden(name, fn, wrt, args):
     text = adjoint.source(fn, wrt=wrt, args=args)
+    path = GOLDEN / f"{name}.py.txt"
+    if os.environ.get("ADJOINT_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.write_text(text)
+    assert text == path.read_text(), f"generated code for {name} changed; review and update {path}"
+
+
+@pytest.mark.parametrize("name, fn, wrt, args", FORWARD, ids=[c[0] for c in FORWARD])
+def test_forward_source_matches_golden(name, fn, wrt, args):
+    text = adjoint.source(fn, wrt=wrt, args=args, mode="forward")
     path = GOLDEN / f"{name}.py.txt"
     if os.environ.get("ADJOINT_UPDATE_GOLDEN") == "1" or not path.exists():
         path.write_text(text)
