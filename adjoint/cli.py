@@ -1,6 +1,7 @@
-"""The `adjoint` command: print generated derivative code.
+"""The `adjoint` command: print generated derivative code, or export it as a standalone module.
 
     adjoint show path/to/file.py:function [--wrt a,b] [--mode reverse] [--no-optimize] [--stage NAME]
+    adjoint export path/to/file.py:function -o grad_module.py [--wrt a,b] [--mode reverse] [--no-optimize]
     adjoint rules
 """
 import argparse
@@ -53,6 +54,26 @@ def _show(args):
     _print_code(text)
 
 
+def _export(args):
+    from . import export
+    fn = load_function(args.target)
+    wrt = tuple(args.wrt.split(",")) if args.wrt else 0
+    if isinstance(wrt, tuple) and len(wrt) == 1:
+        wrt = wrt[0]
+    command = " ".join(["adjoint export", args.target] + (["-o", args.output] if args.output != "-" else [])
+                       + (["--wrt", args.wrt] if args.wrt else []) + (["--mode", args.mode] if args.mode != "reverse" else [])
+                       + (["--no-optimize"] if args.no_optimize else []))
+    text = export.export(fn, wrt=wrt, mode=args.mode, optimize=not args.no_optimize, command=command)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
+
+
 def _print_code(text):
     """Syntax-highlighted on a terminal when Pygments is installed, plain otherwise."""
     if sys.stdout.isatty():
@@ -75,7 +96,7 @@ def _rules(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="adjoint", description="Print generated derivative code.")
+    parser = argparse.ArgumentParser(prog="adjoint", description="Print or export generated derivative code.")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the derivative of FILE.py:FUNCTION")
     show.add_argument("target", metavar="FILE.py:FUNCTION")
@@ -84,6 +105,13 @@ def main(argv=None):
     show.add_argument("--no-optimize", action="store_true", help="skip the cleanup passes")
     show.add_argument("--stage", choices=STAGES, help="print the program after this compiler stage")
     show.set_defaults(run=_show)
+    export = sub.add_parser("export", help="write the derivative of FILE.py:FUNCTION as a module that needs only NumPy")
+    export.add_argument("target", metavar="FILE.py:FUNCTION")
+    export.add_argument("-o", "--output", default="-", help="the module to write (default: standard output)")
+    export.add_argument("--wrt", help="comma-separated parameter names (default: the first parameter)")
+    export.add_argument("--mode", default="reverse", choices=["reverse", "forward"])
+    export.add_argument("--no-optimize", action="store_true", help="skip the cleanup passes")
+    export.set_defaults(run=_export)
     listing = sub.add_parser("rules", help="list the functions that have derivative rules")
     listing.set_defaults(run=_rules)
     args = parser.parse_args(argv)

@@ -111,16 +111,11 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
 
     def callees(callee, active_params, arg_shapes):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
-        if active_params is None:        # forward sweep asking for the pair it already planned
-            return callee_names[callee]
         pair = build_reverse(unwrap(callee), active_params, arg_shapes, split=True, stack=stack,
                              optimize=optimize)
-        names_ = (_import(generated, pair, pair.entry, program.namer),
-                  _import(generated, pair, pair.entry[:-4] + "_bwd", program.namer))
-        callee_names[callee] = names_
-        return names_
+        return (_import(generated, pair, pair.entry, program.namer),
+                _import(generated, pair, pair.entry[:-4] + "_bwd", program.namer))
 
-    callee_names = {}
     gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names,
                                                      output)
     seed = gen.seed
@@ -198,8 +193,8 @@ def _import(generated, dep, function, namer):
         if other is dep and name_ == function:
             return alias
     alias = function
-    while alias in generated.imports or alias in namer.taken and alias != function:
-        alias = namer.fresh(function)
+    if alias in generated.imports or alias in namer.taken:
+        alias = namer.fresh(function)         # another specialisation (or a user name) has it
     namer.reserve(alias)
     generated.imports[alias] = (dep, function)
     if dep not in generated.deps:

@@ -47,6 +47,7 @@ class Reverse:
         self.names = names              # global names generated code uses: np, rt, math
         self.adjoints = {}
         self.residual = {}              # id(stmt) -> name of the callee's saved state
+        self.callee_names = {}          # id(stmt) -> (fwd, bwd) names of the callee's generated pair
         self.counts = {}                # id(loop) -> name of its iteration counter
         self.stack = None
         self.primal = {a.id for a in self.tree.args.args}
@@ -145,6 +146,7 @@ class Reverse:
         fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
                                                          else () if isinstance(v, gast.Constant) else None)
                                                      for p, v in bound.arguments.items()})
+        self.callee_names[id(stmt)] = (fwd, bwd)
         saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{fn.__name__}_state"))
         targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{fn.__name__}") for p in active_params]
         unpack = gast.Tuple([ir.name(t, store=True) for t in targets], gast.Store()) if len(targets) != 1 \
@@ -156,9 +158,8 @@ class Reverse:
     def forward_stmt(self, stmt):
         """The statement as the forward sweep runs it (calls to differentiated helpers save state)."""
         if id(stmt) in self.residual and ir.target_name(stmt) in self.active:
-            fn = callee_function(self.parsed.resolve(stmt.value.func))
             call = stmt.value
-            fwd, _ = self.callees(fn, None, None)
+            fwd, _ = self.callee_names[id(stmt)]
             target = gast.Tuple([ir.name(ir.target_name(stmt), store=True),
                                  ir.name(self.residual[id(stmt)], store=True)], gast.Store())
             return [ir.assign(target, gast.Call(ir.name(fwd), call.args, call.keywords), stmt)]

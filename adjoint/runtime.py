@@ -255,8 +255,7 @@ def _axes_back(y, info):
 
 
 def _exclusive_products(x, t=None):
-    """Products of the elements before (left) and after (right) each one along the last axis, with
-    their tangents along t; no division, so zeros are fine."""
+    """Products of the elements before and after each one along the last axis (and tangents along t), no division."""
     n = x.shape[-1]
     left, right = np.ones_like(x, dtype=np.result_type(x, float)), np.ones_like(x, dtype=np.result_type(x, float))
     dleft, dright = np.zeros_like(left), np.zeros_like(right)
@@ -332,9 +331,16 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
 
 def unsplit(g, parts, axis=0):
     """Adjoint of np.split / np.array_split: the pieces' adjoints joined (a missing one is zero)."""
-    pieces = [np.zeros(_shape(p)) if piece is None or (np.ndim(piece) == 0 and np.ndim(p) > 0) else piece
-              for piece, p in zip(list(g), parts)]
+    g, n = list(g), len(parts)
+    # contributions the compiler added with `+` arrive concatenated (one list per use): sum them
+    chunks = [g[i:i + n] for i in range(0, len(g), n)] if len(g) > n and len(g) % n == 0 else [g]
+    pieces = [sum((_dense(chunk[i], p) for chunk in chunks), np.zeros(_shape(p))) for i, p in enumerate(parts)]
     return np.concatenate(pieces, axis)
+
+
+def _dense(piece, like):
+    """An adjoint piece as an array shaped like `like` (None and rt.zero are zeros)."""
+    return np.zeros(_shape(like)) if piece is None or piece is zero else piece
 
 
 def _joined_axis(arrays, how):
@@ -552,16 +558,17 @@ def fft_apply(x, name, s=None, axes=None, norm=None):
 
 
 def fft_grad(g, x, name, s=None, axes=None, norm=None):
-    """Adjoint of x in np.fft.<name>(x, s or n, axes or axis, norm): the inverse-direction transform with
-    the adjoint normalisation, padded or cut back to x's shape, real when x is real."""
+    """Adjoint of x in np.fft.<name>(x, s or n, axes or axis, norm): the other direction, adjoint norm, x's shape."""
     axes, sizes = _fft_axes(name, np.ndim(x), s, axes)
     shape = _shape(x)
     n_in = [n if n is not None else shape[ax] for ax, n in zip(axes, sizes)]     # lengths after pad/cut
     adjoint = _FFT_ADJOINT[name]
     norm = _ADJOINT_NORM[norm]
+    single = name in ("fft", "ifft", "rfft", "irfft")
+    along = axes[0] if single else axes
     if name.startswith("irfft"):
         n_out = np.shape(g)[axes[-1]]
-        out = fft_apply(g, adjoint, None, axes if len(axes) > 1 else axes[0], norm)
+        out = fft_apply(g, adjoint, None, along, norm)
         last = axes[-1] % np.ndim(g)
         weight = np.full(np.shape(out)[last], 2.0)       # the spectrum's interior stands for two terms
         weight[0] = 1.0
@@ -569,9 +576,9 @@ def fft_grad(g, x, name, s=None, axes=None, norm=None):
             weight[-1] = 1.0
         out = out * np.reshape(weight, (-1,) + (1,) * (np.ndim(g) - 1 - last))
     elif name.startswith("rfft"):
-        out = fft_apply(g, adjoint, n_in if len(axes) > 1 else n_in[0], axes if len(axes) > 1 else axes[0], norm)
+        out = fft_apply(g, adjoint, n_in[0] if single else n_in, along, norm)
     else:
-        out = fft_apply(g, adjoint, None, axes if len(axes) > 1 else axes[0], norm)
+        out = fft_apply(g, adjoint, None, along, norm)
     for ax in axes:                                  # undo the pad or cut of the input
         have, want = out.shape[ax], shape[ax]
         if have > want:
@@ -611,3 +618,20 @@ def average_weights(a, axis=None, weights=None):
     """np.average's weights over a's shape, normalised to sum to one along axis."""
     lifted = lift_weights(weights, a, axis)
     return lifted / np.sum(lifted, axis=axis, keepdims=True)
+
+
+def item_adjoint(g, i, z):
+    """The adjoint of item i of a rule's tuple output z (contributions added with + arrive concatenated)."""
+    items = [] if g is zero or g is None else list(g)[i::len(z)]
+    return sum((item for item in items if item is not zero and item is not None), np.zeros(_shape(z[i])))
+
+
+def item_spread(g, i, z):
+    """The adjoint of item_adjoint: a list like z holding g at i and rt.zero elsewhere."""
+    return [g if k == i else zero for k in range(len(z))]
+
+
+def eigh_gaps(w):
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (distinct eigenvalues w)."""
+    gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    return np.divide(1.0, gap, out=np.zeros(np.shape(gap)), where=gap != 0)

@@ -4,10 +4,30 @@ import math
 
 import numpy as np
 
+import adjoint
+
+try:
+    import scipy.special as sp
+except ImportError:          # SciPy is optional
+    sp = None
+
 
 def weigh(y):
     """A fixed, uneven weighting of every element of y, summed."""
     return np.sum(y * np.sin(1.0 + np.reshape(np.arange(np.size(y)), np.shape(y))))
+
+
+def parts(z):
+    """weigh of a complex array's real part and half its imaginary part."""
+    return weigh(np.real(z)) + weigh(np.imag(z)) * 0.5
+
+
+# weigh and parts get rules (so each target's generated code stays one function, whatever its shapes)
+WEIGHTS = "np.sin(1.0 + np.reshape(np.arange(np.size(y)), np.shape(y)))"
+adjoint.defrule(weigh, "y", reverse={"y": f"g * {WEIGHTS}"}, forward={"y": f"np.sum(dy * {WEIGHTS})"})
+adjoint.defrule(parts, "y", reverse={"y": f"g * (1 + 0.5j) * {WEIGHTS}"},
+                forward={"y": f"np.sum((np.real(dy) + 0.5 * np.imag(dy)) * {WEIGHTS})"})
+
 
 def u_sin(x):
     return weigh(np.sin(x))
@@ -200,7 +220,7 @@ def where_both(x, y):
 
 
 def imag_part(x):
-    return weigh(np.imag(np.exp(x * 1j)))
+    return weigh(np.imag(np.fft.ifft(x)) ** 2) + weigh(np.conjugate(np.fft.fft(x)).imag)
 
 
 def attributes_real_imag(x):
@@ -391,7 +411,7 @@ def l_products(a, b):
 
 
 def l_tensordot(a, b):
-    return weigh(np.tensordot(a, b)) + weigh(np.tensordot(a, b, axes=([0, 2], [1, 0]))) + weigh(np.tensordot(a, b, 0) ** 2)
+    return weigh(np.tensordot(a, b)) + weigh(np.tensordot(a, b, axes=([2, 1], [1, 0]))) + weigh(np.tensordot(a, b, 0) ** 2)
 
 
 def l_einsum(a, b):
@@ -450,10 +470,6 @@ def l_pinv(a):
 
 # --- fft ----------------------------------------------------------------------------------------
 
-def parts(z):
-    return weigh(np.real(z)) + weigh(np.imag(z)) * 0.5
-
-
 def f_fft(x):
     return (parts(np.fft.fft(x)) + parts(np.fft.ifft(x)) + parts(np.fft.fft(x, n=12)) + parts(np.fft.fft(x, 4, 0))
             + parts(np.fft.ifft(x, norm="ortho")) + parts(np.fft.fft(x, norm="forward", axis=0)))
@@ -461,7 +477,7 @@ def f_fft(x):
 
 def f_fft2(x):
     return (parts(np.fft.fft2(x)) + parts(np.fft.ifft2(x, norm="ortho")) + parts(np.fft.fftn(x))
-            + parts(np.fft.ifftn(x, s=(3, 10))) + parts(np.fft.fftn(x, axes=(0,))))
+            + parts(np.fft.ifftn(x, s=(3, 10), axes=(0, 1))) + parts(np.fft.fftn(x, axes=(0,))))
 
 
 def f_rfft(x):
@@ -469,10 +485,11 @@ def f_rfft(x):
             + parts(np.fft.rfftn(x, norm="ortho")) + parts(np.fft.rfft(x, 6, norm="forward")))
 
 
-def f_irfft(x, w):
+def f_irfft(x):
+    w = np.cos(np.arange(5.0))
     return (weigh(np.fft.irfft(np.fft.rfft(x) * w)) + weigh(np.fft.irfft(np.fft.rfft(x) * w, n=9) ** 2)
             + weigh(np.fft.irfft(np.fft.fft(x), axis=0, norm="ortho")) + weigh(np.fft.irfft2(np.fft.fft2(x)) ** 2)
-            + weigh(np.fft.irfftn(np.fft.fftn(x), s=(5, 6), norm="forward")))
+            + weigh(np.fft.irfftn(np.fft.fftn(x), s=(5, 6), axes=(0, 1), norm="forward")))
 
 
 def f_shift(x):
@@ -482,17 +499,29 @@ def f_shift(x):
 # --- scipy.special (optional) ---------------------------------------------------------------------
 
 def sp_unary(x):
-    import scipy.special as sp
     return (weigh(sp.erf(x)) + weigh(sp.erfc(x)) + weigh(sp.ndtr(x)) + weigh(sp.log_ndtr(x)) + weigh(sp.expit(x))
             + weigh(sp.log_expit(x)) + weigh(sp.erfinv(x * 0.5)))
 
 
 def sp_positive(p, y):
-    import scipy.special as sp
     return weigh(sp.logit(p)) + weigh(sp.entr(p)) + weigh(sp.xlogy(p, y)) + weigh(sp.xlog1py(y, p))
 
 
 def sp_reductions(x):
-    import scipy.special as sp
     return (sp.logsumexp(x) + weigh(sp.logsumexp(x, axis=1)) + weigh(sp.logsumexp(x, axis=0, keepdims=True))
             + weigh(sp.softmax(x, axis=1)) + weigh(sp.log_softmax(x, axis=-1)))
+
+
+def l_slogdet(s):
+    sign, logdet = np.linalg.slogdet(s)
+    return logdet * 2.0 + sign * logdet
+
+
+def l_eigh(s):
+    w, v = np.linalg.eigh(s)
+    return weigh(w) + weigh(v[:, 1] * v[:, 0]) + weigh(v[:, 2] ** 2 * w[0])
+
+
+def l_eigh_values(s):
+    w, v = np.linalg.eigh(s)
+    return weigh(w ** 2)

@@ -1,4 +1,5 @@
-"""Linear algebra: dot and matmul (any of 1-D and n-D operands)."""
+"""Linear algebra: products (dot, matmul, vdot, inner, outer, tensordot, einsum, kron) and matrix functions
+(inv, solve, det, slogdet, cholesky, eigh, eigvalsh, pinv)."""
 import gast
 import numpy as np
 
@@ -88,3 +89,15 @@ variant(np.linalg.solve, lambda shapes, constants: _square(shapes, constants) an
         and len(shapes["b"]) == 2, {"a": "-np.linalg.solve(a.T, g) @ z.T", "b": "np.linalg.solve(a.T, g)"})
 variant(np.linalg.cholesky, _square,
         {"a": "rt.sym_lower_adjoint(np.linalg.solve(z.T, np.linalg.solve(z.T, rt.tril_half(z.T @ g)).T))"})
+
+# --- rules with a tuple output: g holds one adjoint per item (rt.item_adjoint), the tangent is a tuple ---
+# (sign, log|det A|): d log|det A| = tr(inv(A) dA); the sign is piecewise constant
+defrule(np.linalg.slogdet, "a",
+        {"a": "np.expand_dims(rt.item_adjoint(g, 1, z), (-1, -2)) * np.swapaxes(np.linalg.inv(a), -1, -2)"},
+        forward={"a": "(np.zeros(np.shape(z[0])), np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1))"})
+# (w, V) = eigh(A) of the lower triangle, distinct eigenvalues: dw = diag(V^T dA V), dV = V (F * (V^T dA V))
+defrule(np.linalg.eigh, "a",
+        {"a": "rt.sym_lower_adjoint(z[1] @ (np.expand_dims(rt.item_adjoint(g, 0, z), -1) * np.eye(np.shape(a)[-1]) "
+              "+ rt.eigh_gaps(z[0]) * (np.swapaxes(z[1], -1, -2) @ rt.item_adjoint(g, 1, z))) @ np.swapaxes(z[1], -1, -2))"},
+        forward={"a": "(np.sum(z[1] * (rt.sym_lower(da) @ z[1]), axis=-2), "
+                      "z[1] @ (rt.eigh_gaps(z[0]) * (np.swapaxes(z[1], -1, -2) @ rt.sym_lower(da) @ z[1])))"})

@@ -86,3 +86,7 @@ defrule(rt.lift_weights, "weights, a, axis=None", {"weights": "rt.unlift_weights
 defrule(rt.unlift_weights, "v, weights, axis=None", {"v": "rt.lift_weights(g, v, axis)"},
         forward={"v": "rt.unlift_weights(dv, weights, axis)"})
 nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights)
+defrule(rt.item_adjoint, "v, i, z", {"v": "rt.item_spread(g, i, z)"}, forward={"v": "rt.item_adjoint(dv, i, z)"})
+defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"v": "rt.item_spread(dv, i, z)"})
+defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 2, axis=-1)"},
+        forward={"w": "-z ** 2 * (np.expand_dims(dw, -2) - np.expand_dims(dw, -1))"})

@@ -55,8 +55,11 @@ linear(np.flipud, "m", "np.flipud(g)")
 linear(np.roll, "a, shift, axis=None", "np.roll(g, np.negative(shift), axis)")
 linear(np.tile, "A, reps", "rt.untile(g, A, reps)")
 linear(np.repeat, "a, repeats, axis=None", "rt.unrepeat(g, a, repeats, axis)")
-defrule(np.pad, "array, pad_width, mode='constant'", {"array": "rt.unpad(g, array, pad_width, mode)"},
-        forward={"array": "np.pad(darray, pad_width, mode)"})
+defrule(np.pad, "array, pad_width, mode='constant', constant_values=0",
+        {"array": "rt.unpad(g, array, pad_width, mode)",
+         "constant_values": "np.sum(g) - np.sum(rt.unpad(g, array, pad_width, mode))"},
+        forward={"array": "np.pad(darray, pad_width, mode)",
+                 "constant_values": "dconstant_values * np.pad(np.zeros(np.shape(array)), pad_width, constant_values=1.0)"})
 linear(np.triu, "m, k=0", "np.triu(g, k)")
 linear(np.tril, "m, k=0", "np.tril(g, k)")
 linear(np.diag, "v, k=0", "rt.undiag(g, v, k)")
