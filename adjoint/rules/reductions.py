@@ -87,8 +87,8 @@ def _one_norm(shapes, constants):
 
 
 for total in (np.sum, METHODS["sum"]):
-    variant(total, _whole, {"a": "np.full(np.shape(a), g)"})
+    variant(total, _whole, {"a": "np.broadcast_to(g, np.shape(a))"})
 for average in (np.mean, METHODS["mean"]):
-    variant(average, _whole, {"a": "np.full(np.shape(a), g / np.size(a))"})
+    variant(average, _whole, {"a": "np.broadcast_to(g / np.size(a), np.shape(a))"})
 variant(np.linalg.norm, _euclidean, {"x": "x * rt.unreduce(g / z, x, axis, keepdims)"})
 variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, keepdims)"})
