@@ -23,11 +23,10 @@ def _arguments_key(args):
     """The arguments' shapes (see shapes.shape_of), unrolled for short calls: this runs every call."""
     if len(args) == 1:
         a = args[0]
-        return (() if type(a) is float else a.shape if type(a) is _ndarray else shape_of(a),)
+        return (() if type(a) is float else shape_of(a),)
     if len(args) == 2:
         a, b = args
-        return (() if type(a) is float else a.shape if type(a) is _ndarray else shape_of(a),
-                () if type(b) is float else b.shape if type(b) is _ndarray else shape_of(b))
+        return (() if type(a) is float else shape_of(a), () if type(b) is float else shape_of(b))
     return tuple(map(shape_of, args))     # past this many shape specialisations of one function, specialise on rank only
 
 

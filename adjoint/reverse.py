@@ -11,12 +11,13 @@ import copy
 import os
 
 import gast
+import numpy as np
 
 from . import ir, rules
 from .errors import NonDifferentiable
 from .frontend import unwrap
 from .quoting import quote, quote_expr
-from .shapes import is_container
+from .shapes import ComplexShape, is_container
 
 
 def _is_compound(stmt):
@@ -41,6 +42,7 @@ class Reverse:
         self.wrt = wrt
         self.active = active
         self.shapes = shapes
+        self.complex = any(isinstance(s, ComplexShape) for s in shapes.values())
         self.scalars = {n for n, s in shapes.items() if s == ()}
         self.copies = copies
         self.callees = callees          # (fn, call node, active param names) -> (fwd name, bwd name)
@@ -183,7 +185,9 @@ class Reverse:
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
         contribs = []
-        for param, template in rule.reverse_for(shapes, constants).items():
+        reverse = rule.reverse_for(shapes, constants) if not self.complex else \
+            rules.complex_reverse(rule) or self._complex_products(rule) or rule.reverse
+        for param, template in reverse.items():
             value = bound.get(param)
             if not (isinstance(value, gast.Name) and value.id in self.active):
                 continue
@@ -192,6 +196,14 @@ class Reverse:
                 expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))
         return contribs
+
+    def _complex_products(self, rule):
+        """Matrix products of complex operands: the adjoint multiplies by the other's conjugate."""
+        if rule in (rules.lookup(gast.MatMult), rules.lookup(np.matmul)):
+            return {"a": "rt.matmul_grad_a(g, a, np.conj(b))", "b": "rt.matmul_grad_b(g, np.conj(a), b)"}
+        if rule in (rules.lookup(np.dot), rules.METHODS.get("dot")):
+            return {"a": "rt.dot_grad_a(g, a, np.conj(b))", "b": "rt.dot_grad_b(g, np.conj(a), b)"}
+        return None
 
     def _sum_to(self, expr, operand, bound, param, z):
         """expr (shaped like the output z) summed back to the operand's shape, where that can differ."""

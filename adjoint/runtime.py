@@ -165,6 +165,8 @@ def like(g, x):
     """g given the type and shape of x (a float for a Python number, zeros for a missing adjoint)."""
     if g is zero:
         g = 0.0
+    if np.iscomplexobj(g) and not np.iscomplexobj(x) and isinstance(x, (float, int, np.ndarray, np.generic)):
+        g = np.real(g)                        # a real argument's gradient is real
     if isinstance(x, dict):
         return {k: like(g[k] if isinstance(g, dict) and k in g else 0.0, v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -175,9 +177,9 @@ def like(g, x):
         if isinstance(g, np.ndarray) and g.shape == x.shape:
             return g if g.flags.writeable else g.copy()
         return np.zeros(x.shape, dtype=np.result_type(x, float)) + g
+    if isinstance(x, complex):
+        return complex(g)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
-        if isinstance(x, complex):
-            return complex(g)
         return float(np.real(g)) if np.ndim(g) == 0 else g
     if isinstance(x, np.generic):
         return np.asarray(g, dtype=np.result_type(x, float))[()]

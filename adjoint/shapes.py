@@ -35,14 +35,29 @@ _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
 
 
+class ComplexShape(tuple):
+    """The shape of a complex argument: a shape that is not equal to the real one."""
+
+    def __eq__(self, other):
+        return type(other) is ComplexShape and tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(("complex", tuple(self)))
+
+
 def shape_of(value):
     """The shape key of a run-time argument: () for numbers, the shape of an array, None otherwise."""
     kind = type(value)
     if kind is float or kind is int:
         return ()
     if kind is np.ndarray:
-        return value.shape
-    if isinstance(value, (bool, int, float, complex, np.generic)):
+        return ComplexShape(value.shape) if value.dtype.kind == "c" else value.shape
+    if isinstance(value, (complex, np.complexfloating)):
+        return ComplexShape(())
+    if isinstance(value, (bool, int, float, np.generic)):
         return ()
     if isinstance(value, np.ndarray):
         return value.shape

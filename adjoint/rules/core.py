@@ -25,6 +25,8 @@ class Rule:
     broadcasting: bool = False      # contributions are summed back to the operand's shape
     vararg: str = None              # name collecting extra positional arguments (as a tuple)
     variants: list = field(default_factory=list)   # (when(shapes, constants), reverse dict); first match wins
+    partials: dict = None           # elementwise rules: the partial derivative of each parameter
+    holomorphic: bool = True        # complex inputs: adjoints take the conjugate of the partials
 
     def reverse_for(self, shapes, constants):
         """The reverse templates for parameters of these shapes (None: unknown) and constant values."""
@@ -91,7 +93,17 @@ def elementwise(fn, params, partials, name=None):
     """An elementwise function from its partial derivatives (templates in the parameters and `z`)."""
     reverse = {p: f"g * ({d})" if d != "1" else "g" for p, d in partials.items()}
     forward = {p: f"d{p} * ({d})" if d != "1" else f"d{p}" for p, d in partials.items()}
-    return defrule(fn, params, reverse, forward, broadcasting=True, name=name)
+    rule = defrule(fn, params, reverse, forward, broadcasting=True, name=name)
+    rule.partials = dict(partials)
+    return rule
+
+
+def complex_reverse(rule):
+    """The reverse templates for complex operands (the gradient is dL/dx + i dL/dy, as in PyTorch):
+    an elementwise holomorphic rule conjugates its partials."""
+    if not rule.partials or not rule.holomorphic:
+        return None
+    return {p: "g" if d == "1" else f"g * np.conj({d})" for p, d in rule.partials.items()}
 
 
 def unary(fns, derivative):

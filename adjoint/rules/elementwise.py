@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .core import defrule, elementwise, nondifferentiable, unary
+from .core import RULES, defrule, elementwise, nondifferentiable, unary
 
 unary([np.sin], "np.cos(x)")
 unary([np.cos], "-np.sin(x)")
@@ -104,3 +104,8 @@ elementwise(math.atan2, "y, x", {"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 
 elementwise(math.fmod, "x, y", {"x": "1", "y": "-math.trunc(x / y)"})
 nondifferentiable(np.heaviside, np.signbit, np.greater_equal, np.less_equal, np.not_equal, np.isclose,
                   np.allclose, np.array_equal, np.logical_xor, np.fix, np.around, np.iscomplexobj, np.isreal)
+
+
+# |z| is not holomorphic: its adjoint g * z / |z| already follows the complex convention
+for modulus in (np.abs, np.fabs, builtins.abs):
+    RULES[modulus].holomorphic = False
