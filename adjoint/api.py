@@ -4,7 +4,7 @@ import inspect
 
 import numpy as np
 
-from . import cache, driver, runtime
+from . import cache, driver, runtime, tracebacks
 from .errors import AdjointError
 from .frontend import parse, unwrap
 from .shapes import generalize, shape_of
@@ -150,7 +150,11 @@ class _Gradient:
         function = self.dispatch.get(key)
         if function is None:
             function = self.dispatch[key] = self._compiled_for(args)
-        value, grads = function(*args)
+        try:
+            value, grads = function(*args)
+        except Exception as exc:
+            tracebacks.annotate(exc)          # point at the user's line the generated line came from
+            raise
         if self.has_aux:
             value, aux = value
         if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1):
@@ -213,7 +217,11 @@ def jvp(f, primals, tangents):
     fn = _plain(f, primals)
     params = list(inspect.signature(fn).parameters)[:len(primals)]
     function = _tangent_function(fn, params, primals)
-    value, tangent = function(*_all_args(fn, primals), *tangents)
+    try:
+        value, tangent = function(*_all_args(fn, primals), *tangents)
+    except Exception as exc:
+        tracebacks.annotate(exc)
+        raise
     return value, runtime.like(tangent, value) if not isinstance(value, (list, tuple, dict)) else tangent
 
 
@@ -232,11 +240,19 @@ def vjp(f, *primals, wrt=None):
     kinds = dict(zip(params, key))
     pair = cache.cached(fn, (names, "split", key), lambda: driver.build_reverse(fn, names, kinds, split=True))
     forward, backward = pair.module[pair.entry], pair.module[pair.entry[:-4] + "_bwd"]
-    value, saved = forward(*primals)
+    try:
+        value, saved = forward(*primals)
+    except Exception as exc:
+        tracebacks.annotate(exc)
+        raise
     positions = [params.index(n) for n in names]
 
     def pullback(cotangent):
-        grads = backward(saved, cotangent)
+        try:
+            grads = backward(saved, cotangent)
+        except Exception as exc:
+            tracebacks.annotate(exc)
+            raise
         grads = (grads,) if len(names) == 1 else grads
         out = tuple(_like(g, primals[p], primals) for g, p in zip(grads, positions))
         return out if many else out[0]

@@ -141,6 +141,7 @@ class _Exporter:
             self._copy_binding(name, value, namespace)
 
     def _need_module(self, name, value, namespace):
+        """An import for a library module, a stand-in for adjoint; your own modules are refused."""
         if _is_adjoint(value):
             self.adjoint_names.add(name)
             self.imports[name] = _ADJOINT_STUB.format(name=name)
@@ -152,7 +153,10 @@ class _Exporter:
 
     def _copy_function(self, name, fn):
         """Copy a function you wrote (without decorators) and what it reads."""
-        lines, start = inspect.getsourcelines(fn)
+        try:
+            lines, start = inspect.getsourcelines(fn)
+        except OSError as exc:
+            raise ExportError(f"cannot copy {fn.__qualname__}: {exc}") from None
         text = _dedent("".join(lines))
         node = ast.parse(text).body[0]
         text = "".join(text.splitlines(True)[node.lineno - 1:])     # drop the decorators
@@ -248,6 +252,7 @@ class _Exporter:
                 f"    return value_and_grad({_call(arguments)})[1]\n")
 
     def _docstring(self, entry_points):
+        """The module docstring: what was differentiated, how, and what to call."""
         from . import __version__
         filename = os.path.basename(inspect.getsourcefile(self.fn) or "?")
         lines = [f"{self.mode.capitalize()}-mode derivative of {self.fn.__name__} ({filename}) with respect to "
@@ -264,6 +269,7 @@ class _Exporter:
         return '"""' + "\n".join(lines) + '\n"""'
 
     def _import_block(self):
+        """Sorted import lines, then the stand-ins for adjoint names."""
         plain = sorted(s for s in self.imports.values() if s.startswith(("import ", "from ")))
         stubs = [s for s in self.imports.values() if not s.startswith(("import ", "from "))]
         return "\n".join(plain) + ("\n\n\n" + "\n\n".join(stubs) if stubs else "")
@@ -272,10 +278,12 @@ class _Exporter:
 # -- helpers ------------------------------------------------------------------------------------
 
 def _closure(fn):
+    """fn's closure variables: name -> value."""
     return dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__ or ())))
 
 
 def _is_adjoint(value):
+    """True for the adjoint package, its modules and what they define."""
     module = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", "") or ""
     return module.split(".")[0] == "adjoint"
 
@@ -292,6 +300,7 @@ def _is_user_code(value):
 
 
 def _is_literal(value):
+    """True if repr(value) is a Python literal that rebuilds value."""
     try:
         return ast.literal_eval(repr(value)) == value and not isinstance(value, (set, dict))
     except (ValueError, SyntaxError, TypeError):
@@ -299,13 +308,15 @@ def _is_literal(value):
 
 
 def _where(namespace):
+    """A module's file name, for messages."""
     return os.path.basename(namespace.get("__file__") or namespace.get("__name__", "your module"))
 
 
-_PARSED = {}
+_PARSED = {}      # module source -> its table of top-level bindings
 
 
 def _source(namespace):
+    """The source of the module whose globals are namespace ('' if it has no file)."""
     path = namespace.get("__file__")
     if not path or not os.path.isfile(path):
         return ""
@@ -326,6 +337,7 @@ def _top_level(namespace):
 
 
 def _bound_names(node):
+    """The names a top-level statement binds."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -376,10 +388,12 @@ def _attribute_reads(text):
 
 
 def _attributes_of(text, name):
+    """The attributes code reads from `name`."""
     return _attribute_reads(text).get(name, set())
 
 
 def _dedent(text):
+    """A method's or nested function's source moved to the top level."""
     lines = text.splitlines(True)
     indent = len(lines[0]) - len(lines[0].lstrip())
     return "".join(line[indent:] if line[:indent].isspace() else line for line in lines)
