@@ -51,3 +51,18 @@ def test_unsupported_syntax_shows_line_and_caret():
 def test_rules_lists_functions():
     result = run("rules")
     assert result.returncode == 0 and "np.sin" in result.stdout and "functions with derivative rules" in result.stdout
+
+
+def test_rules_table_in_docs_is_up_to_date_and_readme_states_the_count():
+    from adjoint.cli import rules_table
+    from adjoint import rules
+    docs = TESTS.parent / "docs" / "rules.md"
+    assert docs.read_text() == rules_table(markdown=True), "regenerate: adjoint rules --markdown > docs/rules.md"
+    count = len(rules.all_rules())
+    assert f"{count} NumPy, `math` and builtin functions" in (TESTS.parent / "README.md").read_text()
+
+
+def test_rules_output_into_a_closed_pipe_is_quiet():
+    result = subprocess.run(f"{sys.executable} -m adjoint rules | head -1", shell=True, capture_output=True,
+                            text=True, cwd=TESTS.parent, timeout=120)
+    assert "Traceback" not in result.stderr
