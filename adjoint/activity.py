@@ -4,12 +4,6 @@ import gast
 from . import ir, rules
 
 
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
-
 
 def carries_derivative(value, parsed):
     """Whether an assignment's value can depend differentiably on its operands."""
@@ -34,7 +28,7 @@ def carries_derivative(value, parsed):
 def activity(tree, parsed, wrt, output=None):
     """The set of names that depend on a `wrt` parameter and reach the returned value (or `output`)."""
     defs = {}                               # name -> (statement value or None, names read)
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign):
             name = ir.target_name(stmt)
             reads = ir.phi_args(stmt) if ir.is_phi(stmt) else ir.names_read(stmt.value)

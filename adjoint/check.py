@@ -5,26 +5,20 @@ from . import ir
 from .errors import AdjointError
 
 
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
-
 
 def _fail(stage, message, node):
     raise AdjointError(f"internal check failed after pass `{stage}`: {message} (line {getattr(node, 'lineno', '?')})")
 
 
 def check_simplify(tree, stage):
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
                 (isinstance(stmt, gast.Assign) and len(stmt.targets) != 1):
             _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
 
 
 def check_for_range(tree, stage):
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.For) and not (isinstance(stmt.target, gast.Name) and isinstance(stmt.iter, gast.Call)
                                                and getattr(stmt.iter.func, "id", None) == "range"):
             _fail(stage, "a for loop not over range(...)", stmt)
@@ -64,7 +58,7 @@ def check_single_exit(tree, stage):
 
 
 def check_anf(tree, stage):
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Compare, gast.BoolOp, gast.UnaryOp)):
             for child in gast.iter_child_nodes(stmt.value):
                 if isinstance(child, (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)) and \
@@ -76,7 +70,7 @@ def check_anf(tree, stage):
 
 def check_ssa(tree, stage):
     seen = {a.id for a in tree.args.args}
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         names = [ir.target_name(stmt)] if isinstance(stmt, gast.Assign) else \
             [stmt.target.id] if isinstance(stmt, gast.For) else []
         for name in names:

@@ -49,6 +49,16 @@ def _global_names(program):
     return names
 
 
+def _prepare(fn, wrt):
+    """The function through the pipeline: (program, SSA tree, parameter names, global names)."""
+    program = pipeline.normalize(fn)
+    params = program.parsed.params
+    for name in wrt:
+        if name not in params:
+            raise ValueError(f"{fn.__name__} has no parameter {name!r}")
+    return program, program.tree, params, _global_names(program)
+
+
 def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
 
@@ -76,13 +86,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux)
     if split and key in _PAIRS:
         return _PAIRS[key]
-    program = pipeline.normalize(fn)
-    tree = program.tree
-    params = program.parsed.params
-    for name in wrt:
-        if name not in params:
-            raise ValueError(f"{fn.__name__} has no parameter {name!r}")
-    names = _global_names(program)
+    program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     output = _auxiliary_output(tree) if has_aux else None
     active = activity(tree, program.parsed, wrt, output)
@@ -252,13 +256,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry)
     if key in _JVPS:
         return _JVPS[key]
-    program = pipeline.normalize(fn)
-    tree = program.tree
-    params = program.parsed.params
-    for name in wrt:
-        if name not in params:
-            raise ValueError(f"{fn.__name__} has no parameter {name!r}")
-    names = _global_names(program)
+    program, tree, params, names = _prepare(fn, wrt)
     varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"

@@ -10,12 +10,6 @@ from .errors import NonDifferentiable
 from .quoting import quote_expr
 
 
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
-
 
 class Forward:
     def __init__(self, program, varied, names, callees):
@@ -216,7 +210,7 @@ def _base(name):
 def _stack_ops(tree):
     """Local names bound to `<list>.append` / `<list>.pop`: the save stack of generated reverse code."""
     ops = {}
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute) \
                 and stmt.value.attr in ("append", "pop") and isinstance(stmt.value.value, gast.Name):
             ops[ir.target_name(stmt)] = stmt.value.attr
@@ -229,7 +223,7 @@ def varied_names(tree, parsed, wrt):
     varied = set(wrt)
     stack_ops = _stack_ops(tree)
     defs = []
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign):
             value = stmt.value
             if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and stack_ops.get(value.func.id) == "pop":

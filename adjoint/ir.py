@@ -47,6 +47,14 @@ def names_read(node):
     return seen
 
 
+def statements(block):
+    """Every statement in block and, recursively, in the blocks nested in it, in order."""
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from statements(getattr(stmt, field, []) or [])
+
+
 def is_phi(stmt):
     return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == PHI)

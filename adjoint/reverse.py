@@ -24,12 +24,6 @@ def _is_compound(stmt):
     return isinstance(stmt, (gast.If, gast.For, gast.While))
 
 
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
-
 
 class Reverse:
     """Generates the forward and backward sweeps of one lowered SSA function."""
@@ -53,7 +47,7 @@ class Reverse:
         self.counts = {}                # id(loop) -> name of its iteration counter
         self.stack = None
         self.primal = {a.id for a in self.tree.args.args}
-        for stmt in _statements(self.tree.body):
+        for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, gast.Assign):
                 self.primal.add(ir.target_name(stmt))
             elif isinstance(stmt, gast.For):
@@ -253,21 +247,21 @@ class Reverse:
     # planning ---------------------------------------------------------------
     def plan(self):
         """Decide loop counters and, per block and segment, which values to push."""
-        for stmt in _statements(self.tree.body):
+        for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, (gast.For, gast.While)) and self.has_backward(stmt):
                 if isinstance(stmt, gast.While) or any(True for _ in _breaks(stmt.body)):
                     self.counts[id(stmt)] = self.namer.fresh("n_iter")
                     self.primal.add(self.counts[id(stmt)])
         self.assigned = {}
-        for stmt in _statements(self.tree.body):
+        for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, (gast.For, gast.While)):
-                names = {ir.target_name(s) for s in _statements(stmt.body) if isinstance(s, gast.Assign)}
-                names |= set(self.residual[id(s)] for s in _statements(stmt.body) if id(s) in self.residual)
-                names |= {self.counts[id(s)] for s in _statements(stmt.body) if id(s) in self.counts}
+                names = {ir.target_name(s) for s in ir.statements(stmt.body) if isinstance(s, gast.Assign)}
+                names |= set(self.residual[id(s)] for s in ir.statements(stmt.body) if id(s) in self.residual)
+                names |= {self.counts[id(s)] for s in ir.statements(stmt.body) if id(s) in self.counts}
                 # a for loop's target is not saved: the backward loop header runs the range backwards
                 self.assigned[id(stmt)] = names
         self.saves, self.recompute = {}, {}
-        self.definitions = {ir.target_name(s): s for s in _statements(self.tree.body)
+        self.definitions = {ir.target_name(s): s for s in ir.statements(self.tree.body)
                             if isinstance(s, gast.Assign) and not ir.is_phi(s)}
         self.top_level = {a.id for a in self.tree.args.args} | \
             {ir.target_name(s) for s in self.tree.body if isinstance(s, gast.Assign)}
@@ -459,7 +453,7 @@ class Reverse:
         """Active names whose adjoint lives across iterations of the backward loop."""
         inside = self.assigned[id(loop)]
         touched = set()
-        for stmt in _statements(loop.body):
+        for stmt in ir.statements(loop.body):
             if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active and self.has_backward(stmt):
                 touched.add(ir.target_name(stmt))
                 touched |= {v for v, _ in self.adjoint_code(stmt)[1]}
@@ -469,9 +463,9 @@ class Reverse:
     def _defined_outside(self, var, loop):
         if var in {a.id for a in self.tree.args.args}:
             return True
-        inside = {id(s) for s in _statements(loop.body)}
+        inside = {id(s) for s in ir.statements(loop.body)}
         return any(isinstance(s, gast.Assign) and ir.target_name(s) == var and id(s) not in inside
-                   for s in _statements(self.tree.body))
+                   for s in ir.statements(self.tree.body))
 
     def _zeros(self, adjoint_names):
         primal = {d: v for v, d in self.adjoints.items()}

@@ -73,12 +73,6 @@ def generalize(shape):
     return shape if not shape else tuple(None for _ in shape)
 
 
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
-
 
 def broadcast(*shapes):
     """NumPy's broadcasting of shape patterns, or None when it cannot be told."""
@@ -249,7 +243,7 @@ class _Shapes:
 def infer_shapes(tree, parsed, param_shapes):
     """{name: shape} for the names whose shape is known on every path."""
     shapes = {p: s for p, s in param_shapes.items() if s is not None}
-    stmts = list(_statements(tree.body))
+    stmts = list(ir.statements(tree.body))
     for stmt in stmts:
         if isinstance(stmt, gast.For):
             shapes[stmt.target.id] = ()
@@ -287,7 +281,7 @@ def returned_container(fn):
     except Exception:
         return None
     result = tree.body[-1].value
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and isinstance(result, gast.Name) and ir.target_name(stmt) == result.id:
             if isinstance(stmt.value, (gast.Tuple, gast.List)):
                 _RETURNS[fn] = SEQUENCE

@@ -134,7 +134,7 @@ def to_ssa(tree, namer):
 def compact_versions(tree, base, namer):
     """Renumber surviving versions of each variable densely in order of definition (x, x_1, x_2)."""
     order = [a.id for a in tree.args.args]
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign):
             order.append(ir.target_name(stmt))
         elif isinstance(stmt, gast.For):
@@ -170,7 +170,7 @@ def prune_phis(tree):
             phis[ir.target_name(node)] = ir.phi_args(node)
         elif isinstance(node, (gast.stmt, gast.expr)) and not isinstance(node, gast.Assign):
             continue
-    for stmt in _statements(tree.body):
+    for stmt in ir.statements(tree.body):
         if not ir.is_phi(stmt):
             roots.update(ir.names_read(_header(stmt)))
     live, work = set(), [r for r in roots if r in phis]
@@ -182,12 +182,6 @@ def prune_phis(tree):
     _filter_blocks(tree, lambda s: not ir.is_phi(s) or ir.target_name(s) in live)
     return tree
 
-
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, []) or [])
 
 
 def _header(stmt):
