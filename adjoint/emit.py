@@ -8,23 +8,14 @@ import gast
 def to_source(tree):
     """Python source for a gast tree (blocks left empty by the passes get a `pass`)."""
     tree = _fill_empty(tree)
-    return astor.to_source(gast.gast_to_ast(tree), pretty_source=_pretty)
-
-
-def _pretty(source):
-    return "".join(source)
+    return astor.to_source(gast.gast_to_ast(tree), pretty_source="".join)   # no line re-wrapping
 
 
 def _fill_empty(tree):
     for node in gast.walk(tree):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if field == "body" and isinstance(block, list) and not block:
-                node.body = [gast.Pass()]
+        if isinstance(getattr(node, "body", None), list) and not node.body:
+            node.body = [gast.Pass()]
     return tree
-
-
-_counter = [0]
 
 
 def compile_source(source, filename, globals_, name):

@@ -47,6 +47,4 @@ class Namer:
         """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`)."""
         return self.fresh("d" + name)
 
-    def tangent(self, name):
-        """The tangent of `x` in forward mode is `dx`."""
-        return self.fresh("d" + name)
+    tangent = adjoint      # forward mode: the tangent of `x` is `dx` too
