@@ -95,9 +95,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     generated = Generated(key, fn, program.parsed, [], "", names)
     generated.temporaries = program.namer.temporaries
     if split:
-        base = _pair_base(fn, wrt, params, kinds)
-        fwd_name, bwd_name = base + "_fwd", base + "_bwd"
-        generated.entry = fwd_name
+        generated.entry = _pair_base(fn, wrt, params, kinds) + "_fwd"
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
         return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies,

@@ -47,7 +47,7 @@ def _lower_block(block, copies):
             breaks = list(loop_breaks(stmt.body))
             stmt.body = _lower_block(stmt.body[n_header:], copies)
             for phi in phis:
-                target, (entry, end, *at_breaks) = ir.target_name(phi), ir.phi_args(phi)
+                target, (entry, _, *at_breaks) = ir.target_name(phi), ir.phi_args(phi)
                 if entry is not None and entry != target:
                     out.append(_make_copy(target, entry, stmt, copies))
                 for brk, source in zip(breaks, at_breaks):

@@ -26,7 +26,7 @@ def uses_try(x):
 
 def uses_lambda(x):
     y = x + 1.0
-    scale = lambda t: t * 2.0  # BAD lambda
+    scale = lambda t: t * 2.0  # noqa: E731  # BAD lambda
     return scale(y)
 
 

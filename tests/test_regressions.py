@@ -1,6 +1,5 @@
 """Regression tests, each named after what broke."""
 import numpy as np
-import pytest
 
 import adjoint
 from adjoint.testing import check_grads

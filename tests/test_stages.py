@@ -2,9 +2,7 @@
 import textwrap
 
 import gast
-import pytest
 
-import adjoint
 from adjoint import pipeline
 from adjoint.activity import activity
 import golden_functions as gf
