@@ -288,8 +288,19 @@ def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
     generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
     if optimize:
         for definition in generated.defs:
-            cleanup.optimize(definition, copies, set(), program.namer.temporaries)
+            cleanup.optimize(definition, copies, _tangent_reads(body, gen), program.namer.temporaries)
     return generated
+
+
+def _tangent_reads(body, gen):
+    """Primal names the tangent statements read: they must keep their own variables, since a
+    tangent statement runs after its primal one (out-of-SSA coalescing would clobber them)."""
+    tangents = set(gen.tangents.values())
+    reads = set()
+    for stmt in ir.statements(body):
+        if isinstance(stmt, gast.Assign) and any(n in tangents for n in ir.names_stored(stmt)):
+            reads |= {n for n in ir.names_read(stmt.value) if n not in tangents}
+    return reads
 
 
 def build_selector(inner, params, kind):

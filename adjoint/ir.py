@@ -55,6 +55,11 @@ def statements(block):
             yield from statements(getattr(stmt, field, []) or [])
 
 
+def names_stored(node):
+    """Names assigned anywhere inside node."""
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
+
+
 def is_phi(stmt):
     return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == PHI)
