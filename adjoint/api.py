@@ -16,7 +16,7 @@ def _is_scalar(value):
 
 
 _ndarray = np.ndarray
-_MAX_SHAPES = 4
+_MAX_SHAPES = 4     # past this many shape specialisations of one function, specialise on rank only
 
 
 def _arguments_key(args):
@@ -27,7 +27,7 @@ def _arguments_key(args):
     if len(args) == 2:
         a, b = args
         return (() if type(a) is float else shape_of(a), () if type(b) is float else shape_of(b))
-    return tuple(map(shape_of, args))     # past this many shape specialisations of one function, specialise on rank only
+    return tuple(map(shape_of, args))
 
 
 def _shape_key(args, seen):
@@ -150,10 +150,10 @@ class _Gradient:
         function = self.dispatch.get(key)
         if function is None:
             function = self.dispatch[key] = self._compiled_for(args)
-        try:
+        try:                                  # inlined _run: this is the hot path
             value, grads = function(*args)
         except Exception as exc:
-            tracebacks.annotate(exc)          # point at the user's line the generated line came from
+            tracebacks.annotate(exc)
             raise
         if self.has_aux:
             value, aux = value
@@ -199,6 +199,15 @@ def _plain(f, args):
     return f
 
 
+def _run(function, *args):
+    """Call generated code; an error it raises gets a note pointing at the user's line."""
+    try:
+        return function(*args)
+    except Exception as exc:
+        tracebacks.annotate(exc)
+        raise
+
+
 def _all_args(fn, args):
     """Every positional parameter's value, defaults filled in."""
     bound = inspect.signature(fn).bind(*args)
@@ -217,11 +226,7 @@ def jvp(f, primals, tangents):
     fn = _plain(f, primals)
     params = list(inspect.signature(fn).parameters)[:len(primals)]
     function = _tangent_function(fn, params, primals)
-    try:
-        value, tangent = function(*_all_args(fn, primals), *tangents)
-    except Exception as exc:
-        tracebacks.annotate(exc)
-        raise
+    value, tangent = _run(function, *_all_args(fn, primals), *tangents)
     return value, runtime.like(tangent, value) if not isinstance(value, (list, tuple, dict)) else tangent
 
 
@@ -240,19 +245,11 @@ def vjp(f, *primals, wrt=None):
     kinds = dict(zip(params, key))
     pair = cache.cached(fn, (names, "split", key), lambda: driver.build_reverse(fn, names, kinds, split=True))
     forward, backward = pair.module[pair.entry], pair.module[pair.entry[:-4] + "_bwd"]
-    try:
-        value, saved = forward(*primals)
-    except Exception as exc:
-        tracebacks.annotate(exc)
-        raise
+    value, saved = _run(forward, *primals)
     positions = [params.index(n) for n in names]
 
     def pullback(cotangent):
-        try:
-            grads = backward(saved, cotangent)
-        except Exception as exc:
-            tracebacks.annotate(exc)
-            raise
+        grads = _run(backward, saved, cotangent)
         grads = (grads,) if len(names) == 1 else grads
         out = tuple(_like(g, primals[p], primals) for g, p in zip(grads, positions))
         return out if many else out[0]

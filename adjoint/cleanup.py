@@ -200,7 +200,7 @@ def inline_temporaries(fn, temporaries):
             stmt = block[i]
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and ir.target_name(stmt) in temporaries and stores.get(ir.target_name(stmt)) == 1 \
-                    and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value, ()) \
+                    and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value) \
                     and _inline_into(block, i):
                 changed = True
                 continue
@@ -342,21 +342,21 @@ def simplify(fn):
 _PURE_ROOTS = {"np", "math", "rt", "numpy"}
 
 
-def _pure(value, impure_names):
+def _pure(value):
     for node in gast.walk(value):
         if isinstance(node, gast.Call):
             root = node.func
             while isinstance(root, gast.Attribute):
                 root = root.value
-            if not (isinstance(root, gast.Name) and root.id in _PURE_ROOTS and root.id not in impure_names):
+            if not (isinstance(root, gast.Name) and root.id in _PURE_ROOTS):
                 return False
     return True
 
 
-def remove_dead_stores(fn, keep=()):
+def remove_dead_stores(fn):
     """Delete assignments whose value is never read afterwards (liveness) and has no side effect."""
     dead = []
-    _live_in(fn.body, set(keep), dead)
+    _live_in(fn.body, set(), dead)
     for block, stmt in dead:
         block[:] = [s for s in block if s is not stmt]
     return bool(dead)
@@ -368,7 +368,7 @@ def _live_in(block, live, dead):
     for stmt in reversed(block):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = ir.target_name(stmt)
-            if target not in live and _pure(stmt.value, ()):
+            if target not in live and _pure(stmt.value):
                 if dead is not None:
                     dead.append((block, stmt))
                 continue
@@ -436,7 +436,7 @@ def tidy_blocks(fn):
                 stmt.test = gast.UnaryOp(gast.Not(), stmt.test)
                 stmt.body, stmt.orelse = stmt.orelse, []
                 changed = True
-            if isinstance(stmt, gast.For) and not _code(stmt.body) and _pure(stmt.iter, ()):
+            if isinstance(stmt, gast.For) and not _code(stmt.body) and _pure(stmt.iter):
                 changed = True
                 continue
             out.append(stmt)

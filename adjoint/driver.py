@@ -121,7 +121,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names,
                                                      output)
     seed = gen.seed
-    if isinstance(result, gast.Name) and any(True for _ in _stores(backward, result.id)):
+    if isinstance(result, gast.Name) and any(result.id in ir.names_stored(s) for s in backward):
         value = program.namer.fresh("value")            # the backward sweep restores loop values
         forward = forward + [ir.assign(value, result)]
         result = ir.name(value)
@@ -144,7 +144,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         return generated
     saved = _residuals(gen, backward)
     if gen.stack:
-        stack_setup = stack_setup[:2] if any(True for _ in _uses(forward, gen.stack[1])) else stack_setup[:1]
+        stack_setup = stack_setup[:2] if any(gen.stack[1] in ir.names_read(s) for s in forward) else stack_setup[:1]
     saved_tuple = gast.Tuple([ir.name(s) for s in saved], gast.Load())
     top_level = {ir.target_name(s) for s in forward if isinstance(s, gast.Assign)
                  and isinstance(s.targets[0], gast.Name)} | set(params)
@@ -207,20 +207,6 @@ def _import(generated, dep, function, namer):
 def _funcdef(name, args, body, like):
     node = gast.FunctionDef(name, args, body or [gast.Pass()], [], None, None)
     return ir.at(node, like)
-
-
-def _stores(stmts, name):
-    for stmt in stmts:
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store):
-                yield node
-
-
-def _uses(stmts, name):
-    for stmt in stmts:
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and node.id == name:
-                yield node
 
 
 def _residuals(gen, backward):

@@ -18,6 +18,7 @@ from .errors import NonDifferentiable
 from .frontend import unwrap
 from .quoting import quote, quote_expr
 from .shapes import ComplexShape, is_container
+from .ssa import loop_breaks
 
 
 def _is_compound(stmt):
@@ -249,7 +250,7 @@ class Reverse:
         """Decide loop counters and, per block and segment, which values to push."""
         for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, (gast.For, gast.While)) and self.has_backward(stmt):
-                if isinstance(stmt, gast.While) or any(True for _ in _breaks(stmt.body)):
+                if isinstance(stmt, gast.While) or any(True for _ in loop_breaks(stmt.body)):
                     self.counts[id(stmt)] = self.namer.fresh("n_iter")
                     self.primal.add(self.counts[id(stmt)])
         self.assigned = {}
@@ -527,15 +528,6 @@ def callee_function(fn):
     if hasattr(fn, "__adjoint_function__"):
         fn = fn.__adjoint_function__(None)
     return fn
-
-
-def _breaks(block):
-    for stmt in block:
-        if isinstance(stmt, gast.Break):
-            yield stmt
-        elif isinstance(stmt, gast.If):
-            yield from _breaks(stmt.body)
-            yield from _breaks(stmt.orelse)
 
 
 def _bound_node(value):

@@ -135,11 +135,6 @@ def method(name_, params, reverse, forward=None):
     METHODS[name_] = Rule(f"ndarray.{name_}", names, defaults, dict(reverse), forward, False, vararg)
 
 
-def method_alias(name_, fn):
-    """`x.<name_>(...)` means `fn(x, ...)`."""
-    METHODS[name_] = RULES[_key(fn)]
-
-
 def attribute(name_, reverse, forward):
     ATTRIBUTES[name_] = Rule(f"ndarray.{name_}", ("x",), {}, {"x": reverse}, forward)
 
