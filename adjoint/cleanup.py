@@ -188,7 +188,9 @@ def remove_copy_backs(fn):
 def inline_temporaries(fn, temporaries):
     """Put a compiler temporary read exactly once back into the expression that reads it, as the
     user wrote it (`t1 = x * y; z = t1 + 1` -> `z = x * y + 1`), when nothing in between changes
-    its inputs and the reader is not inside a loop or branch it would then run in."""
+    its inputs and the reader is not inside a loop or branch it would then run in. Calls of the
+    runtime keep their own line: nested they would hide the derivative's steps. (Fewer stored
+    temporaries is also faster: CPython reuses a float no name holds.)"""
     if not temporaries:
         return False
     loads = _count(fn, gast.Load)
@@ -201,7 +203,7 @@ def inline_temporaries(fn, temporaries):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and ir.target_name(stmt) in temporaries and stores.get(ir.target_name(stmt)) == 1 \
                     and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value) \
-                    and _inline_into(block, i):
+                    and not _calls_runtime(stmt.value) and _inline_into(block, i):
                 changed = True
                 continue
             i += 1
@@ -342,15 +344,21 @@ def simplify(fn):
 _PURE_ROOTS = {"np", "math", "rt", "numpy"}
 
 
-def _pure(value):
+def _call_roots(value):
     for node in gast.walk(value):
         if isinstance(node, gast.Call):
             root = node.func
             while isinstance(root, gast.Attribute):
                 root = root.value
-            if not (isinstance(root, gast.Name) and root.id in _PURE_ROOTS):
-                return False
-    return True
+            yield root.id if isinstance(root, gast.Name) else None
+
+
+def _calls_runtime(value):
+    return "rt" in _call_roots(value)
+
+
+def _pure(value):
+    return all(root in _PURE_ROOTS for root in _call_roots(value))
 
 
 def remove_dead_stores(fn):
@@ -470,17 +478,16 @@ def _code(block):
 
 
 def remove_unread_saves(defs, stack):
-    """Values popped but never read: drop both their pushes and their pops (the stack stays balanced,
-    because every name is pushed and popped by the same plan)."""
+    """Values popped but never read: drop them from both their pushes and their pops (the stack
+    stays balanced, because every name is pushed and popped by the same plan)."""
     if not stack:
         return False
     _, push, pop = stack
     popped, read = set(), set()
     for fn in defs:
         for node in gast.walk(fn):
-            if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
-                    and getattr(node.value.func, "id", None) == pop:
-                popped.add(ir.target_name(node))
+            if _is_stack_call(node, pop):
+                popped |= set(_names(node.targets[0], gast.Store))
         start = next((i for i, s in enumerate(fn.body) if is_backward_marker(s)), None)
         if start is not None:
             for stmt in fn.body[start:]:
@@ -490,15 +497,36 @@ def remove_unread_saves(defs, stack):
         return False
     for fn in defs:
         for block in _blocks(fn):
-            block[:] = [s for s in block if not _saves_one_of(s, unread, push, pop)]
+            block[:] = [s for s in (_without_saves(s, unread, push, pop) for s in block) if s is not None]
     return True
 
 
-def _saves_one_of(stmt, names, push, pop):
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) and getattr(stmt.value.func, "id", None) == pop:
-        return ir.target_name(stmt) in names
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-        and getattr(stmt.value.func, "id", None) == push and getattr(stmt.value.args[0], "id", None) in names
+def _is_stack_call(stmt, op):
+    """`... = pop()` (op is the pop name) or `push(...)` (op is the push name)."""
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    return isinstance(call, gast.Call) and getattr(call.func, "id", None) == op
+
+
+def _without_saves(stmt, names, push, pop):
+    """stmt with the saves of `names` taken out of its push or pop; None when nothing is left."""
+    if _is_stack_call(stmt, pop) and isinstance(stmt, gast.Assign):
+        entry = stmt.targets[0]
+    elif _is_stack_call(stmt, push) and isinstance(stmt, gast.Expr):
+        entry = stmt.value.args[0]
+    else:
+        return stmt
+    elts = entry.elts if isinstance(entry, gast.Tuple) else [entry]
+    kept = [e for e in elts if e.id not in names]
+    if len(kept) == len(elts):
+        return stmt
+    if not kept:
+        return None
+    new = kept[0] if len(kept) == 1 else gast.Tuple(kept, type(entry.ctx)())
+    if isinstance(stmt, gast.Assign):
+        stmt.targets[0] = new
+    else:
+        stmt.value.args[0] = new
+    return stmt
 
 
 def optimize(fn, copies, backward_reads=(), temporaries=()):

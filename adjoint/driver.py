@@ -218,8 +218,9 @@ def _residuals(gen, backward):
     for stmt in backward:
         restored = set()
         if isinstance(stmt, (gast.For, gast.While)):
-            restored = {ir.target_name(s) for s in gast.walk(stmt) if isinstance(s, gast.Assign)
-                        and isinstance(s.value, gast.Call) and getattr(s.value.func, "id", None) == gen.stack[2]}
+            restored = {n for s in gast.walk(stmt) if isinstance(s, gast.Assign)
+                        and isinstance(s.value, gast.Call) and getattr(s.value.func, "id", None) == gen.stack[2]
+                        for n in ir.names_stored(s.targets[0])}
         for n in ir.names_read(stmt):
             if n in wanted and n not in order and n not in restored:
                 order.append(n)

@@ -21,6 +21,7 @@ class Forward:
         self.callees = callees          # (fn, varied param names) -> name of its jvp function
         self.tangents = {}
         self.stack_ops = _stack_ops(program.tree)
+        self.entries = _stack_entries(program.tree, self.stack_ops)
 
     def d(self, var):
         if var not in self.tangents:
@@ -59,22 +60,24 @@ class Forward:
 
     def push(self, stmt):
         value = stmt.value.args[0]
-        if not (isinstance(value, gast.Name) and _base(value.id) in self.varied_bases()):
+        if not (isinstance(value, gast.Name) and self._entry_varies(value.id)):
             return [stmt]
         tangent = self.tangent_of(value) or self._zeros_like(value)
         return [stmt, ir.at(gast.Expr(gast.Call(stmt.value.func, [tangent], [])), stmt)]
 
-    def varied_bases(self):
+    def _entry_varies(self, name):
+        """Whether the stack entry pushed or popped as `name` travels with a tangent: decided by the
+        user's variables it holds, so that its push and its pop agree."""
         if not hasattr(self, "_bases"):
             self._bases = {_base(v) for v in self.varied}
-        return self._bases
+        return any(_base(e) in self._bases for e in self.entries.get(name, [name]))
 
     def assign(self, stmt):
         z = ir.target_name(stmt)
         value = stmt.value
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
                 self.stack_ops.get(value.func.id) == "pop":
-            if _base(z) in self.varied_bases():
+            if self._entry_varies(z):
                 # pushed as value then tangent, so the tangent comes off first
                 return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
             return [stmt]
@@ -217,16 +220,39 @@ def _stack_ops(tree):
     return ops
 
 
+def _stack_entries(tree, stack_ops):
+    """The names each stack entry holds, keyed by the temporary pushed (`t = a, b; push(t)`) or
+    popped (`t = pop(); a = t[0]; b = t[1]`); entries of one value are absent."""
+    tuples, pushed, popped, entries = {}, set(), set(), {}
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Tuple):
+            tuples[ir.target_name(stmt)] = [e.id for e in stmt.value.elts if isinstance(e, gast.Name)]
+        elif isinstance(stmt, gast.Assign) and _is_stack_call(stmt.value, stack_ops, "pop"):
+            popped.add(ir.target_name(stmt))
+        elif isinstance(stmt, gast.Expr) and _is_stack_call(stmt.value, stack_ops, "append"):
+            pushed.update(n.id for n in stmt.value.args if isinstance(n, gast.Name))
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
+                and getattr(stmt.value.value, "id", None) in popped:
+            entries.setdefault(stmt.value.value.id, []).append(ir.target_name(stmt))
+    entries.update((name, tuples[name]) for name in pushed if name in tuples)
+    return entries
+
+
+def _is_stack_call(value, stack_ops, op):
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and stack_ops.get(value.func.id) == op
+
+
 def varied_names(tree, parsed, wrt):
     """Names that depend differentiably on the `wrt` parameters (forward activity)."""
     from .activity import carries_derivative
     varied = set(wrt)
     stack_ops = _stack_ops(tree)
+    entries = _stack_entries(tree, stack_ops)
     defs = []
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign):
             value = stmt.value
-            if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and stack_ops.get(value.func.id) == "pop":
+            if _is_stack_call(value, stack_ops, "pop"):
                 defs.append((ir.target_name(stmt), None))
             elif ir.is_phi(stmt):
                 defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))
@@ -239,7 +265,8 @@ def varied_names(tree, parsed, wrt):
         for name, reads in defs:
             if name in varied:
                 continue
-            if (reads is None and _base(name) in bases) or (reads and any(r in varied for r in reads)):
+            if (reads is None and any(_base(e) in bases for e in entries.get(name, [name]))) \
+                    or (reads and any(r in varied for r in reads)):
                 varied.add(name)
                 changed = True
     return varied

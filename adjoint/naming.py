@@ -44,7 +44,10 @@ class Namer:
         return name
 
     def adjoint(self, name):
-        """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`)."""
+        """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`); the adjoint of
+        a temporary is a temporary too."""
+        if name in self.temporaries:
+            return self.temporary("d" + name)
         return self.fresh("d" + name)
 
     tangent = adjoint      # forward mode: the tangent of `x` is `dx` too

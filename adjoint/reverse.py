@@ -369,16 +369,17 @@ class Reverse:
         return quote("n = 0", n=count) + [new]
 
     def _pushes(self, names):
+        """One push per segment: a tuple when it saves several values (one call instead of many)."""
         if not names:
             return []
         push = self.stack_names()[1]
-        return [ir.at(gast.Expr(gast.Call(ir.name(push), [ir.name(v)], [])), None) for v in names]
+        return [ir.at(gast.Expr(gast.Call(ir.name(push), [_bundle(names, gast.Load)], [])), None)]
 
     def _pops(self, names):
         if not names:
             return []
         pop = self.stack_names()[2]
-        return [ir.assign(v, gast.Call(ir.name(pop), [], [])) for v in reversed(names)]
+        return [ir.assign(_bundle(names, gast.Store), gast.Call(ir.name(pop), [], []))]
 
     # backward sweep -----------------------------------------------------------
     def backward_block(self, block, defined):
@@ -482,6 +483,13 @@ class Reverse:
 
 
 COMMENT = "@adjoint-comment@ "
+
+
+def _bundle(names, ctx):
+    """`a` for one name, `(a, b)` for several: what a segment pushes and pops as one stack entry."""
+    if len(names) == 1:
+        return ir.name(names[0], store=ctx is gast.Store)
+    return gast.Tuple([ir.name(v, store=ctx is gast.Store) for v in names], ctx())
 
 
 def _axes(axes):

@@ -12,3 +12,15 @@ def overwrite_in_one_branch(x, y):
     else:
         x = math.sin(x)
     return x * 1.0 + 0.1 * x
+
+
+def drag_flight(v0, angle, drag):
+    x, y = 0.0, 0.0
+    vx, vy = v0 * math.cos(angle), v0 * math.sin(angle)
+    while y >= 0.0:
+        speed = math.sqrt(vx * vx + vy * vy)
+        x = x + 0.05 * vx
+        y = y + 0.05 * vy
+        vx = vx - 0.05 * drag * speed * vx
+        vy = vy - 0.05 * (9.81 + drag * speed * vy)
+    return x

@@ -22,3 +22,16 @@ def test_forward_mode_tangent_reads_the_value_before_the_branch_overwrote_it():
     import math
     value, tangent = adjoint.jvp(rf.overwrite_in_one_branch, (1.0, 0.0), (1.0, 0.0))
     assert tangent == pytest.approx(1.1 * math.cos(1.0))
+
+
+def test_forward_mode_over_a_loop_that_saves_several_values_in_one_stack_entry():
+    # the reverse sweep saves (vx, vy, speed) as one tuple per iteration; forward mode over it
+    # once missed the tangents inside the tuple, and the Hessian came out 0
+    args = (20.0, 0.8, 0.05)
+    assert "push((" in adjoint.source(rf.drag_flight, wrt=(0, 1), args=args)
+    hessian = adjoint.hessian(rf.drag_flight, wrt=0)(*args)
+    gradient = adjoint.grad(rf.drag_flight, wrt=0)
+    step = 1e-5
+    central = (gradient(args[0] + step, *args[1:]) - gradient(args[0] - step, *args[1:])) / (2 * step)
+    assert hessian == pytest.approx(central, rel=1e-6)
+    assert hessian != 0.0
