@@ -30,24 +30,34 @@ def _blocks(node):
                 yield from _blocks(stmt)
 
 
-def _nodes(node):
-    """Every node under node (node included), without ast.walk's generator overhead."""
+_LEAF_FIELDS = {"ctx", "id", "type_comment", "kind", "annotation"}
+_CHILD_FIELDS = {}
+
+
+def _name_nodes(node):
+    """Every Name under node (node included): the only nodes the cleanup passes count."""
     out, stack = [], [node]
-    AST = gast.AST
+    AST, Name = gast.AST, gast.Name
     while stack:
         current = stack.pop()
-        out.append(current)
-        for field in current._fields:
+        cls = type(current)
+        if cls is Name:
+            out.append(current)
+            continue
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+        for field in fields:
             child = getattr(current, field, None)
-            if isinstance(child, AST):
-                stack.append(child)
-            elif type(child) is list:
+            if type(child) is list:
                 stack.extend(c for c in child if isinstance(c, AST))
+            elif isinstance(child, AST):
+                stack.append(child)
     return out
 
 
 def _names(node, ctx):
-    return [n.id for n in _nodes(node) if type(n) is gast.Name and isinstance(n.ctx, ctx)]
+    return [n.id for n in _name_nodes(node) if isinstance(n.ctx, ctx)]
 
 
 def _count(fn, ctx):
@@ -130,12 +140,11 @@ def propagate_copies(fn):
 def _summary(stmt):
     """(names read with their counts, names written) anywhere inside stmt."""
     reads, writes = {}, set()
-    for node in _nodes(stmt):
-        if type(node) is gast.Name:
-            if isinstance(node.ctx, gast.Load):
-                reads[node.id] = reads.get(node.id, 0) + 1
-            else:
-                writes.add(node.id)
+    for node in _name_nodes(stmt):
+        if isinstance(node.ctx, gast.Load):
+            reads[node.id] = reads.get(node.id, 0) + 1
+        else:
+            writes.add(node.id)
     return reads, writes
 
 

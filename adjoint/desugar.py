@@ -1,5 +1,4 @@
 """Desugaring passes: fewer statement forms for the later passes to handle."""
-import copy
 
 import gast
 
@@ -13,7 +12,7 @@ class _Assignments(gast.NodeTransformer):
         return ir.assign(node.target, node.value, node)
 
     def visit_AugAssign(self, node):
-        load = copy.deepcopy(node.target)
+        load = ir.clone(node.target)
         load.ctx = gast.Load()
         return ir.assign(node.target, ir.at(gast.BinOp(load, node.op, node.value), node), node)
 
@@ -25,7 +24,7 @@ class _Assignments(gast.NodeTransformer):
         out = [ir.assign(first, node.value, node)]
         for target in node.targets[1:]:
             out.append(ir.assign(target, ir.name(first.id) if isinstance(first, gast.Name)
-                                 else copy.deepcopy(node.value), node))
+                                 else ir.clone(node.value), node))
         return out
 
 

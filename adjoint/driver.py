@@ -4,7 +4,6 @@ A request produces a `Generated`: gast function definitions plus what they need 
 (the callee pairs they call). Every Generated is compiled on its own, against its user's module
 globals; `cache.link` wires them together.
 """
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -133,10 +132,10 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
                        ir.assign(pop, gast.Attribute(ir.name(stack_name), "pop", gast.Load()))]
     grad_value = grads[0] if len(grads) == 1 else gast.Tuple(grads, gast.Load())
     if not split:
-        args = copy.deepcopy(tree.args)
+        args = ir.clone(tree.args)
         args.args.append(ir.name(seed, store=True))
         args.defaults.append(ir.const(1.0))
-        ret = gast.Return(gast.Tuple([copy.deepcopy(result), grad_value], gast.Load()))
+        ret = gast.Return(gast.Tuple([ir.clone(result), grad_value], gast.Load()))
         body = stack_setup + forward + [cleanup.backward_marker()] + backward + [ret]
         generated.entry = f"grad_{fn.__name__}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
@@ -152,7 +151,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
                   for e in s.targets[0].elts}
     # values saved from inside a branch may be unset on the other path
     stack_setup += [ir.assign(s, ir.const(None)) for s in saved if s not in top_level and s != (gen.stack or ("",))[0]]
-    fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([copy.deepcopy(result), saved_tuple], gast.Load()))]
+    fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([ir.clone(result), saved_tuple], gast.Load()))]
     saved_name = program.namer.fresh("saved")
     unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
         if saved else []
@@ -161,7 +160,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         unpack.append(ir.assign(gen.stack[2], gast.Attribute(stack_copy, "pop", gast.Load())))
     bwd_args = gast.arguments([ir.name(saved_name, store=True), ir.name(seed, store=True)], [], None, [], [], None, [])
     bwd_body = unpack + [cleanup.backward_marker()] + backward + [gast.Return(grad_value)]
-    generated.defs = [_funcdef(fwd_name, copy.deepcopy(tree.args), fwd_body, tree),
+    generated.defs = [_funcdef(fwd_name, ir.clone(tree.args), fwd_body, tree),
                       _funcdef(bwd_name, bwd_args, bwd_body, tree)]
     _finish(generated, optimize, copies, backward, gen.stack)
     return generated
@@ -266,12 +265,12 @@ def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
     body = gen.block(tree.body[:-1])
     result = tree.body[-1].value
     tangent = gen.tangent_of(result) or gen._zeros_like(result)
-    args = copy.deepcopy(tree.args)
+    args = ir.clone(tree.args)
     args.args += [ir.name(t, store=True) for t in tangent_params]
     defaults = list(args.defaults)
     if defaults:      # parameters with defaults must stay last: tangents get no default then
         args.defaults = defaults + [ir.const(0.0)] * len(tangent_params)
-    ret = gast.Return(gast.Tuple([copy.deepcopy(result), tangent], gast.Load()))
+    ret = gast.Return(gast.Tuple([ir.clone(result), tangent], gast.Load()))
     generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
     if optimize:
         for definition in generated.defs:

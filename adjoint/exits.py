@@ -1,5 +1,4 @@
 """Control-flow exits: returns in loops become flags, code after an exit moves into `else`."""
-import copy
 
 import gast
 
@@ -70,7 +69,7 @@ def _absorb(block):
         if isinstance(stmt, gast.If):
             rest = block[i + 1:]
             if rest and ir.exits([stmt]):
-                stmt.body = _absorb(stmt.body + copy.deepcopy(rest)) if ir.falls_through(stmt.body) \
+                stmt.body = _absorb(stmt.body + ir.clone(rest)) if ir.falls_through(stmt.body) \
                     else _absorb(stmt.body)
                 stmt.orelse = _absorb(stmt.orelse + rest) if ir.falls_through(stmt.orelse) \
                     else _absorb(stmt.orelse)

@@ -29,6 +29,17 @@ def at(node, like):
     return node
 
 
+def clone(node):
+    """A deep copy of a gast tree (several times faster than copy.deepcopy, which memoizes)."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node).__new__(type(node))
+    new.__dict__.update({k: clone(v) for k, v in node.__dict__.items()})
+    return new
+
+
 def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 

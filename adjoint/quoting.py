@@ -2,11 +2,12 @@
 
 This module and `ir` are the only places that construct gast nodes by hand.
 """
-import copy
 import functools
 import textwrap
 
 import gast
+
+from . import ir
 
 
 @functools.lru_cache(maxsize=None)
@@ -16,7 +17,7 @@ def _parse(src):
 
 def quote(src, **subs):
     """Statements of `src` with each Name in `subs` replaced (str -> name, node -> copy of node)."""
-    body = copy.deepcopy(_parse(src))
+    body = ir.clone(_parse(src))
     return [_Substitute(subs).visit(stmt) for stmt in body]
 
 
@@ -36,7 +37,7 @@ class _Substitute(gast.NodeTransformer):
         new = self.subs[node.id]
         if isinstance(new, str):
             return gast.Name(new, node.ctx, None, None)
-        new = copy.deepcopy(new)
+        new = ir.clone(new)
         if isinstance(new, gast.Name):
             new.ctx = node.ctx
         return new

@@ -386,13 +386,13 @@ class Reverse:
         saves = self.saves.get(id(block), {})
         redo = self.recompute.get(id(block), {})
         k = sum(1 for s in block if _is_compound(s))
-        out = self._pops(saves.get(k, [])) + [copy.deepcopy(s) for s in redo.get(k, [])]
+        out = self._pops(saves.get(k, [])) + [ir.clone(s) for s in redo.get(k, [])]
         for stmt in reversed(block):
             if _is_compound(stmt):
                 code, defined = self.backward_compound(stmt, defined)
                 out += code
                 k -= 1
-                out += self._pops(saves.get(k, [])) + [copy.deepcopy(s) for s in redo.get(k, [])]
+                out += self._pops(saves.get(k, [])) + [ir.clone(s) for s in redo.get(k, [])]
             elif isinstance(stmt, gast.Assign):
                 out += self.backward_assign(stmt, defined)
         return out, defined
@@ -443,12 +443,12 @@ class Reverse:
             loop = gast.For(ir.name(self.namer.fresh("_"), store=True),
                             gast.Call(ir.name("range"), [ir.name(count)], []), body, [], None)
         elif count is not None:        # a for loop left by break: its first n_iter values, backwards
-            ran = gast.Subscript(copy.deepcopy(stmt.iter), gast.Slice(None, ir.name(count), None), gast.Load())
+            ran = gast.Subscript(ir.clone(stmt.iter), gast.Slice(None, ir.name(count), None), gast.Load())
             loop = gast.For(ir.name(stmt.target.id, store=True),
                             gast.Call(ir.name("reversed"), [ran], []), body, [], None)
         else:
             loop = gast.For(ir.name(stmt.target.id, store=True),
-                            gast.Call(ir.name("reversed"), [copy.deepcopy(stmt.iter)], []), body, [], None)
+                            gast.Call(ir.name("reversed"), [ir.clone(stmt.iter)], []), body, [], None)
         return before + [self._comment(stmt), loop], entry
 
     def _carried(self, loop):
