@@ -150,8 +150,14 @@ def _summary(stmt):
 
 def _propagate(block, summary, i, loads):
     a, b = ir.target_name(block[i]), block[i].value.id
-    uses = [j for j in range(i + 1, len(block)) if a in summary[j][0]]
-    if sum(summary[j][0][a] for j in uses) != loads.get(a, 0):
+    uses, found = [], 0
+    for j in range(i + 1, len(block)):
+        if found == loads.get(a, 0):
+            break
+        if a in summary[j][0]:
+            uses.append(j)
+            found += summary[j][0][a]
+    if found != loads.get(a, 0):
         return False                        # read somewhere else (an enclosing loop, another branch)
     last = uses[-1] if uses else i
     for j in range(i + 1, last + 1):
@@ -175,22 +181,20 @@ def remove_copy_backs(fn):
     """`a = b` ... `b = a` with neither written in between: the second copy changes nothing."""
     changed = False
     for block in _blocks(fn):
-        writes = [_summary(s)[1] for s in block]
-        i = 0
-        while i < len(block):
+        doomed, next_write = set(), {}       # name -> index of its first write after the scan point
+        for i in range(len(block) - 1, -1, -1):
             stmt = block[i]
             if _is_copy(stmt):
                 a, b = ir.target_name(stmt), stmt.value.id
-                for j in range(i + 1, len(block)):
-                    later = block[j]
-                    if _is_copy(later) and ir.target_name(later) == b and later.value.id == a:
-                        del block[j]
-                        del writes[j]
-                        changed = True
-                        break
-                    if a in writes[j] or b in writes[j]:
-                        break
-            i += 1
+                j = min(next_write.get(a, len(block)), next_write.get(b, len(block)))
+                if j < len(block) and _is_copy(block[j]) and ir.target_name(block[j]) == b \
+                        and block[j].value.id == a:
+                    doomed.add(j)
+            for name in _summary(stmt)[1]:
+                next_write[name] = i
+        if doomed:
+            block[:] = [s for k, s in enumerate(block) if k not in doomed]
+            changed = True
     return changed
 
 

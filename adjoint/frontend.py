@@ -1,5 +1,7 @@
 """Front end: a live function object -> its gast tree, source location and free names."""
+import ast
 import builtins
+import functools
 import inspect
 import linecache
 import textwrap
@@ -58,6 +60,12 @@ def parse(fn):
     if fn.__name__ == "<lambda>":
         raise NoSource(f"{_describe(fn)} is a lambda: adjoint reads the source of whole function "
                        "definitions. Write it with `def` in a file or notebook cell.")
+    found = _definition_in_file(code)
+    if found is not None:
+        tree, all_lines = found
+        parsed = Parsed(fn, tree, code.co_filename, all_lines, 0)
+        parsed.namespace = resolve_free_names(fn, tree)
+        return parsed
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -79,6 +87,34 @@ def parse(fn):
     parsed = Parsed(fn, tree, filename, all_lines, col_offset)
     parsed.namespace = resolve_free_names(fn, tree)
     return parsed
+
+
+def _definition_in_file(code):
+    """(gast tree, file lines) of the `def` that compiled to `code`, found in its file's syntax tree
+    (parsed once per file text), or None when the file is unavailable or not plain Python."""
+    lines = linecache.getlines(code.co_filename)
+    module = _parse_file(code.co_filename, "".join(lines)) if lines else None
+    blocks = [module.body] if module is not None else []
+    while blocks:
+        for node in blocks.pop():
+            if isinstance(node, ast.FunctionDef) and node.name == code.co_name and \
+                    (node.decorator_list[0] if node.decorator_list else node).lineno == code.co_firstlineno:
+                tree = gast.ast_to_gast(node)
+                tree.decorator_list = []
+                return tree, lines
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.AST):
+                    blocks.append(inner)
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_file(filename, text):
+    try:
+        return ast.parse(text, filename)
+    except (SyntaxError, ValueError):
+        return None
 
 
 def resolve_free_names(fn, tree):

@@ -10,6 +10,7 @@ class Namer:
     def __init__(self, taken=()):
         self.taken = set(taken)
         self.temporaries = set()      # names the compiler invented to hold intermediate values
+        self._next_temp = 1
 
     def reserve(self, name):
         self.taken.add(name)
@@ -31,9 +32,10 @@ class Namer:
 
     def temp(self):
         """A short numbered temporary: t1, t2, ..."""
-        k = 1
+        k = self._next_temp
         while f"t{k}" in self.taken:
             k += 1
+        self._next_temp = k + 1
         self.temporaries.add(f"t{k}")
         return self.reserve(f"t{k}")
 

@@ -49,6 +49,7 @@ for _p in (HERE, ROOT):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+import scaling  # noqa: E402
 import workloads as W  # noqa: E402
 
 RESULTS = os.path.join(HERE, "results", "latest.md")
@@ -408,6 +409,10 @@ def main(argv=None):
     )
     hvp_lines = hvp_section(adjoint, target, repeats) if adjoint is not None and (
         not opts.only or "mlp" in opts.only) else []
+    extra_lines = []
+    if adjoint is not None and not opts.only:
+        print("· compile time against size, peak memory", file=sys.stderr, flush=True)
+        extra_lines = scaling.compile_section(adjoint, opts.quick, fmt_time) + scaling.memory_section(adjoint)
     doc = [
         "# adjoint benchmarks",
         "",
@@ -427,7 +432,7 @@ def main(argv=None):
         "Workloads (benchmarks/workloads.py):",
         "",
         wl,
-    ] + hvp_lines
+    ] + hvp_lines + extra_lines
     if notes:
         doc += ["", "Notes:", ""] + ["- %s" % n for n in notes]
     text = "\n".join(doc) + "\n"
