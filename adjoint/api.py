@@ -1,6 +1,7 @@
 """The public transforms: grad, value_and_grad, source and the @differentiate decorator."""
 import functools
 import inspect
+import weakref
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _shape_key(args, seen):
 def _wrt_names(fn, wrt):
     """wrt (int, str or tuple of them) -> (tuple of parameter names, whether a tuple was asked for)."""
     try:
-        params = list(inspect.signature(fn).parameters)
+        params = list(_signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
     many = isinstance(wrt, (tuple, list))
@@ -77,7 +78,7 @@ class _Gradient:
         self.wrt, self.many = _wrt_names(self.fn, wrt)
         self.with_value = with_value
         self.has_aux = has_aux
-        self.signature = inspect.signature(self.fn)
+        self.signature = _signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
         self.single = len(self.positions) == 1
@@ -132,7 +133,7 @@ class _Gradient:
         if hasattr(self.fn, "__adjoint_function__"):
             inner = self.fn.__adjoint_function__(args)
             jvp = cache.cached(inner, (self.wrt, "forward"), lambda: driver.build_forward(inner, self.wrt))
-            params = list(inspect.signature(inner).parameters)
+            params = list(_signature(inner).parameters)
             selector = cache.cached(inner, (self.wrt, "tangent-selector"),
                                     lambda: driver.build_selector(jvp, params, "tangent"))
             return selector.module[selector.entry]
@@ -208,9 +209,27 @@ def _run(function, *args):
         raise
 
 
+def _signature(fn):
+    """inspect.signature(fn), remembered: it costs more than a small generated function's run."""
+    try:
+        return _SIGNATURES[fn]
+    except KeyError:
+        signature = _SIGNATURES[fn] = inspect.signature(fn)
+        return signature
+    except TypeError:                       # not weakly referenceable
+        return inspect.signature(fn)
+
+
+_SIGNATURES = weakref.WeakKeyDictionary()
+_JVPS = weakref.WeakKeyDictionary()          # plain function -> {(code, number of primals): (fn, jvp)}
+
+
 def _all_args(fn, args):
     """Every positional parameter's value, defaults filled in."""
-    bound = inspect.signature(fn).bind(*args)
+    signature = _signature(fn)
+    if len(args) == len(signature.parameters):
+        return args
+    bound = signature.bind(*args)
     bound.apply_defaults()
     return tuple(bound.arguments.values())
 
@@ -223,11 +242,19 @@ def jvp(f, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise AdjointError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
-    fn = _plain(f, primals)
-    params = list(inspect.signature(fn).parameters)[:len(primals)]
-    function = _tangent_function(fn, params, primals)
+    key = (getattr(f, "__code__", None), len(primals))
+    compiled = _JVPS.get(f, {}).get(key) if key[0] is not None else None
+    if compiled is None:
+        fn = _plain(f, primals)
+        params = list(_signature(fn).parameters)[:len(primals)]
+        compiled = fn, _tangent_function(fn, params, primals)
+        if fn is f:                         # plain functions: the same jvp serves every call
+            _JVPS.setdefault(f, {})[key] = compiled
+    fn, function = compiled
     value, tangent = _run(function, *_all_args(fn, primals), *tangents)
-    return value, runtime.like(tangent, value) if not isinstance(value, (list, tuple, dict)) else tangent
+    if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):
+        return value, tangent
+    return value, runtime.like(tangent, value)
 
 
 def vjp(f, *primals, wrt=None):
@@ -236,7 +263,7 @@ def vjp(f, *primals, wrt=None):
     The forward pass runs once; the pullback can be called any number of times.
     """
     fn = _plain(f, primals)
-    params = list(inspect.signature(fn).parameters)
+    params = list(_signature(fn).parameters)
     if wrt is None:
         names, many = tuple(params[:len(primals)]), True
     else:
@@ -268,7 +295,7 @@ def jacobian(f, wrt=0, mode="reverse"):
     def J(*args):
         fn = _plain(f, args)
         names, many = _wrt_names(fn, wrt)
-        params = list(inspect.signature(fn).parameters)
+        params = list(_signature(fn).parameters)
         positions = [params.index(n) for n in names]
         if mode == "reverse":
             value, pullback = vjp(fn, *args, wrt=tuple(names))
@@ -347,7 +374,7 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     if mode not in ("reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     names, _ = _wrt_names(fn, wrt)
-    params = list(inspect.signature(fn).parameters)
+    params = list(_signature(fn).parameters)
     kinds = dict(zip(params, (shape_of(a) for a in args))) if args is not None else {}
     if mode == "forward":
         generated = driver.build_forward(fn, names, kinds, optimize=optimize)

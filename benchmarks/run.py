@@ -59,6 +59,18 @@ RESULTS = os.path.join(HERE, "results", "latest.md")
 # helpers
 # ---------------------------------------------------------------------------
 
+def cpu_name():
+    """The processor's model name where the OS tells it (Linux), else the architecture."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return "%s, %d cores" % (line.split(":", 1)[1].strip(), os.cpu_count() or 0)
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def fmt_time(t):
     if t is None:
         return "-"
@@ -386,8 +398,9 @@ def main(argv=None):
                  ratio(r, "adjoint"), ratio(r, "hand")]
         for pname, _, _ in peers:
             v = r.get(pname)
-            cells.append("%s (%s)" % (fmt_time(v), ratio(r, pname)) if isinstance(v, float)
-                         else cell(v))
+            cells.append("%s (%s; %s adjoint)" % (fmt_time(v), ratio(r, pname), fmt_ratio(v, r["adjoint"]))
+                         if isinstance(v, float) and isinstance(r.get("adjoint"), float)
+                         else "%s (%s)" % (fmt_time(v), ratio(r, pname)) if isinstance(v, float) else cell(v))
         lines.append("| " + " | ".join(cells) + " |")
     table = "\n".join(lines)
 
@@ -417,10 +430,11 @@ def main(argv=None):
         "# adjoint benchmarks",
         "",
         "%s run, %s, on %s (%s), one thread. Median time per call; "
-        "ratios are against the primal (the plain function, no derivative)."
+        "ratios are against the primal (the plain function, no derivative); a peer's cell also "
+        "gives its time over adjoint's."
         % ("Quick" if opts.quick else "Full",
            datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-           platform.machine(), env),
+           cpu_name(), env),
         "",
         table,
         "",
