@@ -177,6 +177,9 @@ class Forward:
                 continue
             if template == "LINEAR":
                 terms.append(self._linear_call(rule, bound, args, keywords, callee, param, subs))
+            elif param is None:        # one template for the whole call: an inactive parameter's tangent is zero
+                zeros = {"d" + p: quote_expr("rt.zero", rt=self.names["rt"]) for p in bound if "d" + p not in subs}
+                terms.append(quote_expr(template, **subs, **zeros))
             else:
                 terms.append(quote_expr(template, **subs))
         if not terms:

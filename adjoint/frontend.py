@@ -102,8 +102,8 @@ def _definition_in_file(code):
                 tree = gast.ast_to_gast(node)
                 tree.decorator_list = []
                 return tree, lines
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                inner = getattr(node, field, None)
+            for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+                inner = getattr(node, block, None)
                 if isinstance(inner, list) and inner and isinstance(inner[0], ast.AST):
                     blocks.append(inner)
     return None

@@ -11,7 +11,6 @@ import copy
 import os
 
 import gast
-import numpy as np
 
 from . import ir, rules
 from .errors import NonDifferentiable
@@ -181,7 +180,7 @@ class Reverse:
                 constants[param] = value[1]
         contribs = []
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \
-            rules.complex_reverse(rule) or self._complex_products(rule) or rule.reverse
+            rules.complex_reverse(rule) or rule.reverse
         for param, template in reverse.items():
             value = bound.get(param)
             if not (isinstance(value, gast.Name) and value.id in self.active):
@@ -191,14 +190,6 @@ class Reverse:
                 expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))
         return contribs
-
-    def _complex_products(self, rule):
-        """Matrix products of complex operands: the adjoint multiplies by the other's conjugate."""
-        if rule in (rules.lookup(gast.MatMult), rules.lookup(np.matmul)):
-            return {"a": "rt.matmul_grad_a(g, a, np.conj(b))", "b": "rt.matmul_grad_b(g, np.conj(a), b)"}
-        if rule in (rules.lookup(np.dot), rules.METHODS.get("dot")):
-            return {"a": "rt.dot_grad_a(g, a, np.conj(b))", "b": "rt.dot_grad_b(g, np.conj(a), b)"}
-        return None
 
     def _sum_to(self, expr, operand, bound, param, z):
         """expr (shaped like the output z) summed back to the operand's shape, where that can differ."""

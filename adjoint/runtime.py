@@ -325,19 +325,15 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     if ord == 0:
         return np.zeros(_shape(x))
     if np.isinf(ord):
-        return np.sign(x) * extremum_grad(g, np.abs(x), z, axis, keepdims)
+        return direction(x) * extremum_grad(g, np.abs(x), z, axis, keepdims)
     if ord == 1:
-        return np.sign(x) * unreduce(g, x, axis, keepdims)
+        return direction(x) * unreduce(g, x, axis, keepdims)
     return x * np.abs(x) ** (ord - 2) * unreduce(g / z ** (ord - 1), x, axis, keepdims)
 
 
 def unsplit(g, parts, axis=0):
     """Adjoint of np.split / np.array_split: the pieces' adjoints joined (a missing one is zero)."""
-    g, n = list(g), len(parts)
-    # contributions the compiler added with `+` arrive concatenated (one list per use): sum them
-    chunks = [g[i:i + n] for i in range(0, len(g), n)] if len(g) > n and len(g) % n == 0 else [g]
-    pieces = [sum((_dense(chunk[i], p) for chunk in chunks), np.zeros(_shape(p))) for i, p in enumerate(parts)]
-    return np.concatenate(pieces, axis)
+    return np.concatenate([_dense(g[i], part) for i, part in enumerate(parts)], axis)
 
 
 def _dense(piece, like):
@@ -569,6 +565,7 @@ def fft_grad(g, x, name, s=None, axes=None, norm=None):
     single = name in ("fft", "ifft", "rfft", "irfft")
     along = axes[0] if single else axes
     if name.startswith("irfft"):
+        g = np.real(g)             # the output is real: an imaginary part on its adjoint means nothing
         n_out = np.shape(g)[axes[-1]]
         out = fft_apply(g, adjoint, None, along, norm)
         last = axes[-1] % np.ndim(g)
@@ -590,6 +587,44 @@ def fft_grad(g, x, name, s=None, axes=None, norm=None):
             pad[ax] = (0, want - have)
             out = np.pad(out, pad)
     return match_real(out, x)
+
+
+def polygamma(n, x):
+    """scipy.special.polygamma(n, x): the n-th derivative of digamma, the derivative of log Γ. SciPy is
+    optional: it is imported here, on the first call, by the rules for its gamma functions."""
+    from scipy.special import polygamma
+    return polygamma(n, x)
+
+
+def direction(x):
+    """x / |x|, and 0 where x is 0: np.sign(x) for real x, the unit phase of complex x."""
+    if not np.iscomplexobj(x):
+        return np.sign(x)
+    modulus = np.abs(x)
+    return x / np.where(modulus == 0, 1.0, modulus)
+
+
+def abs_jvp(x, dx):
+    """The tangent of |x| along dx: sign(x) dx for real x, Re(conj(x) dx) / |x| for complex x."""
+    if not np.iscomplexobj(x):
+        return np.sign(x) * dx
+    return np.real(np.conj(direction(x)) * dx)
+
+
+def angle_jvp(x, dx, deg=False):
+    """The tangent of np.angle(x, deg) along dx: Im(conj(x) dx) / |x|², zero for real x."""
+    if not np.iscomplexobj(x):
+        return np.zeros(np.shape(dx))
+    slope = np.imag(np.conj(x) * dx) / (np.real(x) ** 2 + np.imag(x) ** 2)
+    return slope * (180 / np.pi) if deg else slope
+
+
+def angle_grad(g, x, deg=False):
+    """The adjoint of np.angle(x, deg): i Re(g) x / |x|², zero for real x."""
+    if not np.iscomplexobj(x):
+        return np.zeros(np.shape(x))
+    adjoint = 1j * np.real(g) * x / (np.real(x) ** 2 + np.imag(x) ** 2)
+    return adjoint * (180 / np.pi) if deg else adjoint
 
 
 def match_real(v, x):
@@ -623,9 +658,8 @@ def average_weights(a, axis=None, weights=None):
 
 
 def item_adjoint(g, i, z):
-    """The adjoint of item i of a rule's tuple output z (contributions added with + arrive concatenated)."""
-    items = [] if g is zero or g is None else list(g)[i::len(z)]
-    return sum((item for item in items if item is not zero and item is not None), np.zeros(_shape(z[i])))
+    """The adjoint of item i of a rule's tuple output z (zeros when nothing reached it)."""
+    return _dense(zero if g is None else g[i], z[i])
 
 
 def item_spread(g, i, z):
@@ -637,3 +671,164 @@ def eigh_gaps(w):
     """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (distinct eigenvalues w)."""
     gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)
     return np.divide(1.0, gap, out=np.zeros(np.shape(gap)), where=gap != 0)
+
+
+# --- sorting and decompositions (rules/shape.py, rules/linalg.py) ---
+
+
+def sorted_like(v, a, axis=-1):
+    """v in the order that sorts a along axis (the tangent of np.sort(a, axis) along v; axis=None flattens)."""
+    return np.take_along_axis(v, np.argsort(a, axis=axis, kind="stable"), axis=axis)
+
+
+def unsort(g, a, axis=-1):
+    """Adjoint of np.sort(a, axis): each element of g goes back to where its sorted element came from."""
+    order = np.argsort(a, axis=axis, kind="stable")
+    return np.reshape(np.take_along_axis(g, np.argsort(order, axis=axis), axis=axis), _shape(a))
+
+
+def _mT(x):
+    """The transpose of each matrix in a stack."""
+    return np.swapaxes(x, -1, -2)
+
+
+def _reduced_qr(q, r, mode):
+    if mode not in ("reduced", "complete") or (mode == "complete" and q.shape[-2] != r.shape[-1]):
+        raise NotImplementedError(f"the derivative of np.linalg.qr with mode={mode!r} is not implemented")
+    if r.shape[-2] < r.shape[-1]:
+        raise NotImplementedError("the derivative of np.linalg.qr of a matrix with more columns than rows "
+                                  "is not implemented")
+
+
+def qr_jvp(da, q, r, mode="reduced"):
+    """The tangents (dQ, dR) of the reduced QR decomposition a = q r (as many rows as columns or more, full
+    rank) along da. With C = qᵀ da r⁻¹ and Ω = tril(C, -1) - tril(C, -1)ᵀ: dR = (C - Ω) r, dQ = da r⁻¹ - q (C - Ω)."""
+    _reduced_qr(q, r, mode)
+    da_rinv = _mT(np.linalg.solve(_mT(r), _mT(da)))
+    c = _mT(q) @ da_rinv
+    upper = np.triu(c) + _mT(np.tril(c, -1))            # C - Ω, upper triangular
+    return da_rinv - q @ upper, upper @ r
+
+
+def qr_grad(gq, gr, q, r, mode="reduced"):
+    """The adjoint of a in q, r = np.linalg.qr(a) (reduced, as many rows as columns or more, full rank):
+    (gq + q S) r⁻ᵀ with M = gr rᵀ - qᵀ gq and S = triu(M) + triu(M, 1)ᵀ (the transpose of qr_jvp)."""
+    _reduced_qr(q, r, mode)
+    m = gr @ _mT(r) - _mT(q) @ gq
+    s = np.triu(m) + _mT(np.triu(m, 1))
+    return _mT(np.linalg.solve(r, _mT(gq + q @ s)))
+
+
+def _thin_svd(a, z, full_matrices, compute_uv):
+    """Refuse full_matrices=True for a matrix that is not square (the extra columns of u or v are arbitrary)."""
+    if compute_uv and full_matrices and np.shape(a)[-1] != np.shape(a)[-2]:
+        raise NotImplementedError("the derivative of np.linalg.svd with full_matrices=True is implemented for "
+                                  "square matrices only: pass full_matrices=False")
+
+
+def _svd_parts(a, z, compute_uv):
+    """u, s, vh of the thin SVD of a (z when the call computed them)."""
+    return (z[0], z[1], z[2]) if compute_uv else np.linalg.svd(a, full_matrices=False)
+
+
+def svd_jvp(a, da, z, full_matrices=True, compute_uv=True):
+    """The tangent of np.linalg.svd(a, full_matrices, compute_uv) along da (real a, distinct nonzero singular
+    values): ds = diag(uᵀ da v); du, dv rotate u and v by F * (...) with F[i, j] = 1 / (s[j]² - s[i]²), plus
+    the parts of da outside their spans."""
+    _thin_svd(a, z, full_matrices, compute_uv)
+    u, s, vh = _svd_parts(a, z, compute_uv)
+    v = _mT(vh)
+    dp = _mT(u) @ da @ v
+    ds = np.diagonal(dp, axis1=-2, axis2=-1)
+    if not compute_uv:
+        return ds
+    f = eigh_gaps(s ** 2)
+    rows, cols = np.expand_dims(s, -1), np.expand_dims(s, -2)      # S X scales rows, X S columns
+    du = u @ (f * (dp * cols + rows * _mT(dp))) + (da @ v - u @ dp) / cols
+    dv = v @ (f * (rows * dp + _mT(dp) * cols)) + (_mT(da) @ u - v @ _mT(dp)) / cols
+    return du, ds, _mT(dv)
+
+
+def svd_grad(g, a, z, full_matrices=True, compute_uv=True):
+    """The adjoint of a in np.linalg.svd(a, full_matrices, compute_uv) (real a, distinct nonzero singular
+    values): u [(J + Jᵀ) S + diag(gs) + S (K + Kᵀ)] vᵀ + (I - u uᵀ) gu S⁻¹ vᵀ + u S⁻¹ gvᵀ (I - v vᵀ), with
+    J = F * (uᵀ gu), K = F * (vᵀ gv) (the transpose of svd_jvp)."""
+    _thin_svd(a, z, full_matrices, compute_uv)
+    u, s, vh = _svd_parts(a, z, compute_uv)
+    if not compute_uv:
+        return u @ (np.expand_dims(g, -1) * vh)
+    gu, gs, gvh = item_adjoint(g, 0, z), item_adjoint(g, 1, z), item_adjoint(g, 2, z)
+    v, gv = _mT(vh), _mT(gvh)
+    f = eigh_gaps(s ** 2)
+    j, k = f * (_mT(u) @ gu), f * (vh @ gv)
+    rows, cols = np.expand_dims(s, -1), np.expand_dims(s, -2)
+    core = (j + _mT(j)) * cols + np.expand_dims(gs, -1) * np.eye(np.shape(s)[-1]) + rows * (k + _mT(k))
+    outside_u = (gu - u @ (_mT(u) @ gu)) / cols @ vh
+    outside_v = u @ ((gvh - (gvh @ v) @ vh) / rows)
+    return u @ core @ vh + outside_u + outside_v
+
+
+# (the helpers below select entries with masks and permutation matrices, so that adjoint can differentiate
+# their source again: the Hessian of code that calls np.linalg.eig)
+
+
+def _inverse_gaps(w):
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (real or complex, distinct w)."""
+    gap = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    off = gap != 0
+    return off / np.where(off, gap, 1.0)
+
+
+def _eigenvectors_of(a, w):
+    """The eigenvectors of a in the order of the eigenvalues w (np.linalg.eigvals may order them differently
+    from np.linalg.eig)."""
+    found, v = np.linalg.eig(a)
+    if np.array_equal(found, w):
+        return v
+    order = np.argmin(np.abs(np.expand_dims(w, -1) - np.expand_dims(found, -2)), axis=-1)
+    return v @ (np.expand_dims(np.arange(np.shape(w)[-1]), -1) == np.expand_dims(order, -2))
+
+
+def eigvals_jvp(a, da, w):
+    """The tangent of w = np.linalg.eigvals(a) along da (distinct eigenvalues): diag(V⁻¹ da V)."""
+    v = _eigenvectors_of(a, w)
+    return np.diagonal(np.linalg.solve(v, da @ v), axis1=-2, axis2=-1)
+
+
+def eigvals_grad(g, a, w):
+    """The adjoint of a in w = np.linalg.eigvals(a) (distinct eigenvalues): V⁻ᴴ diag(g) Vᴴ, real for a real a."""
+    vh = np.conj(_mT(_eigenvectors_of(a, w)))
+    return match_real(np.linalg.solve(vh, np.expand_dims(g, -1) * vh), a)
+
+
+def _largest_entries(v):
+    """A mask shaped like v that marks each column's largest entry (by modulus). LAPACK makes that entry
+    real: with the unit norm it fixes each eigenvector's free complex factor."""
+    rows = np.argmax(np.abs(v), axis=-2)
+    return np.expand_dims(np.arange(np.shape(v)[-2]), -1) == np.expand_dims(rows, -2)
+
+
+def eig_jvp(a, da, z):
+    """The tangents (dw, dV) of (w, V) = np.linalg.eig(a) along da (distinct eigenvalues): with P = V⁻¹ da V,
+    dw = diag(P) and dV = V (F * P) + V diag(c), where c keeps each column of unit norm and its largest entry
+    real, as LAPACK returns them."""
+    w, v = z
+    p = np.linalg.solve(v, da @ v)
+    dv = v @ (_inverse_gaps(w) * p)
+    mask = _largest_entries(v)
+    largest, dlargest = np.sum(mask * v, axis=-2, keepdims=True), np.sum(mask * dv, axis=-2, keepdims=True)
+    c = -np.real(np.sum(np.conj(v) * dv, axis=-2, keepdims=True)) - 1j * np.imag(dlargest / largest)
+    return np.diagonal(p, axis1=-2, axis2=-1), dv + v * c
+
+
+def eig_grad(gw, gv, a, z):
+    """The adjoint of a in (w, V) = np.linalg.eig(a) (distinct eigenvalues): V⁻ᴴ (diag(gw) + conj(F) * (Vᴴ X)) Vᴴ,
+    where X is gv less what the normalisation of eig_jvp takes away; real for a real a."""
+    w, v = z
+    s = np.sum(np.conj(v) * gv, axis=-2, keepdims=True)
+    mask = _largest_entries(v)
+    largest = np.sum(mask * v, axis=-2, keepdims=True)
+    x = gv - v * np.real(s) - mask * (1j * np.imag(s) / np.conj(largest))
+    vh = np.conj(_mT(v))
+    inner = np.expand_dims(gw, -1) * np.eye(np.shape(w)[-1]) + np.conj(_inverse_gaps(w)) * (vh @ x)
+    return match_real(np.linalg.solve(vh, inner @ vh), a)

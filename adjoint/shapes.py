@@ -4,8 +4,14 @@ A shape is a tuple whose entries are sizes or None (size unknown); () is a scala
 shape cannot be told are absent. Reverse mode uses the result to sum broadcast operands back with
 plain `np.sum(g, axis=...)`, to skip that work where shapes provably agree, and to pick the
 matrix-calculus form of a rule (`np.outer(g, b)`, `a.T @ g`) for the operands' number of dimensions.
+
+The shape of a complex value is a ComplexShape. Reverse mode takes the complex form of its rules
+(adjoints multiply by conjugates) in a function where any value may be complex; when a complex value's
+shape cannot be told (an FFT of an argument of unknown shape, a complex constant times one), the
+result holds a ComplexShape under the key COMPLEX_VALUES, which is no variable's name.
 """
 import builtins
+import inspect
 import math
 
 import gast
@@ -30,6 +36,8 @@ MAPPING = _Sequence()      # a dict
 
 def is_container(shape):
     return shape is SEQUENCE or shape is MAPPING
+
+
 _SCALAR_CALLS = {builtins.len, builtins.int, builtins.float, builtins.bool, builtins.round, builtins.abs}
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
 _METHOD_REDUCTIONS = {"sum", "mean", "max", "min", "prod"}
@@ -46,6 +54,36 @@ class ComplexShape(tuple):
 
     def __hash__(self):
         return hash(("complex", tuple(self)))
+
+    def __repr__(self):
+        return f"ComplexShape({tuple(self)!r})"
+
+
+COMPLEX_VALUES = "<complex values>"     # the key that says "this function computes with complex values"
+
+
+def is_complex(shape):
+    return isinstance(shape, ComplexShape)
+
+
+def _complex_if(shape, complex_):
+    """shape (a tuple, or None, or a container) marked complex or real as complex_ says."""
+    if not isinstance(shape, tuple):
+        return shape
+    return ComplexShape(shape) if complex_ else tuple(shape)
+
+
+# results that are complex whatever their input: the FFTs but the inverse real ones, eigen-decompositions
+# of general matrices, complex constructors
+_FFTS = {getattr(np.fft, n) for n in ("fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "rfft2", "rfftn")}
+_REAL_FFTS = {getattr(np.fft, n) for n in ("irfft", "irfft2", "irfftn", "hfft")}
+_TRANSFORMS = _FFTS | _REAL_FFTS
+_COMPLEX_SOURCES = _FFTS | {np.linalg.eig, np.linalg.eigvals, complex, np.complex64, np.complex128,
+                            np.complexfloating, np.fft.ihfft}
+_REAL_PARTS = {np.real, np.imag, np.abs, np.angle}      # real results of complex arguments
+# calls that return a list or tuple of arrays; keyword -> the constant values that make them return one array
+_SEQUENCE_CALLS = {np.split: {}, np.array_split: {}, np.linalg.slogdet: {}, np.linalg.eigh: {},
+                   np.linalg.eig: {}, np.linalg.qr: {"mode": ("r",)}, np.linalg.svd: {"compute_uv": (False,)}}
 
 
 def shape_of(value):
@@ -69,8 +107,8 @@ def shape_of(value):
 
 
 def generalize(shape):
-    """Keep the number of dimensions, forget the sizes: (3, 4) -> (None, None)."""
-    return shape if not shape else tuple(None for _ in shape)
+    """Keep the number of dimensions (and whether complex), forget the sizes: (3, 4) -> (None, None)."""
+    return shape if not shape else _complex_if(tuple(None for _ in shape), is_complex(shape))
 
 
 
@@ -114,7 +152,7 @@ def _join(a, b):
         return a
     if a is None or b is None or isinstance(a, _Sequence) or isinstance(b, _Sequence) or len(a) != len(b):
         return None
-    return tuple(x if x == y else None for x, y in zip(a, b))
+    return _complex_if(tuple(x if x == y else None for x, y in zip(a, b)), is_complex(a) or is_complex(b))
 
 
 class _Shapes:
@@ -124,7 +162,9 @@ class _Shapes:
 
     def of(self, node):
         if isinstance(node, gast.Constant):
-            return () if isinstance(node.value, (bool, int, float, complex)) else None
+            if isinstance(node.value, complex):
+                return ComplexShape(())
+            return () if isinstance(node.value, (bool, int, float)) else None
         if isinstance(node, gast.Name):
             shape = self.shapes.get(node.id, None)
             return None if shape is _UNSET else shape
@@ -144,7 +184,8 @@ class _Shapes:
             left, right = self.of(value.left), self.of(value.right)
             if left is SEQUENCE and right is SEQUENCE and isinstance(value.op, gast.Add):
                 return SEQUENCE
-            return matmul(left, right) if isinstance(value.op, gast.MatMult) else broadcast(left, right)
+            result = matmul(left, right) if isinstance(value.op, gast.MatMult) else broadcast(left, right)
+            return _complex_if(result, is_complex(left) or is_complex(right))
         if isinstance(value, (gast.Tuple, gast.List)):
             return SEQUENCE
         if isinstance(value, gast.Dict):
@@ -157,9 +198,9 @@ class _Shapes:
         if isinstance(value, gast.Attribute):
             base = self.of(value.value)
             if value.attr == "T" and isinstance(base, tuple):
-                return base[::-1]
+                return _complex_if(base[::-1], is_complex(base))
             if value.attr in ("real", "imag"):
-                return base
+                return _complex_if(base, False)
             if value.attr == "shape":
                 return SIZES
             if value.attr in ("ndim", "size"):
@@ -188,7 +229,7 @@ class _Shapes:
                 continue                                   # an integer drops the axis
             else:
                 return None
-        return tuple(out) + tuple(base[len(parts):])
+        return _complex_if(tuple(out) + tuple(base[len(parts):]), is_complex(base))
 
     def call(self, call):
         fn = self.parsed.resolve(call.func)
@@ -200,7 +241,7 @@ class _Shapes:
             if attr in _METHOD_REDUCTIONS:
                 return self.reduction(base, call.args[0] if call.args else keywords.get("axis"), keywords)
             if attr == "dot" and args:
-                return matmul(base, args[0])
+                return _complex_if(matmul(base, args[0]), is_complex(base) or is_complex(args[0]))
             if attr == "copy":
                 return base
             return None
@@ -209,21 +250,37 @@ class _Shapes:
         if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
             return returned_container(fn)
         if fn in _SCALAR_CALLS or getattr(fn, "__module__", None) == "math" or fn in vars(math).values():
-            return () if fn is not builtins.abs else (args[0] if args else None)
+            return () if fn is not builtins.abs else (_complex_if(args[0], False) if args else None)
+        if _key(fn) in _SEQUENCE_CALLS:
+            return self.sequence_call(fn, call, keywords)
         if fn in _REDUCTIONS and args:
             axis = call.args[1] if len(call.args) > 1 else keywords.get("axis")
             return self.reduction(args[0], axis, keywords)
         if fn in (np.dot, np.matmul) and len(args) == 2:
-            return matmul(args[0], args[1])
+            return _complex_if(matmul(args[0], args[1]), any(map(is_complex, args)))
         if fn is np.where and len(args) == 3:
-            return broadcast(*args)
+            return _complex_if(broadcast(*args), any(map(is_complex, args[1:])))
         if fn in (np.zeros_like, np.ones_like, np.copy, np.asarray) and args:
             return args[0]
+        if _key(fn) in _REAL_PARTS and args:
+            return _complex_if(args[0], False)
+        if _key(fn) in _TRANSFORMS and args and isinstance(args[0], tuple):
+            return _complex_if(generalize(args[0]) or (), fn in _FFTS)    # the transformed axes change size
         if isinstance(fn, np.ufunc) and args and len(args) == fn.nin:
-            return broadcast(*args)
+            return _complex_if(broadcast(*args), any(map(is_complex, args)))
         if fn in (builtins.max, builtins.min) and len(args) == 2:
             return broadcast(*args)
         return None
+
+    def sequence_call(self, fn, call, keywords):
+        """SEQUENCE for a call that returns a list or tuple, None when its arguments make it return an
+        array (np.linalg.qr(a, mode="r"), np.linalg.svd(a, compute_uv=False))."""
+        for keyword, single in _SEQUENCE_CALLS[fn].items():
+            position = list(inspect.signature(fn).parameters).index(keyword)
+            value = call.args[position] if len(call.args) > position else keywords.get(keyword)
+            if value is not None and not (isinstance(value, gast.Constant) and value.value not in single):
+                return None                    # returns one array, or cannot be told
+        return SEQUENCE
 
     def reduction(self, base, axis, keywords):
         if not isinstance(base, tuple):
@@ -233,10 +290,10 @@ class _Shapes:
         if keep is not None and not isinstance(keep, gast.Constant):
             return None
         if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
-            return tuple(1 for _ in base) if keepdims else ()
+            return _complex_if(tuple(1 for _ in base) if keepdims else (), is_complex(base))
         if isinstance(axis, gast.Constant) and isinstance(axis.value, int) and base:
             a = axis.value % len(base)
-            return base[:a] + ((1,) if keepdims else ()) + base[a + 1:]
+            return _complex_if(base[:a] + ((1,) if keepdims else ()) + base[a + 1:], is_complex(base))
         return None
 
 
@@ -264,7 +321,33 @@ def infer_shapes(tree, parsed, param_shapes):
                     changed = True
         if not changed:
             break
-    return {n: s for n, s in shapes.items() if s is not _UNSET and s is not None}
+    known = {n: s for n, s in shapes.items() if s is not _UNSET and s is not None}
+    if not any(map(is_complex, known.values())) and _makes_complex(stmts, parsed):
+        known[COMPLEX_VALUES] = ComplexShape(())
+    return known
+
+
+def _makes_complex(stmts, parsed):
+    """Whether the function makes complex values of its own: a complex constant, an FFT, a general
+    eigen-decomposition or a complex constructor."""
+    for stmt in stmts:
+        if not isinstance(stmt, gast.Assign):
+            continue
+        for node in gast.walk(stmt.value):
+            if isinstance(node, gast.Constant) and isinstance(node.value, complex):
+                return True
+            if isinstance(node, (gast.Name, gast.Attribute)) and _key(parsed.resolve(node)) in _COMPLEX_SOURCES:
+                return True
+    return False
+
+
+def _key(obj):
+    """obj, or None when it cannot be looked up in a set (unhashable)."""
+    try:
+        hash(obj)
+        return obj
+    except TypeError:
+        return None
 
 
 _RETURNS = {}

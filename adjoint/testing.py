@@ -1,4 +1,8 @@
-"""Gradient checks: compare adjoint's gradients with central finite differences."""
+"""Gradient checks: compare adjoint's gradients with central finite differences.
+
+Complex arguments are perturbed along their real and imaginary parts separately; their gradient is
+dL/dx + i dL/dy (adjoint's convention) and their tangents are complex.
+"""
 
 import copy
 import inspect
@@ -24,12 +28,13 @@ def _positions(f, wrt):
 
 
 def _leaves(x):
-    """List float64 copies of the numbers/arrays inside x (nested lists, tuples, dicts)."""
+    """List float64 (complex128 for complex values) copies of the numbers/arrays inside x (nested
+    lists, tuples, dicts)."""
     if isinstance(x, (list, tuple)):
         return [leaf for item in x for leaf in _leaves(item)]
     if isinstance(x, dict):
         return [leaf for key in x for leaf in _leaves(x[key])]
-    return [np.array(x, dtype=np.float64)]
+    return [np.array(x, dtype=np.complex128 if np.iscomplexobj(x) else np.float64)]
 
 
 def _rebuild(template, leaves):
@@ -39,7 +44,9 @@ def _rebuild(template, leaves):
     if isinstance(template, dict):
         return {key: _rebuild(value, leaves) for key, value in template.items()}
     leaf = next(leaves)
-    return leaf if isinstance(template, np.ndarray) else float(leaf)
+    if isinstance(template, np.ndarray):
+        return leaf
+    return complex(leaf) if np.iscomplexobj(template) else float(leaf)
 
 
 def _moved(args, positions, steps):
@@ -51,11 +58,18 @@ def _moved(args, positions, steps):
 
 
 def _scalar(value):
-    """Convert f's output to a Python float, requiring exactly one element."""
-    array = np.asarray(value, dtype=np.float64)
+    """Convert f's output to a Python float, requiring exactly one real element."""
+    array = np.asarray(value)
     if array.size != 1:
         raise AssertionError(f"function output has shape {array.shape}; expected a scalar")
-    return float(array.reshape(()))
+    if np.iscomplexobj(array) and array.imag.any():
+        raise AssertionError(f"function output {array.reshape(())!r} is complex; expected a real-valued loss")
+    return float(np.real(array).reshape(()))
+
+
+def _units(leaf):
+    """The directions to perturb a leaf along: 1 for a real one, 1 and i for a complex one."""
+    return (1.0, 1j) if np.iscomplexobj(leaf) else (1.0,)
 
 
 def numerical_grad(f, args, wrt=0, eps=1e-6):
@@ -68,12 +82,13 @@ def numerical_grad(f, args, wrt=0, eps=1e-6):
         for k, leaf in enumerate(leaves):
             partial = np.zeros_like(leaf)
             for index in np.ndindex(leaf.shape):
-                step = [np.zeros_like(other) for other in leaves]
-                step[k][index] = eps
-                up = _scalar(f(*_moved(args, [p], [step])))
-                step[k][index] = -eps
-                down = _scalar(f(*_moved(args, [p], [step])))
-                partial[index] = (up - down) / (2 * eps)
+                for unit in _units(leaf):        # dL/dx + i dL/dy for a complex leaf
+                    step = [np.zeros_like(other) for other in leaves]
+                    step[k][index] = eps * unit
+                    up = _scalar(f(*_moved(args, [p], [step])))
+                    step[k][index] = -eps * unit
+                    down = _scalar(f(*_moved(args, [p], [step])))
+                    partial[index] += unit * (up - down) / (2 * eps)
             partials.append(partial)
         grads.append(_rebuild(args[p], iter(partials)))
     return tuple(grads) if many else grads[0]
@@ -97,9 +112,13 @@ def _compare(path, got, want, rtol, atol):
             return [f"{path}: expected ndarray of shape {want.shape}, got {type(got).__name__}: {got!r}"]
         if got.shape != want.shape:
             return [f"{path}: expected shape {want.shape}, got shape {got.shape}"]
+    elif isinstance(want, (complex, np.complexfloating)):
+        if not isinstance(got, (complex, np.complexfloating)):
+            return [f"{path}: expected complex, got {type(got).__name__}: {got!r}"]
     elif not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
         return [f"{path}: expected float, got {type(got).__name__}: {got!r}"]
-    got_a, want_a = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    dtype = np.complex128 if np.iscomplexobj(got) or np.iscomplexobj(want) else np.float64
+    got_a, want_a = np.asarray(got, dtype=dtype), np.asarray(want, dtype=dtype)
     bad = ~np.isclose(got_a, want_a, rtol=rtol, atol=atol)
     if not bad.any():
         return []
@@ -107,7 +126,7 @@ def _compare(path, got, want, rtol, atol):
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.where(bad, error, -1.0)), error.shape))
     return [
         f"{path}: {int(bad.sum())} of {bad.size} entries differ (rtol={rtol}, atol={atol}); "
-        f"worst at index {worst}: got {float(got_a[worst])!r}, expected {float(want_a[worst])!r}\n"
+        f"worst at index {worst}: got {got_a[worst].item()!r}, expected {want_a[worst].item()!r}\n"
         f"    got:      {_show(got_a)}\n    expected: {_show(want_a)}"
     ]
 
@@ -156,15 +175,23 @@ def check_grads(f, *args, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
     return grad
 
 
+def _random_like(rng, leaf):
+    """A standard normal array shaped like leaf, complex for a complex leaf."""
+    if np.iscomplexobj(leaf):
+        return rng.standard_normal(leaf.shape) + 1j * rng.standard_normal(leaf.shape)
+    return rng.standard_normal(leaf.shape)
+
+
 def _directional(f, args, wrt, grad, eps, rtol, atol, seed):
-    """Compare <grad, u> for a random unit direction u with a central difference along u."""
+    """Compare <grad, u> = Re(sum(conj(grad) u)) for a random unit direction u with a central
+    difference along u."""
     positions, many = _positions(f, wrt)
     rng = np.random.default_rng(seed)
-    direction = [[rng.standard_normal(leaf.shape) for leaf in _leaves(args[p])] for p in positions]
-    norm = np.sqrt(sum(np.sum(u * u) for step in direction for u in step)) or 1.0
+    direction = [[_random_like(rng, leaf) for leaf in _leaves(args[p])] for p in positions]
+    norm = np.sqrt(sum(np.sum(np.abs(u) ** 2) for step in direction for u in step)) or 1.0
     direction = [[u / norm for u in step] for step in direction]
     grad_leaves = [g for part in (grad if many else (grad,)) for g in _leaves(part)]
-    products = [g * u for g, u in zip(grad_leaves, [u for step in direction for u in step])]
+    products = [np.real(np.conj(g) * u) for g, u in zip(grad_leaves, [u for step in direction for u in step])]
     slope = sum(float(np.sum(p)) for p in products)
     up = _scalar(f(*_moved(args, positions, [[eps * u for u in step] for step in direction])))
     down = _scalar(f(*_moved(args, positions, [[-eps * u for u in step] for step in direction])))
@@ -178,15 +205,16 @@ def _directional(f, args, wrt, grad, eps, rtol, atol, seed):
 # --- forward mode -----------------------------------------------------------------------------
 
 
-def _is_real(x):
-    """True for arguments that carry a tangent: floats, float arrays and containers of them."""
+def _carries_tangent(x):
+    """True for arguments that carry a tangent: real or complex numbers and arrays, and containers
+    of them."""
     if isinstance(x, (list, tuple)):
-        return len(x) > 0 and all(_is_real(item) for item in x)
+        return len(x) > 0 and all(_carries_tangent(item) for item in x)
     if isinstance(x, dict):
-        return len(x) > 0 and all(_is_real(item) for item in x.values())
+        return len(x) > 0 and all(_carries_tangent(item) for item in x.values())
     if isinstance(x, (bool, np.bool_, int, np.integer)):
         return False
-    return np.issubdtype(np.asarray(x).dtype, np.floating)
+    return np.issubdtype(np.asarray(x).dtype, np.inexact)
 
 
 def _as_output(value):
@@ -195,16 +223,16 @@ def _as_output(value):
 
 
 def check_jvp(f, *args, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
-    """Assert adjoint.jvp(f) along a random tangent matches finite differences and, for a scalar
-    output, <adjoint.grad(f, wrt=every float argument), tangent>. Int arguments get tangent 0.0.
-    Returns (out, tangent_out)."""
+    """Assert adjoint.jvp(f) along a random tangent matches finite differences and, for a real scalar
+    output, <adjoint.grad(f, wrt=every float argument), tangent>. Int arguments get tangent 0.0;
+    complex arguments get complex tangents. Returns (out, tangent_out)."""
     import adjoint
 
     name = getattr(f, "__name__", repr(f))
     rng = np.random.default_rng(seed)
     saved = copy.deepcopy(args)
-    real = [p for p, a in enumerate(args) if _is_real(a)]
-    tangents = [_rebuild(a, iter([rng.standard_normal(leaf.shape) for leaf in _leaves(a)])) if p in real else 0.0
+    real = [p for p, a in enumerate(args) if _carries_tangent(a)]
+    tangents = [_rebuild(a, iter([_random_like(rng, leaf) for leaf in _leaves(a)])) if p in real else 0.0
                 for p, a in enumerate(args)]
     steps = [_leaves(tangents[p]) for p in real]
     problems = []
@@ -221,9 +249,9 @@ def check_jvp(f, *args, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
     finite = (up - down) / (2 * eps)
     problems += _compare("jvp tangent vs finite difference", _as_output(tangent), finite, rtol, atol)
 
-    if real and np.size(expected) == 1:
+    if real and np.size(expected) == 1 and not np.iscomplexobj(expected):
         grads = adjoint.grad(f, wrt=tuple(real))(*saved)
-        products = [float(np.sum(g * s)) for p, grad in zip(real, grads)
+        products = [float(np.sum(np.real(np.conj(g) * s))) for p, grad in zip(real, grads)
                     for g, s in zip(_leaves(grad), _leaves(tangents[p]))]
         slope, scale = sum(products), sum(abs(v) for v in products)
         if abs(float(_scalar(tangent)) - slope) > atol + 1e-9 * scale:

@@ -525,3 +525,51 @@ def l_eigh(s):
 def l_eigh_values(s):
     w, v = np.linalg.eigh(s)
     return weigh(w ** 2)
+
+
+# --- sorting and decompositions -------------------------------------------------------------------
+
+def s_sort(x):
+    return weigh(np.sort(x) ** 2) + weigh(np.sort(x, axis=0) * x) + weigh(np.sort(x, axis=None) ** 3)
+
+
+def l_qr(a):
+    q, r = np.linalg.qr(a)
+    return weigh(q) + weigh(r ** 2) + weigh(q @ r[:, :1])
+
+
+def l_qr_r_only(a):
+    q, r = np.linalg.qr(a)
+    return weigh(r)
+
+
+def l_svd(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return weigh(u) + weigh(s ** 2) + weigh(vh * 2.0) + weigh(u[:, 0] * vh[1, 0])
+
+
+def l_svd_square(a):
+    u, s, vh = np.linalg.svd(a)
+    return weigh(u) + weigh(s) + weigh(vh)
+
+
+def l_singular_values(a):
+    return weigh(np.linalg.svd(a, compute_uv=False) ** 2) + np.linalg.svd(a.T, full_matrices=False, compute_uv=False)[0]
+
+
+def l_eigvals(a):
+    return parts(np.linalg.eigvals(a)) + parts(np.linalg.eigvals(a @ a) ** 2)
+
+
+def l_eig(a):
+    w, v = np.linalg.eig(a)
+    return parts(w) + parts(v) + parts(v[0] * w)
+
+
+def sp_gamma(x):
+    return (weigh(sp.gammaln(x)) + weigh(sp.digamma(x) * x) + weigh(sp.psi(x) ** 2) + weigh(sp.polygamma(1, x))
+            + weigh(sp.polygamma(2, x * 2.0)))
+
+
+def sp_gammaln_scalar(x):
+    return sp.gammaln(x)

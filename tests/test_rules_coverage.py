@@ -123,10 +123,22 @@ CASES = (
         ("f_rfft", args(normal(5, 8)), 0),
         ("f_irfft", args(normal(4, 8)), 0),
         ("f_shift", args(normal(3, 5)), 0),
+        ("s_sort", args(X), 0),
+        ("l_qr", args(normal(4, 3)), 0),
+        ("l_qr", args(normal(3, 3)), 0),
+        ("l_qr_r_only", args(normal(5, 2)), 0),
+        ("l_svd", args(normal(4, 3)), 0),
+        ("l_svd", args(normal(2, 4)), 0),
+        ("l_svd_square", args(normal(3, 3)), 0),
+        ("l_singular_values", args(normal(3, 4)), 0),
+        ("l_eigvals", args(normal(3, 3)), 0),
+        ("l_eigvals", args(normal(4, 4)), 0),
+        ("l_eig", args(normal(3, 3)), 0),
+        ("l_eig", args(normal(4, 4)), 0),
     ]
 )
 SCIPY = [("sp_unary", args(X), 0), ("sp_positive", args(uniform(0.1, 0.9, 3, 4), POSITIVE), (0, 1)),
-         ("sp_reductions", args(X), 0)]
+         ("sp_reductions", args(X), 0), ("sp_gamma", args(POSITIVE), 0)]
 if cf.sp is not None:
     CASES += SCIPY
 ARGS = {}
@@ -153,7 +165,8 @@ def test_forward(index):
 # differences of the gradient, for rules whose templates call runtime helpers.
 HESSIAN = ["r_prod", "r_cumsum", "r_var", "r_std", "r_norm_matrix", "r_average_weights", "s_split", "s_joins_1d",
            "s_tile_repeat", "s_pad", "s_diag", "l_einsum", "l_tensordot", "l_kron", "l_inv", "l_solve", "l_det",
-           "l_cholesky_raw", "l_eigvalsh", "l_slogdet", "l_eigh", "f_fft", "f_rfft", "f_irfft"]
+           "l_cholesky_raw", "l_eigvalsh", "l_slogdet", "l_eigh", "f_fft", "f_rfft", "f_irfft", "s_sort", "l_qr",
+           "l_svd", "l_singular_values", "l_eig"]
 
 
 @pytest.mark.parametrize("name", HESSIAN)
@@ -164,3 +177,20 @@ def test_hessian(name):
     hessian = adjoint.hessian(f, wrt=0)(*arguments)
     reference = numerical_jacobian(adjoint.grad(f, wrt=0), arguments, wrt=0, eps=1e-5)
     np.testing.assert_allclose(hessian, reference, rtol=1e-4, atol=1e-5)
+
+
+def test_scipy_gamma_functions_differentiate_to_any_order():
+    sp = pytest.importorskip("scipy.special")
+    x = 1.7
+    assert adjoint.grad(cf.sp_gammaln_scalar)(x) == pytest.approx(float(sp.digamma(x)))
+    assert adjoint.grad(adjoint.grad(cf.sp_gammaln_scalar))(x) == pytest.approx(float(sp.polygamma(1, x)))
+    third = adjoint.grad(adjoint.grad(adjoint.grad(cf.sp_gammaln_scalar)))(x)
+    assert third == pytest.approx(float(sp.polygamma(2, x)))
+    assert "rt.polygamma(0, x)" in adjoint.source(cf.sp_gammaln_scalar, args=(x,))
+
+
+def test_decompositions_refuse_what_they_do_not_cover():
+    with pytest.raises(NotImplementedError, match="more columns than rows"):
+        adjoint.grad(cf.l_qr)(R.standard_normal((2, 3)))
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        adjoint.grad(cf.l_svd_square)(R.standard_normal((2, 3)))

@@ -7,7 +7,14 @@ A rule names the primal's parameters and gives Python expression templates:
 * forward: the output's tangent, in terms of the parameters, `z` and the tangents `d<p>`; a tangent
   of an inactive parameter is dropped from the expression (see `forward` generation).
 
-Templates may use `np` (NumPy), `rt` (adjoint.runtime) and `__fn__` (the callee as the user spelt it).
+Templates may use `np` (NumPy), `rt` (adjoint.runtime) and `math`.
+
+Complex numbers: the gradient of a real loss L with respect to a complex z = x + iy is dL/dx + i dL/dy.
+In a function that computes with complex values, reverse mode takes each rule's complex templates
+(complex_reverse): an elementwise function conjugates its partial derivatives, a holomorphic one
+applies the conjugate of its transposed derivative (`holomorphic`), and a few give their own
+(`complex_form`). The real templates of everything else (linear maps with real coefficients, the
+FFTs, real, imag, conj) hold for complex values as they are.
 """
 import ast
 from dataclasses import dataclass, field
@@ -26,7 +33,7 @@ class Rule:
     vararg: str = None              # name collecting extra positional arguments (as a tuple)
     variants: list = field(default_factory=list)   # (when(shapes, constants), reverse dict); first match wins
     partials: dict = None           # elementwise rules: the partial derivative of each parameter
-    holomorphic: bool = True        # complex inputs: adjoints take the conjugate of the partials
+    complex: dict = None            # reverse templates for complex operands, when the real ones do not hold
 
     def reverse_for(self, shapes, constants):
         """The reverse templates for parameters of these shapes (None: unknown) and constant values."""
@@ -99,11 +106,58 @@ def elementwise(fn, params, partials, name=None):
 
 
 def complex_reverse(rule):
-    """The reverse templates for complex operands (the gradient is dL/dx + i dL/dy, as in PyTorch):
-    an elementwise holomorphic rule conjugates its partials."""
-    if not rule.partials or not rule.holomorphic:
+    """The reverse templates for complex operands (the gradient is dL/dx + i dL/dy, as in PyTorch),
+    or None where the real ones hold: an elementwise rule conjugates its partials."""
+    if rule.complex is not None:
+        return rule.complex
+    if not rule.partials:
         return None
     return {p: "g" if d == "1" else f"g * np.conj({d})" for p, d in rule.partials.items()}
+
+
+def holomorphic(*fns):
+    """Complex-differentiable functions whose reverse templates apply the transposed derivative Jᵀ to g:
+    for complex operands the adjoint is conj(Jᵀ conj(g)), the same template with g and the result
+    conjugated (for real operands it is Jᵀ g again)."""
+    for fn in fns:
+        rule = _rule(fn)
+        rule.complex = {p: _conjugated(template) for p, template in rule.reverse.items()}
+
+
+def real_valued(*fns):
+    """Real-valued functions of complex operands (norms, variances): the adjoint reads Re(g), since a
+    complex function's reverse sweep may leave a meaningless imaginary part on the adjoint of a real
+    value."""
+    for fn in fns:
+        rule = _rule(fn)
+        rule.complex = {p: _substituted(template, "np.real(g)") for p, template in rule.reverse.items()}
+
+
+def complex_form(fn, reverse):
+    """The reverse templates of fn for complex operands, written out (non-holomorphic functions)."""
+    _rule(fn).complex = dict(reverse)
+
+
+class _ReplaceG(ast.NodeTransformer):
+    def __init__(self, replacement):
+        self.replacement = replacement
+
+    def visit_Name(self, node):
+        return ast.parse(self.replacement, mode="eval").body if node.id == "g" else node
+
+
+def _substituted(template, replacement):
+    """The template with the output's adjoint g replaced: ('g @ b.T', 'np.conj(g)') -> 'np.conj(g) @ b.T'."""
+    return ast.unparse(_ReplaceG(replacement).visit(ast.parse(template, mode="eval")))
+
+
+def _conjugated(template):
+    """'g @ b.T' -> 'np.conj(np.conj(g) @ b.T)'."""
+    return f"np.conj({_substituted(template, 'np.conj(g)')})"
+
+
+def _rule(fn):
+    return fn if isinstance(fn, Rule) else RULES[_key(fn)]
 
 
 def unary(fns, derivative):
@@ -124,8 +178,7 @@ def variant(fn, when, reverse):
     shapes maps a parameter to its shape (None when unknown); constants maps the parameters bound
     to constants (or left at their defaults) to their values.
     """
-    rule = RULES[_key(fn)] if not isinstance(fn, Rule) else fn
-    rule.variants.append((when, dict(reverse)))
+    _rule(fn).variants.append((when, dict(reverse)))
 
 
 def method(name_, params, reverse, forward=None):

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .core import RULES, defrule, elementwise, nondifferentiable, unary
+from .core import RULES, complex_form, defrule, elementwise, nondifferentiable, unary
 
 unary([np.sin], "np.cos(x)")
 unary([np.cos], "-np.sin(x)")
@@ -81,9 +81,14 @@ elementwise(np.copysign, "x1, x2", {"x1": "np.sign(x1) * np.sign(z)"})
 # clip passes the derivative where a is inside [a_min, a_max], and to a bound where a is past it
 elementwise(np.clip, "a, a_min=None, a_max=None", {"a": "np.clip(a, a_min, a_max) == a", "a_min": "a < a_min",
                                                   "a_max": "a > a_max"})
+# real, imag and angle have real outputs: their adjoints read the real part of g (for a real operand,
+# a complex function's reverse sweep may leave an imaginary part on g, which means nothing)
 defrule(np.real, "val", {"val": "np.real(g)"}, forward={"val": "LINEAR"})
-defrule(np.imag, "val", {"val": "rt.match_real(1j * g, val)"}, forward={"val": "LINEAR"})
+defrule(np.imag, "val", {"val": "rt.match_real(1j * np.real(g), val)"}, forward={"val": "LINEAR"})
 defrule(np.conjugate, "x", {"x": "np.conj(g)"}, forward={"x": "LINEAR"})
+# the angle of a real number is piecewise constant (no reverse template: no contribution)
+defrule(np.angle, "x, deg=False", {}, forward={"x": "rt.angle_jvp(x, dx, deg)"})
+complex_form(np.angle, {"x": "rt.angle_grad(g, x, deg)"})
 
 unary([math.asin], "1 / math.sqrt(1 - x ** 2)")
 unary([math.acos], "-1 / math.sqrt(1 - x ** 2)")
@@ -105,7 +110,8 @@ elementwise(math.fmod, "x, y", {"x": "1", "y": "-math.trunc(x / y)"})
 nondifferentiable(np.heaviside, np.signbit, np.greater_equal, np.less_equal, np.not_equal, np.isclose,
                   np.allclose, np.array_equal, np.logical_xor, np.fix, np.around, np.iscomplexobj, np.isreal)
 
-
-# |z| is not holomorphic: its adjoint g * z / |z| already follows the complex convention
-for modulus in (np.abs, np.fabs, builtins.abs):
-    RULES[modulus].holomorphic = False
+# |x| of a complex x is not holomorphic: d|x| = Re(conj(x) dx) / |x|, so its adjoint is Re(g) x / |x|.
+# Forward code is compiled once for real and complex arguments alike: rt.abs_jvp tells them apart.
+for modulus in (np.abs, builtins.abs):
+    complex_form(modulus, {"x": "np.real(g) * rt.direction(x)"})
+    RULES[modulus].forward = {"x": "rt.abs_jvp(x, dx)"}

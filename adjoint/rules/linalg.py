@@ -1,9 +1,9 @@
 """Linear algebra: products (dot, matmul, vdot, inner, outer, tensordot, einsum, kron) and matrix functions
-(inv, solve, det, slogdet, cholesky, eigh, eigvalsh, pinv)."""
+(inv, solve, det, slogdet, cholesky, eigh, eigvalsh, pinv, qr, svd, eigvals, eig)."""
 import gast
 import numpy as np
 
-from .core import METHODS, defrule, method, variant
+from .core import METHODS, complex_form, defrule, holomorphic, method, variant
 from . import operators  # noqa: F401  (the @ rule must exist before its variants)
 
 defrule(np.dot, "a, b", {"a": "rt.dot_grad_a(g, a, b)", "b": "rt.dot_grad_b(g, a, b)"},
@@ -90,6 +90,13 @@ variant(np.linalg.solve, lambda shapes, constants: _square(shapes, constants) an
 variant(np.linalg.cholesky, _square,
         {"a": "rt.sym_lower_adjoint(np.linalg.solve(z.T, np.linalg.solve(z.T, rt.tril_half(z.T @ g)).T))"})
 
+# complex operands: the products and inv, solve, det are holomorphic; vdot conjugates its first operand,
+# so that operand's adjoint is conj(g) b. (cholesky, eigh, eigvalsh, slogdet and pinv: real matrices only.)
+holomorphic(gast.MatMult, np.matmul, np.dot, METHODS["dot"], np.outer, np.inner, np.tensordot, np.einsum, np.kron,
+            np.linalg.inv, np.linalg.solve, np.linalg.det)
+complex_form(np.vdot, {"a": "np.reshape(np.conj(g) * np.ravel(b), np.shape(a))",
+                       "b": "np.reshape(g * np.ravel(a), np.shape(b))"})
+
 # --- rules with a tuple output: g holds one adjoint per item (rt.item_adjoint), the tangent is a tuple ---
 # (sign, log|det A|): d log|det A| = tr(inv(A) dA); the sign is piecewise constant
 defrule(np.linalg.slogdet, "a",
@@ -101,3 +108,19 @@ defrule(np.linalg.eigh, "a",
               "+ rt.eigh_gaps(z[0]) * (np.swapaxes(z[1], -1, -2) @ rt.item_adjoint(g, 1, z))) @ np.swapaxes(z[1], -1, -2))"},
         forward={"a": "(np.sum(z[1] * (rt.sym_lower(da) @ z[1]), axis=-2), "
                       "z[1] @ (rt.eigh_gaps(z[0]) * (np.swapaxes(z[1], -1, -2) @ rt.sym_lower(da) @ z[1])))"})
+
+# Q, R = qr(A), reduced, as many rows as columns or more, full rank (rt.qr_jvp, rt.qr_grad)
+defrule(np.linalg.qr, "a, mode='reduced'",
+        {"a": "rt.qr_grad(rt.item_adjoint(g, 0, z), rt.item_adjoint(g, 1, z), z[0], z[1], mode)"},
+        forward={"a": "rt.qr_jvp(da, z[0], z[1], mode)"})
+# U, s, Vh = svd(A) or s = svd(A, compute_uv=False), real A with distinct nonzero singular values (the
+# rotations of U and V divide by s[j]**2 - s[i]**2); full_matrices=True for square matrices only
+defrule(np.linalg.svd, "a, full_matrices=True, compute_uv=True",
+        {"a": "rt.svd_grad(g, a, z, full_matrices, compute_uv)"},
+        forward={"a": "rt.svd_jvp(a, da, z, full_matrices, compute_uv)"})
+# eigenvalues and eigenvectors of a general matrix, distinct eigenvalues: with P = V^-1 dA V, dw = diag(P) and
+# dV = V (F * P) with F[i, j] = 1 / (w[j] - w[i]), normalised as LAPACK returns V (unit columns, largest entry
+# real). The outputs are complex: these adjoints follow the complex convention already.
+defrule(np.linalg.eigvals, "a", {"a": "rt.eigvals_grad(g, a, z)"}, forward={"a": "rt.eigvals_jvp(a, da, z)"})
+defrule(np.linalg.eig, "a", {"a": "rt.eig_grad(rt.item_adjoint(g, 0, z), rt.item_adjoint(g, 1, z), a, z)"},
+        forward={"a": "rt.eig_jvp(a, da, z)"})

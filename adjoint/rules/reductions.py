@@ -1,7 +1,7 @@
 """Reductions: sum, mean, prod, var, std, max, min, ptp, cumsum, cumprod, average, norm, with `axis` and `keepdims`."""
 import numpy as np
 
-from .core import METHODS, defrule, linear, method, variant
+from .core import METHODS, defrule, holomorphic, linear, method, real_valued, variant
 
 linear(np.sum, "a, axis=None, dtype=None, out=None, keepdims=False", "rt.unreduce(g, a, axis, keepdims)")
 linear(np.mean, "a, axis=None, dtype=None, out=None, keepdims=False",
@@ -25,16 +25,17 @@ PROD = ("a, axis=None, dtype=None, out=None, keepdims=False",
 defrule(np.prod, *PROD)
 method("prod", *PROD)
 # var = mean((a - mean(a))**2) * n / (n - ddof); std = sqrt(var)
+# (for complex a, var = mean(|a - mean(a)|**2): the tangent is Re(conj(a - mean(a)) da), np.real a view for real a)
 VAR = ("a, axis=None, dtype=None, out=None, ddof=0, keepdims=False",
        {"a": "rt.unreduce(g, a, axis, keepdims) * 2 * (a - np.mean(a, axis=axis, keepdims=True)) "
              "/ (np.size(a) / np.size(z) - ddof)"},
-       {"a": "2 * np.sum(da * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims) "
-             "/ (np.size(a) / np.size(z) - ddof)"})
+       {"a": "2 * np.sum(np.real(da * np.conj(a - np.mean(a, axis=axis, keepdims=True))), axis=axis, "
+             "keepdims=keepdims) / (np.size(a) / np.size(z) - ddof)"})
 STD = ("a, axis=None, dtype=None, out=None, ddof=0, keepdims=False",
        {"a": "rt.unreduce(g / z, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) "
              "/ (np.size(a) / np.size(z) - ddof)"},
-       {"a": "np.sum(da * (a - np.mean(a, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims) "
-             "/ ((np.size(a) / np.size(z) - ddof) * z)"})
+       {"a": "np.sum(np.real(da * np.conj(a - np.mean(a, axis=axis, keepdims=True))), axis=axis, "
+             "keepdims=keepdims) / ((np.size(a) / np.size(z) - ddof) * z)"})
 defrule(np.var, *VAR)
 method("var", *VAR)
 defrule(np.std, *STD)
@@ -66,7 +67,8 @@ defrule(np.average, "a, axis=None, weights=None, returned=False, keepdims=False"
 # norms: x * g / z for the 2-norm and Frobenius norm; other vector ords by rt.norm_grad
 defrule(np.linalg.norm, "x, ord=None, axis=None, keepdims=False",
         {"x": "rt.norm_grad(g, x, z, ord, axis, keepdims)"},
-        forward={"x": "np.sum(rt.norm_grad(np.ones_like(z), x, z, ord, axis, keepdims) * dx, axis=axis, keepdims=keepdims)"})
+        forward={"x": "np.sum(np.real(np.conj(rt.norm_grad(np.ones_like(z), x, z, ord, axis, keepdims)) * dx), "
+                      "axis=axis, keepdims=keepdims)"})
 
 
 def _whole(shapes, constants):
@@ -92,3 +94,7 @@ for average in (np.mean, METHODS["mean"]):
     variant(average, _whole, {"a": "np.broadcast_to(g / np.size(a), np.shape(a))"})
 variant(np.linalg.norm, _euclidean, {"x": "x * rt.unreduce(g / z, x, axis, keepdims)"})
 variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, keepdims)"})
+
+# complex operands
+holomorphic(np.prod, METHODS["prod"], np.cumprod, METHODS["cumprod"])
+real_valued(np.var, METHODS["var"], np.std, METHODS["std"], np.linalg.norm)

@@ -30,6 +30,8 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
         forward={"v": "rt.unconcatenate(dv, arrays, axis)"})
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like)
+# adjoints of lists and tuples are added item by item; an inactive operand's tangent is rt.zero
+defrule(rt.add, "a, b", {"a": "g", "b": "g"}, forward="rt.add(da, db)")
 
 # --- helpers of the reduction, shape, linear algebra and FFT rules ---
 defrule(rt.prod_others, "v, axis=None", {"v": "rt.prod_others_jvp(v, g, axis)"},        # its Jacobian is symmetric
@@ -85,7 +87,11 @@ defrule(rt.lift_weights, "weights, a, axis=None", {"weights": "rt.unlift_weights
         forward={"weights": "rt.lift_weights(dweights, a, axis)"})
 defrule(rt.unlift_weights, "v, weights, axis=None", {"v": "rt.lift_weights(g, v, axis)"},
         forward={"v": "rt.unlift_weights(dv, weights, axis)"})
+defrule(rt.sorted_like, "v, a, axis=-1", {"v": "rt.unsort(g, a, axis)"}, forward={"v": "rt.sorted_like(dv, a, axis)"})
+defrule(rt.unsort, "v, a, axis=-1", {"v": "rt.sorted_like(g, a, axis)"}, forward={"v": "rt.unsort(dv, a, axis)"})
 nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights)
+# the gamma family of scipy.special, to any order
+defrule(rt.polygamma, "n, x", {"x": "g * rt.polygamma(n + 1, x)"}, forward={"x": "dx * rt.polygamma(n + 1, x)"})
 defrule(rt.item_adjoint, "v, i, z", {"v": "rt.item_spread(g, i, z)"}, forward={"v": "rt.item_adjoint(dv, i, z)"})
 defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"v": "rt.item_spread(dv, i, z)"})
 defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 2, axis=-1)"},

@@ -72,6 +72,10 @@ linear(np.column_stack, "tup", "rt.unjoin(g, tup, 'column_stack')")
 linear(np.split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
 linear(np.array_split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
 
+# sorting permutes: the tangent is da in a's sorted order, the adjoint puts g back in a's order
+defrule(np.sort, "a, axis=-1, kind=None, order=None", {"a": "rt.unsort(g, a, axis)"},
+        forward={"a": "rt.sorted_like(da, a, axis)"})
+
 method("swapaxes", "a, axis1, axis2", {"a": "np.swapaxes(g, axis1, axis2)"}, forward={"a": "LINEAR"})
 method("squeeze", "a, axis=None", {"a": "np.reshape(g, np.shape(a))"}, forward={"a": "LINEAR"})
 method("repeat", "a, repeats, axis=None", {"a": "rt.unrepeat(g, a, repeats, axis)"}, forward={"a": "LINEAR"})
@@ -86,7 +90,7 @@ method("clip", "a, a_min=None, a_max=None",
                 "a_max": "da_max * (a > a_max)"})
 method("conj", "a", {"a": "np.conj(g)"}, forward={"a": "LINEAR"})
 attribute("real", "np.real(g)", "np.real(dx)")
-attribute("imag", "rt.match_real(1j * g, x)", "np.imag(dx)")
+attribute("imag", "rt.match_real(1j * np.real(g), x)", "np.imag(dx)")
 
 nondifferentiable(
     np.argwhere, np.flatnonzero, np.searchsorted, np.digitize, np.unique, np.tri, np.indices,

@@ -1,4 +1,9 @@
-"""scipy.special, registered only when SciPy is installed (templates use NumPy only)."""
+"""scipy.special, registered only when SciPy is installed.
+
+Templates name NumPy and adjoint's runtime only: the derivatives of the gamma functions are polygamma
+functions, which generated code reaches as rt.polygamma (a call of scipy.special.polygamma), so that it
+needs no import of its own.
+"""
 try:
     import scipy.special as sp
 except ImportError:          # SciPy is optional
@@ -16,6 +21,9 @@ if sp is not None:
     unary([sp.logit], "1 / (x * (1 - x))")
     unary([sp.log_expit], "1 - np.exp(z)")
     unary([sp.entr], "-np.log(x) - 1")
+    unary([sp.gammaln], "rt.polygamma(0, x)")          # d log Γ(x) = ψ(x)
+    unary([sp.digamma], "rt.polygamma(1, x)")          # also sp.psi
+    elementwise(sp.polygamma, "n, x", {"x": "rt.polygamma(n + 1, x)"})
     elementwise(sp.xlogy, "x, y", {"x": "np.log(y)", "y": "x / y"})
     elementwise(sp.xlog1py, "x, y", {"x": "np.log1p(y)", "y": "x / (1 + y)"})
     defrule(sp.logsumexp, "a, axis=None, keepdims=False",
