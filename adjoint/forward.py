@@ -172,6 +172,11 @@ class Forward:
                 subs["d" + param] = tangent
         terms = []
         forward = rule.forward if isinstance(rule.forward, dict) else {None: rule.forward}
+        for param in bound:
+            if None not in forward and "d" + param in subs and param not in forward \
+                    and param not in rule.no_derivative:
+                raise self._no_rule(rule.name, stmt, reason=f"its rule gives no tangent for `{param}`, which "
+                                    "depends on the differentiated arguments here")
         for param, template in forward.items():
             if param is not None and "d" + param not in subs:
                 continue

@@ -181,6 +181,11 @@ class Reverse:
         contribs = []
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \
             rules.complex_reverse(rule) or rule.reverse
+        for param, value in bound.items():
+            if param not in reverse and param not in rule.no_derivative and isinstance(value, gast.Name) \
+                    and value.id in self.active:
+                raise self._no_rule(rule.name, stmt, reason=f"its rule gives no derivative with respect to "
+                                    f"`{param}`, which depends on the differentiated arguments here")
         for param, template in reverse.items():
             value = bound.get(param)
             if not (isinstance(value, gast.Name) and value.id in self.active):

@@ -24,3 +24,14 @@ def drag_flight(v0, angle, drag):
         vx = vx - 0.05 * drag * speed * vx
         vy = vy - 0.05 * (9.81 + drag * speed * vy)
     return x
+
+
+WEIGHTS = np.array([0.7, -1.2, 0.5, 1.1])
+
+
+def product(s):
+    return np.prod(WEIGHTS * s + 0.3)
+
+
+def running_product(s):
+    return np.sum(np.cumprod(WEIGHTS * s - 0.2))

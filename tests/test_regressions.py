@@ -35,3 +35,17 @@ def test_forward_mode_over_a_loop_that_saves_several_values_in_one_stack_entry()
     central = (gradient(args[0] + step, *args[1:]) - gradient(args[0] - step, *args[1:])) / (2 * step)
     assert hessian == pytest.approx(central, rel=1e-6)
     assert hessian != 0.0
+
+
+def test_a_rule_missing_a_derivative_for_an_active_argument_is_an_error_not_a_zero():
+    # the runtime helpers of prod and cumprod have derivatives to a fixed order only; beyond it the
+    # missing term was once dropped silently (grad(grad(cumprod-loss)) came out wrong, the third
+    # derivative of prod 0.0)
+    first = adjoint.grad(rf.product)
+    second = adjoint.grad(first)
+    step = 1e-4
+    assert second(0.8) == pytest.approx((first(0.8 + step) - first(0.8 - step)) / (2 * step), rel=1e-6)
+    with pytest.raises(adjoint.NonDifferentiable, match="prod_others_jvp.*no tangent for `v`"):
+        adjoint.grad(second)(0.8)
+    with pytest.raises(adjoint.NonDifferentiable, match="cumprod_grad.*no tangent for `a`"):
+        adjoint.grad(adjoint.grad(rf.running_product))(0.8)

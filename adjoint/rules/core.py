@@ -34,6 +34,7 @@ class Rule:
     variants: list = field(default_factory=list)   # (when(shapes, constants), reverse dict); first match wins
     partials: dict = None           # elementwise rules: the partial derivative of each parameter
     complex: dict = None            # reverse templates for complex operands, when the real ones do not hold
+    no_derivative: tuple = ()       # parameters only read for their shape or sign: no derivative flows through them
 
     def reverse_for(self, shapes, constants):
         """The reverse templates for parameters of these shapes (None: unknown) and constant values."""
@@ -83,7 +84,7 @@ def parse_params(signature):
     return names, defaults
 
 
-def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=None):
+def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=None, no_derivative=()):
     """Register a derivative rule for `fn`; returns the Rule.
 
     >>> defrule(scipy.special.erf, "x", reverse={"x": "g * 2 / np.sqrt(np.pi) * np.exp(-x ** 2)"},
@@ -91,7 +92,8 @@ def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=
     """
     names, defaults = parse_params(params)
     vararg = defaults.pop("*", None)
-    rule = Rule(name or _display_name(fn), names, defaults, dict(reverse or {}), forward, broadcasting, vararg)
+    rule = Rule(name or _display_name(fn), names, defaults, dict(reverse or {}), forward, broadcasting, vararg,
+                no_derivative=tuple(no_derivative))
     RULES[_key(fn)] = rule
     return rule
 

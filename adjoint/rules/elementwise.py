@@ -77,7 +77,7 @@ elementwise(np.logaddexp, "x1, x2", {"x1": "np.exp(x1 - z)", "x2": "np.exp(x2 - 
 elementwise(np.logaddexp2, "x1, x2", {"x1": "np.exp2(x1 - z)", "x2": "np.exp2(x2 - z)"})
 elementwise(np.hypot, "x1, x2", {"x1": "x1 / z", "x2": "x2 / z"})
 elementwise(np.arctan2, "x1, x2", {"x1": "x2 / (x1 ** 2 + x2 ** 2)", "x2": "-x1 / (x1 ** 2 + x2 ** 2)"})
-elementwise(np.copysign, "x1, x2", {"x1": "np.sign(x1) * np.sign(z)"})
+elementwise(np.copysign, "x1, x2", {"x1": "np.sign(x1) * np.sign(z)"}).no_derivative = ("x2",)
 # clip passes the derivative where a is inside [a_min, a_max], and to a bound where a is past it
 elementwise(np.clip, "a, a_min=None, a_max=None", {"a": "np.clip(a, a_min, a_max) == a", "a_min": "a < a_min",
                                                   "a_max": "a > a_max"})

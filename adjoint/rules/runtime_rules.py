@@ -1,33 +1,47 @@
 """Rules for adjoint's own runtime, so generated code can itself be differentiated (nesting).
 
 The runtime's first parameter is called `v` here, so that `g` keeps meaning the output's adjoint.
+`no_derivative` names the parameters a helper reads only for their shape or to pick entries (the
+arguments of a maximum, a sort order); any other active parameter without a template is an error.
 """
 from .. import runtime as rt
 from .core import defrule, nondifferentiable
 
-defrule(rt.unbroadcast, "v, x", {"v": "rt.broadcast_like(g, v)"}, forward={"v": "rt.unbroadcast(dv, x)"})
+defrule(rt.unbroadcast, "v, x", {"v": "rt.broadcast_like(g, v)"}, forward={"v": "rt.unbroadcast(dv, x)"},
+        no_derivative=("x",))
 defrule(rt.unreduce, "v, x, axis=None, keepdims=False", {"v": "rt.reduce_like(g, v, axis, keepdims)"},
-        forward={"v": "rt.unreduce(dv, x, axis, keepdims)"})
+        forward={"v": "rt.unreduce(dv, x, axis, keepdims)"},
+        no_derivative=("x",))
 defrule(rt.untranspose, "v, axes=None", {"v": "rt.untranspose_adjoint(g, axes)"},
         forward={"v": "rt.untranspose(dv, axes)"})
-defrule(rt.unindex, "v, x, index", {"v": "g[index]"}, forward={"v": "rt.unindex(dv, x, index)"})
-defrule(rt.like, "v, x", {"v": "g"}, forward={"v": "rt.like(dv, x)"})
+defrule(rt.unindex, "v, x, index", {"v": "g[index]"}, forward={"v": "rt.unindex(dv, x, index)"},
+        no_derivative=("x",))
+defrule(rt.like, "v, x", {"v": "g"}, forward={"v": "rt.like(dv, x)"},
+        no_derivative=("x",))
 defrule(rt.extremum_grad, "v, a, z, axis=None, keepdims=False",
         {"v": "rt.reduce_like(g * rt.extremum_grad(1.0, a, z, axis, True), v, axis, keepdims)"},
-        forward={"v": "rt.extremum_grad(dv, a, z, axis, keepdims)"})
+        forward={"v": "rt.extremum_grad(dv, a, z, axis, keepdims)"},
+        no_derivative=("a", "z"))
 defrule(rt.matmul_grad_a, "v, a, b", {}, forward={"v": "rt.matmul_grad_a(dv, a, b)",
-                                                  "b": "rt.matmul_grad_a(v, a, db)"})
+                                                  "b": "rt.matmul_grad_a(v, a, db)"},
+        no_derivative=("a",))
 defrule(rt.matmul_grad_b, "v, a, b", {}, forward={"v": "rt.matmul_grad_b(dv, a, b)",
-                                                  "a": "rt.matmul_grad_b(v, da, b)"})
-defrule(rt.dot_grad_a, "v, a, b", {}, forward={"v": "rt.dot_grad_a(dv, a, b)", "b": "rt.dot_grad_a(v, a, db)"})
-defrule(rt.dot_grad_b, "v, a, b", {}, forward={"v": "rt.dot_grad_b(dv, a, b)", "a": "rt.dot_grad_b(v, da, b)"})
-defrule(rt.broadcast_like, "v, x", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.broadcast_like(dv, x)"})
+                                                  "a": "rt.matmul_grad_b(v, da, b)"},
+        no_derivative=("b",))
+defrule(rt.dot_grad_a, "v, a, b", {}, forward={"v": "rt.dot_grad_a(dv, a, b)", "b": "rt.dot_grad_a(v, a, db)"},
+        no_derivative=("a",))
+defrule(rt.dot_grad_b, "v, a, b", {}, forward={"v": "rt.dot_grad_b(dv, a, b)", "a": "rt.dot_grad_b(v, da, b)"},
+        no_derivative=("b",))
+defrule(rt.broadcast_like, "v, x", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.broadcast_like(dv, x)"},
+        no_derivative=("x",))
 defrule(rt.reduce_like, "v, x, axis=None, keepdims=False", {"v": "rt.unreduce(g, v, axis, keepdims)"},
-        forward={"v": "rt.reduce_like(dv, x, axis, keepdims)"})
+        forward={"v": "rt.reduce_like(dv, x, axis, keepdims)"},
+        no_derivative=("x",))
 defrule(rt.untranspose_adjoint, "v, axes=None", {"v": "rt.untranspose(g, axes)"},
         forward={"v": "rt.untranspose_adjoint(dv, axes)"})
 defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
-        forward={"v": "rt.unconcatenate(dv, arrays, axis)"})
+        forward={"v": "rt.unconcatenate(dv, arrays, axis)"},
+        no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like)
 # adjoints of lists and tuples are added item by item; an inactive operand's tangent is rt.zero
@@ -42,23 +56,31 @@ defrule(rt.cumprod_grad, "v, a, axis=None", {"v": "rt.cumprod_jvp(a, g, axis)"},
         forward={"v": "rt.cumprod_grad(dv, a, axis)"})
 defrule(rt.cumprod_jvp, "a, t, axis=None", {"t": "rt.cumprod_grad(g, a, axis)"},
         forward={"t": "rt.cumprod_jvp(a, dt, axis)"})
-defrule(rt.uncumsum, "v, x, axis=None", {"v": "np.cumsum(g, axis)"}, forward={"v": "rt.uncumsum(dv, x, axis)"})
+defrule(rt.uncumsum, "v, x, axis=None", {"v": "np.cumsum(g, axis)"}, forward={"v": "rt.uncumsum(dv, x, axis)"},
+        no_derivative=("x",))
 defrule(rt.norm_grad, "v, x, z, ord=None, axis=None, keepdims=False",
         {"v": "np.sum(rt.norm_grad(np.ones_like(v), x, z, ord, axis, keepdims) * g, axis=axis, keepdims=keepdims)"},
         forward={"v": "rt.norm_grad(dv, x, z, ord, axis, keepdims)"})
 defrule(rt.unsplit, "v, parts, axis=0", {"v": "rt.unconcatenate(g, parts, axis)"},
-        forward={"v": "rt.unsplit(dv, parts, axis)"})
-defrule(rt.unjoin, "v, arrays, how", {"v": "rt.join(g, how)"}, forward={"v": "rt.unjoin(dv, arrays, how)"})
+        forward={"v": "rt.unsplit(dv, parts, axis)"},
+        no_derivative=("parts",))
+defrule(rt.unjoin, "v, arrays, how", {"v": "rt.join(g, how)"}, forward={"v": "rt.unjoin(dv, arrays, how)"},
+        no_derivative=("arrays",))
 defrule(rt.join, "v, how", {"v": "rt.unjoin(g, v, how)"}, forward={"v": "rt.join(dv, how)"})
-defrule(rt.untile, "v, x, reps", {"v": "np.tile(g, reps)"}, forward={"v": "rt.untile(dv, x, reps)"})
+defrule(rt.untile, "v, x, reps", {"v": "np.tile(g, reps)"}, forward={"v": "rt.untile(dv, x, reps)"},
+        no_derivative=("x",))
 defrule(rt.unrepeat, "v, x, repeats, axis=None", {"v": "np.repeat(g, repeats, axis)"},
-        forward={"v": "rt.unrepeat(dv, x, repeats, axis)"})
+        forward={"v": "rt.unrepeat(dv, x, repeats, axis)"},
+        no_derivative=("x",))
 defrule(rt.unpad, "v, x, pad_width, mode='constant'", {"v": "np.pad(g, pad_width)"},
-        forward={"v": "rt.unpad(dv, x, pad_width, mode)"})
-defrule(rt.undiag, "v, x, k=0", {"v": "rt.undiag(g, v, k)"}, forward={"v": "rt.undiag(dv, x, k)"})
+        forward={"v": "rt.unpad(dv, x, pad_width, mode)"},
+        no_derivative=("x",))
+defrule(rt.undiag, "v, x, k=0", {"v": "rt.undiag(g, v, k)"}, forward={"v": "rt.undiag(dv, x, k)"},
+        no_derivative=("x",))
 defrule(rt.undiagonal, "v, x, offset=0, axis1=0, axis2=1",
         {"v": "rt.unbroadcast(np.diagonal(g, offset, axis1, axis2), v)"},
-        forward={"v": "rt.undiagonal(dv, x, offset, axis1, axis2)"})
+        forward={"v": "rt.undiagonal(dv, x, offset, axis1, axis2)"},
+        no_derivative=("x",))
 # einsum_grad is linear in g and in every operand but the k-th (which only lends its shape)
 defrule(rt.einsum_grad, "v, subscripts, k, a, b=None, c=None",
         {"v": "rt.einsum_operands(subscripts, k, g, a, b, c)"},
@@ -72,27 +94,37 @@ defrule(rt.einsum_operands, "subscripts, k, v, a, b=None, c=None",
                  "a": "rt.einsum_operands(subscripts, k, v, da, b, c) * (k != 0)",
                  "b": "rt.einsum_operands(subscripts, k, v, a, db, c) * (k != 1)",
                  "c": "rt.einsum_operands(subscripts, k, v, a, b, dc) * (k != 2)"})
-defrule(rt.kron_grad_a, "v, a, b", {}, forward={"v": "rt.kron_grad_a(dv, a, b)", "b": "rt.kron_grad_a(v, a, db)"})
-defrule(rt.kron_grad_b, "v, a, b", {}, forward={"v": "rt.kron_grad_b(dv, a, b)", "a": "rt.kron_grad_b(v, da, b)"})
+defrule(rt.kron_grad_a, "v, a, b", {}, forward={"v": "rt.kron_grad_a(dv, a, b)", "b": "rt.kron_grad_a(v, a, db)"},
+        no_derivative=("a",))
+defrule(rt.kron_grad_b, "v, a, b", {}, forward={"v": "rt.kron_grad_b(dv, a, b)", "a": "rt.kron_grad_b(v, da, b)"},
+        no_derivative=("b",))
 defrule(rt.tril_half, "v", {"v": "rt.tril_half(g)"}, forward={"v": "rt.tril_half(dv)"})
 defrule(rt.sym_lower, "v", {"v": "rt.sym_lower_adjoint(g)"}, forward={"v": "rt.sym_lower(dv)"})
 defrule(rt.sym_lower_adjoint, "v", {"v": "rt.sym_lower(g)"}, forward={"v": "rt.sym_lower_adjoint(dv)"})
 defrule(rt.eigh_vectors, "v", {"v": "rt.eigh_vectors_vjp(g, v)"}, forward={"v": "rt.eigh_vectors_jvp(v, dv)"})
 defrule(rt.fft_grad, "v, x, name, s=None, axes=None, norm=None", {"v": "rt.fft_apply(g, name, s, axes, norm)"},
-        forward={"v": "rt.fft_grad(dv, x, name, s, axes, norm)"})
+        forward={"v": "rt.fft_grad(dv, x, name, s, axes, norm)"},
+        no_derivative=("x",))
 defrule(rt.fft_apply, "v, name, s=None, axes=None, norm=None", {"v": "rt.fft_grad(g, v, name, s, axes, norm)"},
         forward={"v": "rt.fft_apply(dv, name, s, axes, norm)"})
-defrule(rt.match_real, "v, x", {"v": "rt.match_real(g, v)"}, forward={"v": "rt.match_real(dv, x)"})
+defrule(rt.match_real, "v, x", {"v": "rt.match_real(g, v)"}, forward={"v": "rt.match_real(dv, x)"},
+        no_derivative=("x",))
 defrule(rt.lift_weights, "weights, a, axis=None", {"weights": "rt.unlift_weights(g, weights, axis)"},
-        forward={"weights": "rt.lift_weights(dweights, a, axis)"})
+        forward={"weights": "rt.lift_weights(dweights, a, axis)"},
+        no_derivative=("a",))
 defrule(rt.unlift_weights, "v, weights, axis=None", {"v": "rt.lift_weights(g, v, axis)"},
-        forward={"v": "rt.unlift_weights(dv, weights, axis)"})
-defrule(rt.sorted_like, "v, a, axis=-1", {"v": "rt.unsort(g, a, axis)"}, forward={"v": "rt.sorted_like(dv, a, axis)"})
-defrule(rt.unsort, "v, a, axis=-1", {"v": "rt.sorted_like(g, a, axis)"}, forward={"v": "rt.unsort(dv, a, axis)"})
+        forward={"v": "rt.unlift_weights(dv, weights, axis)"},
+        no_derivative=("weights",))
+defrule(rt.sorted_like, "v, a, axis=-1", {"v": "rt.unsort(g, a, axis)"}, forward={"v": "rt.sorted_like(dv, a, axis)"},
+        no_derivative=("a",))
+defrule(rt.unsort, "v, a, axis=-1", {"v": "rt.sorted_like(g, a, axis)"}, forward={"v": "rt.unsort(dv, a, axis)"},
+        no_derivative=("a",))
 nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights)
 # the gamma family of scipy.special, to any order
 defrule(rt.polygamma, "n, x", {"x": "g * rt.polygamma(n + 1, x)"}, forward={"x": "dx * rt.polygamma(n + 1, x)"})
-defrule(rt.item_adjoint, "v, i, z", {"v": "rt.item_spread(g, i, z)"}, forward={"v": "rt.item_adjoint(dv, i, z)"})
-defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"v": "rt.item_spread(dv, i, z)"})
+defrule(rt.item_adjoint, "v, i, z", {"v": "rt.item_spread(g, i, z)"}, forward={"v": "rt.item_adjoint(dv, i, z)"},
+        no_derivative=("z",))
+defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"v": "rt.item_spread(dv, i, z)"},
+        no_derivative=("z",))
 defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 2, axis=-1)"},
         forward={"w": "-z ** 2 * (np.expand_dims(dw, -2) - np.expand_dims(dw, -1))"})
