@@ -21,7 +21,7 @@ _MAX_SHAPES = 4     # past this many shape specialisations of one function, spec
 
 
 def _arguments_key(args):
-    """The arguments' shapes (see shapes.shape_of), unrolled for short calls: this runs every call."""
+    """The arguments' shapes (see shapes.shape_of), unrolled for short calls."""
     if len(args) == 1:
         a = args[0]
         return (() if type(a) is float else shape_of(a),)
@@ -29,6 +29,10 @@ def _arguments_key(args):
         a, b = args
         return (() if type(a) is float else shape_of(a), () if type(b) is float else shape_of(b))
     return tuple(map(shape_of, args))
+
+
+_PYTHON_NUMBERS = frozenset((float, int, bool, complex))
+_REAL_NUMBERS = frozenset((float, int, bool))
 
 
 def _shape_key(args, seen):
@@ -82,8 +86,9 @@ class _Gradient:
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
         self.single = len(self.positions) == 1
+        self.floats = (float,) * len(self.positions)
         self.compiled = {}              # shape key -> linked Generated
-        self.dispatch = {}              # argument shapes -> compiled function (the fast path)
+        self.dispatch = {}              # argument types or shapes -> (compiled function, real_wrt): the fast path
         functools.update_wrapper(self, self.fn, updated=())
         self.__adjoint_gradient_of__ = self.fn
 
@@ -128,6 +133,18 @@ class _Gradient:
             return value, derivatives[0] if len(derivatives) == 1 else tuple(derivatives)
         return run
 
+    def _dispatch_entry(self, args, kinds):
+        """(compiled function, whether every differentiated argument is a real Python number), filed
+        under the argument types when all are Python numbers, else under their shapes."""
+        types = kinds if type(kinds) is tuple else (kinds,)
+        numbers = _PYTHON_NUMBERS.issuperset(types)
+        key = kinds if numbers else _arguments_key(args)
+        entry = self.dispatch.get(key)
+        if entry is None:
+            real_wrt = numbers and all(types[p] in _REAL_NUMBERS for p in self.positions)
+            entry = self.dispatch[key] = (self._compiled_for(args), real_wrt)
+        return entry
+
     def __adjoint_function__(self, args):
         """A plain function with readable source computing this gradient (for nested derivatives)."""
         if hasattr(self.fn, "__adjoint_function__"):
@@ -147,10 +164,12 @@ class _Gradient:
             bound = self.signature.bind(*args, **kwargs)
             bound.apply_defaults()
             args = tuple(bound.arguments.values())
-        key = _arguments_key(args)
-        function = self.dispatch.get(key)
-        if function is None:
-            function = self.dispatch[key] = self._compiled_for(args)
+        # calls with Python numbers only are keyed by their types (one argument: its type alone)
+        kinds = type(args[0]) if len(args) == 1 else tuple(map(type, args))
+        entry = self.dispatch.get(kinds)
+        if entry is None:
+            entry = self._dispatch_entry(args, kinds)
+        function, real_wrt = entry
         try:                                  # inlined _run: this is the hot path
             value, grads = function(*args)
         except Exception as exc:
@@ -166,6 +185,8 @@ class _Gradient:
         if self.single:
             x = args[self.positions[0]]
             out = grads if type(grads) is float and type(x) is float else _like(grads, x, args)
+        elif real_wrt and type(grads) is tuple and tuple(map(type, grads)) == self.floats:
+            out = grads
         else:
             out = tuple(_like(g, args[p], args) for g, p in zip(grads, self.positions))
         if self.many and len(self.positions) == 1:
