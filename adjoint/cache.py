@@ -1,5 +1,7 @@
 """Compile generated code once, link generated functions to each other, and remember the result."""
 import ast
+import contextlib
+import gc
 import math
 import os
 import weakref
@@ -24,10 +26,24 @@ def cached(fn, key, build):
     full_key = (fn.__code__,) + key
     generated = table.get(full_key)
     if generated is None:
-        generated = build()
-        link(generated)
+        with _collector_paused():
+            generated = build()
+            link(generated)
         table[full_key] = generated
     return generated
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Compiling allocates many small syntax-tree objects that live until it ends; the cyclic garbage
+    collector would scan them (and the rest of the heap) over and over, for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def compile_count():
