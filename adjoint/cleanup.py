@@ -210,24 +210,29 @@ def inline_temporaries(fn, temporaries):
     stores = _count(fn, gast.Store)
     changed = False
     for block in _blocks(fn):
+        # adjoint code (after the first comment or the backward marker) stays in its line's block
+        backward = next((k for k, s in enumerate(block) if _is_comment(s) or is_backward_marker(s)), len(block))
         i = 0
         while i < len(block):
             stmt = block[i]
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and ir.target_name(stmt) in temporaries and stores.get(ir.target_name(stmt)) == 1 \
                     and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value) \
-                    and not _calls_runtime(stmt.value) and _inline_into(block, i):
+                    and not _calls_runtime(stmt.value) and _inline_into(block, i, i > backward):
                 changed = True
+                backward -= i < backward
                 continue
             i += 1
     return changed
 
 
-def _inline_into(block, i):
+def _inline_into(block, i, within_comment_block):
     name, value = ir.target_name(block[i]), block[i].value
     inputs = set(_names(value, gast.Load))
     for j in range(i + 1, len(block)):
         stmt = block[j]
+        if within_comment_block and _is_comment(stmt):
+            return False
         reads, writes = _summary(stmt)
         if name in reads:
             header = _header_node(stmt)
