@@ -203,27 +203,65 @@ def inline_temporaries(fn, temporaries):
     user wrote it (`t1 = x * y; z = t1 + 1` -> `z = x * y + 1`), when nothing in between changes
     its inputs and the reader is not inside a loop or branch it would then run in. Calls of the
     runtime keep their own line: nested they would hide the derivative's steps. (Fewer stored
-    temporaries is also faster: CPython reuses a float no name holds.)"""
+    temporaries is also faster: CPython reuses a float no name holds.) The forward and backward
+    sweeps count reads apart: a value the backward sweep recomputes for itself is read there from
+    its own definition."""
     if not temporaries:
         return False
-    loads = _count(fn, gast.Load)
-    stores = _count(fn, gast.Store)
+    marker = next((k for k, s in enumerate(fn.body) if is_backward_marker(s)), len(fn.body))
+    sweeps = [_counts(fn.body[:marker]), _counts(fn.body[marker:])]
+
+    def single_use(name, sweep):
+        loads, stores = sweeps[sweep]
+        if stores.get(name) != 1:
+            return False
+        if sweep == 1:
+            return loads.get(name) == 1
+        later_loads, later_stores = sweeps[1]
+        if name in later_stores:          # the backward sweep recomputes or restores its own
+            return loads.get(name) == 1
+        return loads.get(name, 0) + later_loads.get(name, 0) == 1
+
     changed = False
-    for block in _blocks(fn):
-        # adjoint code (after the first comment or the backward marker) stays in its line's block
+    for block, sweep in _blocks_in_sweeps(fn, marker):
+        # adjoint code (after the first comment or the backward marker) stays in its line's block;
+        # in the function's own body that boundary is where the backward sweep begins
         backward = next((k for k, s in enumerate(block) if _is_comment(s) or is_backward_marker(s)), len(block))
         i = 0
         while i < len(block):
             stmt = block[i]
+            here = sweep if sweep is not None else int(i > backward)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and ir.target_name(stmt) in temporaries and stores.get(ir.target_name(stmt)) == 1 \
-                    and loads.get(ir.target_name(stmt)) == 1 and _pure(stmt.value) \
-                    and not _calls_runtime(stmt.value) and _inline_into(block, i, i > backward):
+                    and ir.target_name(stmt) in temporaries and single_use(ir.target_name(stmt), here) \
+                    and _pure(stmt.value) and not _calls_runtime(stmt.value) \
+                    and _inline_into(block, i, i > backward):
                 changed = True
                 backward -= i < backward
                 continue
             i += 1
     return changed
+
+
+def _counts(stmts):
+    """(loads, stores): how often each name is read and written in stmts."""
+    loads, stores = {}, {}
+    for stmt in stmts:
+        reads, _ = _summary(stmt)
+        for name, k in reads.items():
+            loads[name] = loads.get(name, 0) + k
+        for name in _names(stmt, gast.Store):
+            stores[name] = stores.get(name, 0) + 1
+    return loads, stores
+
+
+def _blocks_in_sweeps(fn, marker):
+    """fn's blocks, each with its sweep (0 forward, 1 backward; None for the body itself, which holds
+    both, split where its backward marker stands; `marker` is that index, len(body) without one)."""
+    yield fn.body, (None if marker < len(fn.body) else 0)
+    marker = next((k for k, s in enumerate(fn.body) if is_backward_marker(s)), len(fn.body))
+    for k, stmt in enumerate(fn.body):
+        for block in _blocks(stmt):
+            yield block, int(k > marker)
 
 
 def _inline_into(block, i, within_comment_block):
@@ -504,7 +542,7 @@ def remove_unread_saves(defs, stack):
     popped, read = set(), set()
     for fn in defs:
         for node in gast.walk(fn):
-            if _is_stack_call(node, pop):
+            if isinstance(node, gast.Assign) and ir.calls(node.value, (pop,)):
                 popped |= set(_names(node.targets[0], gast.Store))
         start = next((i for i, s in enumerate(fn.body) if is_backward_marker(s)), None)
         if start is not None:
@@ -519,17 +557,11 @@ def remove_unread_saves(defs, stack):
     return True
 
 
-def _is_stack_call(stmt, op):
-    """`... = pop()` (op is the pop name) or `push(...)` (op is the push name)."""
-    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-    return isinstance(call, gast.Call) and getattr(call.func, "id", None) == op
-
-
 def _without_saves(stmt, names, push, pop):
     """stmt with the saves of `names` taken out of its push or pop; None when nothing is left."""
-    if _is_stack_call(stmt, pop) and isinstance(stmt, gast.Assign):
+    if isinstance(stmt, gast.Assign) and ir.calls(stmt.value, (pop,)):
         entry = stmt.targets[0]
-    elif _is_stack_call(stmt, push) and isinstance(stmt, gast.Expr):
+    elif isinstance(stmt, gast.Expr) and ir.calls(stmt.value, (push,)):
         entry = stmt.value.args[0]
     else:
         return stmt

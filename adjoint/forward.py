@@ -20,8 +20,8 @@ class Forward:
         self.names = names
         self.callees = callees          # (fn, varied param names) -> name of its jvp function
         self.tangents = {}
-        self.stack_ops = _stack_ops(program.tree)
-        self.entries = _stack_entries(program.tree, self.stack_ops)
+        self.pushes, self.pops = _stack_ops(program.tree)
+        self.entries = _stack_entries(program.tree, self.pushes, self.pops)
 
     def d(self, var):
         if var not in self.tangents:
@@ -54,9 +54,7 @@ class Forward:
 
     # the save stack of generated reverse code: tangents travel with their values
     def _is_push(self, stmt):
-        call = stmt.value
-        return isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and \
-            self.stack_ops.get(call.func.id) == "append" and len(call.args) == 1
+        return ir.calls(stmt.value, self.pushes) and len(stmt.value.args) == 1
 
     def push(self, stmt):
         value = stmt.value.args[0]
@@ -75,8 +73,7 @@ class Forward:
     def assign(self, stmt):
         z = ir.target_name(stmt)
         value = stmt.value
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and \
-                self.stack_ops.get(value.func.id) == "pop":
+        if ir.calls(value, self.pops):
             if self._entry_varies(z):
                 # pushed as value then tangent, so the tangent comes off first
                 return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
@@ -219,25 +216,26 @@ def _base(name):
 
 
 def _stack_ops(tree):
-    """Local names bound to `<list>.append` / `<list>.pop`: the save stack of generated reverse code."""
-    ops = {}
+    """(names bound to `<list>.append`, names bound to `<list>.pop`): the save stack of generated
+    reverse code."""
+    ops = {"append": set(), "pop": set()}
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute) \
-                and stmt.value.attr in ("append", "pop") and isinstance(stmt.value.value, gast.Name):
-            ops[ir.target_name(stmt)] = stmt.value.attr
-    return ops
+                and stmt.value.attr in ops and isinstance(stmt.value.value, gast.Name):
+            ops[stmt.value.attr].add(ir.target_name(stmt))
+    return ops["append"], ops["pop"]
 
 
-def _stack_entries(tree, stack_ops):
+def _stack_entries(tree, pushes, pops):
     """The names each stack entry holds, keyed by the temporary pushed (`t = a, b; push(t)`) or
     popped (`t = pop(); a = t[0]; b = t[1]`); entries of one value are absent."""
     tuples, pushed, popped, entries = {}, set(), set(), {}
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Tuple):
             tuples[ir.target_name(stmt)] = [e.id for e in stmt.value.elts if isinstance(e, gast.Name)]
-        elif isinstance(stmt, gast.Assign) and _is_stack_call(stmt.value, stack_ops, "pop"):
+        elif isinstance(stmt, gast.Assign) and ir.calls(stmt.value, pops):
             popped.add(ir.target_name(stmt))
-        elif isinstance(stmt, gast.Expr) and _is_stack_call(stmt.value, stack_ops, "append"):
+        elif isinstance(stmt, gast.Expr) and ir.calls(stmt.value, pushes):
             pushed.update(n.id for n in stmt.value.args if isinstance(n, gast.Name))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
                 and getattr(stmt.value.value, "id", None) in popped:
@@ -246,21 +244,17 @@ def _stack_entries(tree, stack_ops):
     return entries
 
 
-def _is_stack_call(value, stack_ops, op):
-    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and stack_ops.get(value.func.id) == op
-
-
 def varied_names(tree, parsed, wrt):
     """Names that depend differentiably on the `wrt` parameters (forward activity)."""
     from .activity import carries_derivative
     varied = set(wrt)
-    stack_ops = _stack_ops(tree)
-    entries = _stack_entries(tree, stack_ops)
+    pushes, pops = _stack_ops(tree)
+    entries = _stack_entries(tree, pushes, pops)
     defs = []
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign):
             value = stmt.value
-            if _is_stack_call(value, stack_ops, "pop"):
+            if ir.calls(value, pops):
                 defs.append((ir.target_name(stmt), None))
             elif ir.is_phi(stmt):
                 defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))

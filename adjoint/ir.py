@@ -40,6 +40,11 @@ def clone(node):
     return new
 
 
+def calls(value, names):
+    """Whether value is a call of a plain name in `names` (`pop()`, `push(x)`)."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in names
+
+
 def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 

@@ -78,3 +78,15 @@ def recursive_power(x, n):
     if n == 0:
         return 1.0
     return x * recursive_power(x, n - 1)
+
+
+def flight(v0, angle, drag):
+    x, y = 0.0, 0.0
+    vx, vy = v0 * math.cos(angle), v0 * math.sin(angle)
+    while y >= 0.0:
+        speed = math.sqrt(vx * vx + vy * vy)
+        x = x + 0.05 * vx
+        y = y + 0.05 * vy
+        vx = vx - 0.05 * drag * speed * vx
+        vy = vy - 0.05 * (9.81 + drag * speed * vy)
+    return x

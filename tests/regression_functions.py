@@ -35,3 +35,11 @@ def product(s):
 
 def running_product(s):
     return np.sum(np.cumprod(WEIGHTS * s - 0.2))
+
+
+def scaled(a, b):
+    return a * b
+
+
+def uses_scaled(x, y):
+    return scaled(x, y) + x

@@ -28,6 +28,7 @@ CASES = [
     ("mlp_generic", gf.mlp, (0, 1, 2, 3), None),
     ("dict_params", gf.dict_params, 0, ({"W": np.ones((2, 3)), "b": np.ones(2)}, np.ones(3))),
     ("recursion", gf.recursive_power, 0, (1.5, 3)),
+    ("several_saves", gf.flight, (0, 1), (20.0, 0.8, 0.05)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]
@@ -40,8 +41,9 @@ def test_generated_source_matches_golden(name, fn, wrt, args):
 
 def _compare_with_golden(name, text):
     path = GOLDEN / f"{name}.py.txt"
-    if os.environ.get("ADJOINT_UPDATE_GOLDEN") == "1" or not path.exists():
+    if os.environ.get("ADJOINT_UPDATE_GOLDEN") == "1":
         path.write_text(text)
+    assert path.exists(), f"no golden snapshot {path}: create it with ADJOINT_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(), f"generated code for {name} changed; review and update {path}"
 
 

@@ -49,3 +49,12 @@ def test_a_rule_missing_a_derivative_for_an_active_argument_is_an_error_not_a_ze
         adjoint.grad(second)(0.8)
     with pytest.raises(adjoint.NonDifferentiable, match="cumprod_grad.*no tangent for `a`"):
         adjoint.grad(adjoint.grad(rf.running_product))(0.8)
+
+
+def test_a_user_rule_without_a_template_for_a_differentiated_argument_is_an_error():
+    adjoint.defrule(rf.scaled, "a, b", reverse={"a": "g * b"}, forward={"a": "da * b"})
+    assert adjoint.grad(rf.uses_scaled, wrt=0)(2.0, 3.0) == pytest.approx(4.0)
+    with pytest.raises(adjoint.NonDifferentiable, match="no derivative with respect to `b`"):
+        adjoint.grad(rf.uses_scaled, wrt=1)(2.0, 3.0)
+    with pytest.raises(adjoint.NonDifferentiable, match="no tangent for `b`"):
+        adjoint.jvp(rf.uses_scaled, (2.0, 3.0), (0.0, 1.0))
