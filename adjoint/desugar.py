@@ -78,7 +78,9 @@ class _ForIterables(gast.NodeTransformer):
         return pre + self._loop(node, _range_len(seq), index, unpack)
 
     def _sequence(self, expr, like):
-        if isinstance(expr, gast.Name):
+        # Python iterates the object the loop started with: a name the body rebinds is read
+        # through a fresh name bound before the loop
+        if isinstance(expr, gast.Name) and expr.id not in ir.names_stored(gast.Module(like.body, [])):
             return expr.id, []
         seq = self.namer.fresh("seq")
         return seq, [ir.assign(seq, expr, like)]

@@ -14,6 +14,7 @@ from .quoting import quote_expr
 class Forward:
     def __init__(self, program, varied, names, callees):
         self.program = program
+        self.origin = program.namer.origin
         self.parsed = program.parsed
         self.namer = program.namer
         self.varied = varied
@@ -67,8 +68,8 @@ class Forward:
         """Whether the stack entry pushed or popped as `name` travels with a tangent: decided by the
         user's variables it holds, so that its push and its pop agree."""
         if not hasattr(self, "_bases"):
-            self._bases = {_base(v) for v in self.varied}
-        return any(_base(e) in self._bases for e in self.entries.get(name, [name]))
+            self._bases = {self.origin.get(v, v) for v in self.varied}
+        return any(self.origin.get(e, e) in self._bases for e in self.entries.get(name, [name]))
 
     def assign(self, stmt):
         z = ir.target_name(stmt)
@@ -209,12 +210,6 @@ class Forward:
         return NonDifferentiable(what, where, reason)
 
 
-def _base(name):
-    """The user's variable behind an SSA version: `t2_1` -> `t2`."""
-    head, sep, tail = name.rpartition("_")
-    return head if sep and tail.isdigit() and head else name
-
-
 def _stack_ops(tree):
     """(names bound to `<list>.append`, names bound to `<list>.pop`): the save stack of generated
     reverse code."""
@@ -244,8 +239,10 @@ def _stack_entries(tree, pushes, pops):
     return entries
 
 
-def varied_names(tree, parsed, wrt):
-    """Names that depend differentiably on the `wrt` parameters (forward activity)."""
+def varied_names(tree, parsed, wrt, origin):
+    """Names that depend differentiably on the `wrt` parameters (forward activity). A value popped
+    off the save stack varies when the variable it was pushed as does (`origin` maps SSA versions
+    to variables), so that a push and its pop agree on carrying a tangent."""
     from .activity import carries_derivative
     varied = set(wrt)
     pushes, pops = _stack_ops(tree)
@@ -263,11 +260,11 @@ def varied_names(tree, parsed, wrt):
     changed = True
     while changed:
         changed = False
-        bases = {_base(v) for v in varied}
+        bases = {origin.get(v, v) for v in varied}
         for name, reads in defs:
             if name in varied:
                 continue
-            if (reads is None and any(_base(e) in bases for e in entries.get(name, [name]))) \
+            if (reads is None and any(origin.get(e, e) in bases for e in entries.get(name, [name]))) \
                     or (reads and any(r in varied for r in reads)):
                 varied.add(name)
                 changed = True

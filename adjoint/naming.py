@@ -10,6 +10,7 @@ class Namer:
     def __init__(self, taken=()):
         self.taken = set(taken)
         self.temporaries = set()      # names the compiler invented to hold intermediate values
+        self.origin = {}              # SSA version -> the variable it is a version of (`x_2` -> `x`)
         self._next_temp = 1
 
     def reserve(self, name):

@@ -74,8 +74,10 @@ class Reverse:
         return self._adjoint_code[key]
 
     def has_backward(self, stmt):
+        # an active target has a backward step even when nothing flows to its operands: the
+        # assignment kills the adjoint of the value it overwrites
         if isinstance(stmt, gast.Assign):
-            return ir.target_name(stmt) in self.active and bool(self.adjoint_code(stmt)[1] or self.adjoint_code(stmt)[0])
+            return ir.target_name(stmt) in self.active
         if _is_compound(stmt):
             return any(self.has_backward(s) for s in stmt.body + getattr(stmt, "orelse", []))
         return False
@@ -244,6 +246,9 @@ class Reverse:
     # planning ---------------------------------------------------------------
     def plan(self):
         """Decide loop counters and, per block and segment, which values to push."""
+        for stmt in ir.statements(self.tree.body):     # names the residuals of callees first
+            if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active:
+                self.adjoint_code(stmt)
         for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, (gast.For, gast.While)) and self.has_backward(stmt):
                 if isinstance(stmt, gast.While) or any(True for _ in loop_breaks(stmt.body)):
@@ -429,7 +434,7 @@ class Reverse:
             if not then and not orelse:
                 return [], union
             return [self._comment(stmt), gast.If(ir.name(stmt.test.id), then, orelse)], union
-        carried = self._carried(stmt)
+        carried = self._carried(stmt, defined)
         before = self._zeros(sorted(self.d(v) for v in carried if self.d(v) not in defined))
         entry = set(defined) | {self.d(v) for v in carried}
         body, after = self.backward_block(stmt.body, set(entry))
@@ -447,15 +452,17 @@ class Reverse:
                             gast.Call(ir.name("reversed"), [ir.clone(stmt.iter)], []), body, [], None)
         return before + [self._comment(stmt), loop], entry
 
-    def _carried(self, loop):
-        """Active names whose adjoint lives across iterations of the backward loop."""
+    def _carried(self, loop, defined):
+        """Active names whose adjoint lives across iterations of the backward loop: those defined
+        before the loop, and those defined only inside it whose adjoint is live after it (a value of
+        the last iteration read after the loop)."""
         inside = self.assigned[id(loop)]
         touched = set()
         for stmt in ir.statements(loop.body):
             if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active and self.has_backward(stmt):
                 touched.add(ir.target_name(stmt))
                 touched |= {v for v, _ in self.adjoint_code(stmt)[1]}
-        only_inside = {v for v in inside if not self._defined_outside(v, loop)}
+        only_inside = {v for v in inside if not self._defined_outside(v, loop) and self.d(v) not in defined}
         return {v for v in touched if v in self.active and v not in only_inside}
 
     def _defined_outside(self, var, loop):

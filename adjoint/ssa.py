@@ -158,6 +158,7 @@ def compact_versions(tree, base, namer):
         if isinstance(node, gast.Name) and node.id in rename:
             node.id = rename[node.id]
     namer.taken |= taken
+    namer.origin.update((new, base.get(version, version)) for version, new in rename.items())
     return tree
 
 

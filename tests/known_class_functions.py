@@ -1,0 +1,101 @@
+"""Programs from the known classes of silently wrong derivatives (issue 10), one per class."""
+import math
+
+import numpy as np
+
+
+def act(z):
+    return np.tanh(z)
+
+
+def helper_called_in_a_loop(w, x):
+    h = x
+    for i in range(3):
+        h = act(w * h)
+    return np.sum(h)
+
+
+def rebinds_its_parameters(u, v):
+    B = u
+    u = v
+    return B * B + u
+
+
+def helper_rebinding_parameters_in_an_enumerate_loop(a, b):
+    s = 0.0
+    for i, bi in enumerate(b):
+        s = s + rebinds_its_parameters(a * bi, s)
+    return s
+
+
+def overwritten_by_a_constant_in_a_for_loop(x):
+    y = 2.0 * x
+    y -= x
+    for i in range(1):
+        y = 3.0
+    return y + 0.5 * x
+
+
+def overwritten_by_a_constant_in_a_while_loop(x):
+    y = x * x
+    n = 0
+    while n < 2:
+        y = 0.4
+        n = n + 1
+    return y + x
+
+
+def overwritten_by_a_tuple_target_in_a_zip_loop(a, b):
+    y = a * b
+    for v, w in zip([1.0, 2.0], [3.0, 4.0]):
+        v2, y = (a, 0.4)
+    return y * a
+
+
+def last_but_one(a):
+    x = 0.0
+    n = 0
+    while n < 5:
+        x_prev = x
+        x = x + a
+        n = n + 1
+    return x_prev
+
+
+def first_defined_in_a_for_loop(a):
+    s = a
+    for i in range(3):
+        inside = s * s
+        s = s + 0.1 * a
+    return inside + s
+
+
+def loop_over_a_rebound_name(x):
+    s = 0.0
+    for v in x:
+        x = x * 2.0
+        s = s + v * v
+    return s + np.sum(x)
+
+
+def early_return_in_a_loop(x):
+    for i in range(4):
+        x = x * 1.1
+        if x > 2.0:
+            return x * x
+    return x
+
+
+def pick(x, k):
+    if k == 0:
+        return x
+    return math.sin(x) * 2.0
+
+
+def helper_in_a_loop_left_by_break(x):
+    y = pick(x, 1)
+    for i in range(3):
+        y = pick(y, i)
+        if y > 5.0:
+            break
+    return y

@@ -1,0 +1,64 @@
+"""The known classes of silently wrong derivatives (issue 10), each in every mode it applies to:
+reverse (grad, value_and_grad), forward (jvp), grad-of-grad for scalar arguments and hessian,
+all against central differences."""
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint.testing import check_grads, check_jvp, numerical_grad, numerical_jacobian
+import known_class_functions as k
+
+
+def check_all_modes(f, *args, wrt=0):
+    check_grads(f, *args, wrt=wrt)
+    check_jvp(f, *args)
+    gradient = adjoint.grad(f, wrt=wrt)
+    expected = numerical_jacobian(lambda *a: np.asarray(gradient(*a), dtype=float), args, wrt=wrt, eps=1e-5)
+    np.testing.assert_allclose(adjoint.hessian(f, wrt=wrt)(*args), expected, rtol=1e-5, atol=1e-7)
+    if np.ndim(args[wrt]) == 0:
+        second = adjoint.grad(gradient, wrt=wrt)(*args)
+        np.testing.assert_allclose(second, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_helper_called_in_a_loop_saves_its_residuals_per_iteration():
+    check_all_modes(k.helper_called_in_a_loop, 0.7, np.array([0.3, -0.5]), wrt=0)
+    check_all_modes(k.helper_called_in_a_loop, 0.7, np.array([0.3, -0.5]), wrt=1)
+    assert "push((h_1, act_state))" in adjoint.source(k.helper_called_in_a_loop)
+
+
+def test_helper_rebinding_its_parameters_called_in_an_enumerate_loop():
+    check_all_modes(k.helper_rebinding_parameters_in_an_enumerate_loop, 0.5, np.array([0.2, 0.7, -0.4]))
+
+
+@pytest.mark.parametrize("f", [k.overwritten_by_a_constant_in_a_for_loop, k.overwritten_by_a_constant_in_a_while_loop])
+def test_value_overwritten_by_a_constant_in_a_loop_loses_its_adjoint(f):
+    assert adjoint.grad(f)(0.7) == pytest.approx(numerical_grad(f, (0.7,)), abs=1e-8)
+    check_all_modes(f, 0.7)
+
+
+def test_value_overwritten_through_a_tuple_target_in_a_zip_loop():
+    check_all_modes(k.overwritten_by_a_tuple_target_in_a_zip_loop, 0.7, 1.3)
+    check_all_modes(k.overwritten_by_a_tuple_target_in_a_zip_loop, 0.7, 1.3, wrt=1)
+
+
+def test_variable_first_assigned_in_a_loop_and_read_after_it():
+    assert adjoint.grad(k.last_but_one)(0.7) == pytest.approx(4.0)
+    check_all_modes(k.last_but_one, 0.7)
+    check_all_modes(k.first_defined_in_a_for_loop, 0.7)
+
+
+def test_for_loop_iterates_the_object_it_started_with_when_the_body_rebinds_its_name():
+    x = np.array([1.0, 2.0])
+    assert adjoint.value_and_grad(k.loop_over_a_rebound_name)(x)[0] == pytest.approx(k.loop_over_a_rebound_name(x))
+    check_all_modes(k.loop_over_a_rebound_name, x)
+
+
+@pytest.mark.parametrize("x", [0.9, 1.9])
+def test_nested_derivatives_of_an_early_return_in_a_loop(x):
+    # forward mode over the reverse code once popped a saved value without its tangent
+    # (the push and the pop disagreed on whether the entry varies): grad(grad) gave 0.0
+    check_all_modes(k.early_return_in_a_loop, x)
+
+
+def test_nested_derivatives_of_a_helper_in_a_loop_left_by_break():
+    check_all_modes(k.helper_in_a_loop_left_by_break, 0.7)
