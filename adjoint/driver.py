@@ -240,7 +240,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     if key in _JVPS:
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
-    varied = forward.varied_names(tree, program.parsed, list(wrt))
+    varied = forward.varied_names(tree, program.parsed, list(wrt), program.namer.origin)
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)
