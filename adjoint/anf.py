@@ -28,7 +28,9 @@ class _ANF:
     def stmt_Assign(self, node):
         target, value = node.targets[0], node.value
         if isinstance(target, gast.Name):
-            return [ir.assign(target.id, self.operation(value, node), node)]
+            stmt = ir.assign(target.id, self.operation(value, node), node)
+            stmt.in_place = getattr(node, "in_place", False)
+            return [stmt]
         return self.unpack(target, value, node)
 
     def unpack(self, target, value, like):

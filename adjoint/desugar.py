@@ -14,7 +14,9 @@ class _Assignments(gast.NodeTransformer):
     def visit_AugAssign(self, node):
         load = ir.clone(node.target)
         load.ctx = gast.Load()
-        return ir.assign(node.target, ir.at(gast.BinOp(load, node.op, node.value), node), node)
+        stmt = ir.assign(node.target, ir.at(gast.BinOp(load, node.op, node.value), node), node)
+        stmt.in_place = True          # on an array Python writes into the object (see aliases.py)
+        return stmt
 
     def visit_Assign(self, node):
         if len(node.targets) == 1:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import cleanup, forward, ir, pipeline
+from . import aliases, cleanup, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
 from .frontend import unwrap
@@ -87,6 +87,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
+    aliases.check_in_place(tree, program.parsed, shapes, program.namer.origin)
     output = _auxiliary_output(tree) if has_aux else None
     active = activity(tree, program.parsed, wrt, output)
     active |= {w for w in wrt}
@@ -240,6 +241,8 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     if key in _JVPS:
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
+    aliases.check_in_place(tree, program.parsed, infer_shapes(tree, program.parsed, dict(kinds or {})),
+                           program.namer.origin)
     varied = forward.varied_names(tree, program.parsed, list(wrt), program.namer.origin)
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"

@@ -99,3 +99,24 @@ def helper_in_a_loop_left_by_break(x):
         if y > 5.0:
             break
     return y
+
+
+def augmented_assignment_through_an_alias(x):
+    y = np.ones(3) * x
+    z = y
+    z += 1
+    return np.sum(y)
+
+
+def augmented_assignment_through_a_view(x):
+    y = x * 2.0
+    z = y[1:]
+    z *= 3.0
+    return np.sum(y)
+
+
+def augmented_assignment_of_an_unshared_array(x):
+    y = x * 2.0
+    z = y
+    z += x
+    return np.sum(z * z)
