@@ -84,7 +84,7 @@ def coalesce_webs(fn, copies, backward_reads):
 
     for block in _blocks(fn):
         for stmt in block:
-            if stmt in copies:
+            if stmt in copies and _is_copy(stmt):     # (inlining may have replaced its value)
                 a, b = find(ir.target_name(stmt)), find(stmt.value.id)
                 if a != b:
                     parent[max(a, b, key=_order)] = min(a, b, key=_order)
