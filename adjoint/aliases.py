@@ -61,32 +61,35 @@ class _Classes:
 def check_in_place(tree, parsed, shapes, origin):
     """Raise UnsupportedSyntax at an in-place update of a possible array whose object another
     variable, read later, shares. `origin` maps SSA versions to the user's variables."""
-    stmts = list(ir.statements(tree.body))
+    order = _Order(tree)
     classes = _Classes()
-    for stmt in stmts:
+    for stmt in order.stmts:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = ir.target_name(stmt)
+            if shapes.get(target) == ():
+                continue        # numbers share nothing: an element read out of an array is a copy
             sources = [a for a in ir.phi_args(stmt) if a] if ir.is_phi(stmt) else shared_operands(stmt.value, parsed)
-            if getattr(stmt, "in_place", False) and isinstance(stmt.value, gast.BinOp) \
-                    and isinstance(stmt.value.left, gast.Name):
+            if _in_place(stmt):
                 sources = [stmt.value.left.id]
             for source in sources:
                 classes.union(target, source)
-    for position, stmt in enumerate(stmts):
-        if getattr(stmt, "in_place", False) and isinstance(stmt.value, gast.BinOp) \
-                and isinstance(stmt.value.left, gast.Name):
-            _check_one(stmt, position, stmts, classes, shapes, origin, parsed)
+    for stmt in order.stmts:
+        if _in_place(stmt) and shapes.get(stmt.value.left.id) != ():      # numbers: `+=` rebinds
+            _check_one(stmt, order, classes, origin, parsed)
 
 
-def _check_one(stmt, position, stmts, classes, shapes, origin, parsed):
+def _in_place(stmt):
+    return getattr(stmt, "in_place", False) and isinstance(stmt.value, gast.BinOp) \
+        and isinstance(stmt.value.left, gast.Name)
+
+
+def _check_one(stmt, order, classes, origin, parsed):
     updated = stmt.value.left.id
-    if shapes.get(updated) == ():
-        return                  # numbers are immutable: `+=` rebinds
     variable = origin.get(updated, updated)
     root = classes.find(updated)
-    for other_position, reader in _reads_after(stmts, position):
-        if classes.find(reader) == root and origin.get(reader, reader) != variable:
-            other = origin.get(reader, reader)
+    for name, read_at in order.reads():
+        if classes.find(name) == root and origin.get(name, name) != variable and order.between(name, stmt, read_at):
+            other = origin.get(name, name)
             raise UnsupportedSyntax(
                 f"`{variable} {_op(stmt.value.op)}= ...` updates the array in place, and `{other}` may be "
                 f"the same array (or a view of it, or a container holding it) and is read afterwards",
@@ -96,16 +99,51 @@ def _check_one(stmt, position, stmts, classes, shapes, origin, parsed):
                 f"or copy it first (`{variable} = {other}.copy()`)")
 
 
-def _reads_after(stmts, position):
-    """(position, name) of reads that can run after statement `position`: later statements, and any
-    statement of a loop that contains it (the next iteration)."""
-    loops = [s for s in stmts if isinstance(s, (gast.For, gast.While))
-             and any(inner is stmts[position] for inner in ir.statements(s.body))]
-    again = {id(s) for loop in loops for s in ir.statements(loop.body)}
-    for k, stmt in enumerate(stmts):
-        if k > position or id(stmt) in again:
-            for name in ir.names_read(_own_part(stmt)):
-                yield k, name
+class _Order:
+    """Statements in program order, with the loops around each, to ask whether a statement can run
+    while a name holds the value it was bound to (after its definition, before a read of it)."""
+
+    def __init__(self, tree):
+        self.stmts = list(ir.statements(tree.body))
+        self.position = {id(s): k for k, s in enumerate(self.stmts)}
+        self.loops = {id(s): [] for s in self.stmts}
+        for loop in self.stmts:
+            if isinstance(loop, (gast.For, gast.While)):
+                for inner in ir.statements(loop.body):
+                    self.loops[id(inner)].append(loop)
+        self.defined = {a.id: -1 for a in tree.args.args}
+        for k, s in enumerate(self.stmts):
+            if isinstance(s, gast.Assign):
+                for name in ir.names_stored(s.targets[0]):
+                    self.defined[name] = k
+            elif isinstance(s, gast.For):
+                self.defined[s.target.id] = k
+
+    def reads(self):
+        """(name, position of the read): a loop phi reads its entry value where the loop starts
+        and its other values where an iteration ends."""
+        for k, s in enumerate(self.stmts):
+            if ir.is_phi(s) and self.loops[id(s)] and s in self.loops[id(s)][-1].body:
+                loop = self.loops[id(s)][-1]
+                entry, *others = ir.phi_args(s)
+                if entry:
+                    yield entry, self.position[id(loop)]
+                end = max(self.position[id(inner)] for inner in ir.statements(loop.body)) + 0.5
+                yield from ((name, end) for name in others if name)
+            else:
+                yield from ((name, k) for name in ir.names_read(_own_part(s)))
+
+    def between(self, name, stmt, read_at):
+        """Whether stmt can run after `name` is bound and before this read of it."""
+        bound_at, here = self.defined.get(name, -1), self.position[id(stmt)]
+        if bound_at < here < read_at:
+            return True
+        reader = self.stmts[int(read_at)] if read_at == int(read_at) else None
+        around = self.loops[id(stmt)]
+        inside_reader = self.loops[id(reader)] if reader is not None else around
+        # a loop around the update and the read but not the binding: a later iteration reads
+        return any(loop in inside_reader and (bound_at < 0 or loop not in self.loops[id(self.stmts[bound_at])])
+                   for loop in around)
 
 
 def _own_part(stmt):

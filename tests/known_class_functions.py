@@ -120,3 +120,20 @@ def augmented_assignment_of_an_unshared_array(x):
     z = y
     z += x
     return np.sum(z * z)
+
+
+def alias_read_in_the_next_iteration(x):
+    y = x * 1.0
+    z = y
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(y)
+        z += 1.0
+    return s
+
+
+def element_of_an_array_updated_in_place_later(x):
+    y = x * 1.0
+    first = y[0]
+    y += 1.0
+    return first * np.sum(y)
