@@ -217,7 +217,7 @@ def _residuals(gen, backward):
     order = []
     for stmt in backward:
         restored = set()
-        if isinstance(stmt, (gast.For, gast.While)):
+        if gen.stack and isinstance(stmt, (gast.For, gast.While)):     # values a backward loop pops
             restored = {n for s in gast.walk(stmt) if isinstance(s, gast.Assign) and ir.calls(s.value, (gen.stack[2],))
                         for n in ir.names_stored(s.targets[0])}
         for n in ir.names_read(stmt):
