@@ -243,7 +243,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     program, tree, params, names = _prepare(fn, wrt)
     aliases.check_in_place(tree, program.parsed, infer_shapes(tree, program.parsed, dict(kinds or {})),
                            program.namer.origin)
-    varied = forward.varied_names(tree, program.parsed, list(wrt), program.namer.origin)
+    varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)

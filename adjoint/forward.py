@@ -14,7 +14,6 @@ from .quoting import quote_expr
 class Forward:
     def __init__(self, program, varied, names, callees):
         self.program = program
-        self.origin = program.namer.origin
         self.parsed = program.parsed
         self.namer = program.namer
         self.varied = varied
@@ -22,7 +21,7 @@ class Forward:
         self.callees = callees          # (fn, varied param names) -> name of its jvp function
         self.tangents = {}
         self.pushes, self.pops = _stack_ops(program.tree)
-        self.entries = _stack_entries(program.tree, self.pushes, self.pops)
+        self.stacks = _stack_lists(program.tree, self.pushes, self.pops)
 
     def d(self, var):
         if var not in self.tangents:
@@ -53,32 +52,21 @@ class Forward:
                 out.append(stmt)
         return out
 
-    # the save stack of generated reverse code: tangents travel with their values
+    # the save stack of generated reverse code: every entry travels with its tangent, so that a push
+    # and its pop agree even when they are in different functions (a helper's fwd and bwd)
     def _is_push(self, stmt):
         return ir.calls(stmt.value, self.pushes) and len(stmt.value.args) == 1
 
     def push(self, stmt):
         value = stmt.value.args[0]
-        if not (isinstance(value, gast.Name) and self._entry_varies(value.id)):
-            return [stmt]
         tangent = self.tangent_of(value) or self._zeros_like(value)
         return [stmt, ir.at(gast.Expr(gast.Call(stmt.value.func, [tangent], [])), stmt)]
-
-    def _entry_varies(self, name):
-        """Whether the stack entry pushed or popped as `name` travels with a tangent: decided by the
-        user's variables it holds, so that its push and its pop agree."""
-        if not hasattr(self, "_bases"):
-            self._bases = {self.origin.get(v, v) for v in self.varied}
-        return any(self.origin.get(e, e) in self._bases for e in self.entries.get(name, [name]))
 
     def assign(self, stmt):
         z = ir.target_name(stmt)
         value = stmt.value
-        if ir.calls(value, self.pops):
-            if self._entry_varies(z):
-                # pushed as value then tangent, so the tangent comes off first
-                return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
-            return [stmt]
+        if ir.calls(value, self.pops):        # pushed as value then tangent: the tangent comes off first
+            return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
         if z not in self.varied:
             return [stmt]
         pre, tangent, primal = self.tangent(stmt, z, value)
@@ -110,7 +98,8 @@ class Forward:
             t = self.tangent_of(value.value)
             return [], (gast.Subscript(t, value.slice, gast.Load()) if t is not None else None), None
         if isinstance(value, (gast.Tuple, gast.List)):
-            elts = [self.tangent_of(e) or self._zeros_like(e) for e in value.elts]
+            elts = [self.tangent_of(e) or (ir.const(None) if getattr(e, "id", None) in self.stacks
+                                           else self._zeros_like(e)) for e in value.elts]
             return [], type(value)(elts, gast.Load()), None
         if isinstance(value, gast.Dict):
             return [], gast.Dict(value.keys, [self.tangent_of(v) or self._zeros_like(v) for v in value.values]), None
@@ -221,38 +210,39 @@ def _stack_ops(tree):
     return ops["append"], ops["pop"]
 
 
-def _stack_entries(tree, pushes, pops):
-    """The names each stack entry holds, keyed by the temporary pushed (`t = a, b; push(t)`) or
-    popped (`t = pop(); a = t[0]; b = t[1]`); entries of one value are absent."""
-    tuples, pushed, popped, entries = {}, set(), set(), {}
+def _stack_lists(tree, pushes, pops):
+    """Names holding the save stack itself (`stack`, `list(stack)` in a bwd function): its entries
+    carry their tangents, so the list has none of its own."""
+    lists = set()
     for stmt in ir.statements(tree.body):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Tuple):
-            tuples[ir.target_name(stmt)] = [e.id for e in stmt.value.elts if isinstance(e, gast.Name)]
-        elif isinstance(stmt, gast.Assign) and ir.calls(stmt.value, pops):
-            popped.add(ir.target_name(stmt))
-        elif isinstance(stmt, gast.Expr) and ir.calls(stmt.value, pushes):
-            pushed.update(n.id for n in stmt.value.args if isinstance(n, gast.Name))
-        elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
-                and getattr(stmt.value.value, "id", None) in popped:
-            entries.setdefault(stmt.value.value.id, []).append(ir.target_name(stmt))
-    entries.update((name, tuples[name]) for name in pushed if name in tuples)
-    return entries
+        if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in pushes | pops:
+            lists.add(stmt.value.value.id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in ir.statements(tree.body):
+            if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in lists:
+                value = stmt.value
+                source = value.args[0] if isinstance(value, gast.Call) and value.args else value
+                if isinstance(source, gast.Name) and source.id not in lists:
+                    lists.add(source.id)
+                    changed = True
+    return lists
 
 
-def varied_names(tree, parsed, wrt, origin):
+def varied_names(tree, parsed, wrt):
     """Names that depend differentiably on the `wrt` parameters (forward activity). A value popped
-    off the save stack varies when the variable it was pushed as does (`origin` maps SSA versions
-    to variables), so that a push and its pop agree on carrying a tangent."""
+    off the save stack always has a tangent (see Forward.push); the stack list itself never does."""
     from .activity import carries_derivative
     varied = set(wrt)
     pushes, pops = _stack_ops(tree)
-    entries = _stack_entries(tree, pushes, pops)
+    stacks = _stack_lists(tree, pushes, pops)
     defs = []
     for stmt in ir.statements(tree.body):
-        if isinstance(stmt, gast.Assign):
+        if isinstance(stmt, gast.Assign) and ir.target_name(stmt) not in stacks:
             value = stmt.value
             if ir.calls(value, pops):
-                defs.append((ir.target_name(stmt), None))
+                varied.add(ir.target_name(stmt))
             elif ir.is_phi(stmt):
                 defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))
             elif carries_derivative(value, parsed):
@@ -260,12 +250,8 @@ def varied_names(tree, parsed, wrt, origin):
     changed = True
     while changed:
         changed = False
-        bases = {origin.get(v, v) for v in varied}
         for name, reads in defs:
-            if name in varied:
-                continue
-            if (reads is None and any(origin.get(e, e) in bases for e in entries.get(name, [name]))) \
-                    or (reads and any(r in varied for r in reads)):
+            if name not in varied and any(r in varied for r in reads):
                 varied.add(name)
                 changed = True
     return varied

@@ -137,3 +137,14 @@ def element_of_an_array_updated_in_place_later(x):
     first = y[0]
     y += 1.0
     return first * np.sum(y)
+
+
+def loops_inside(p, q):
+    s = 0.0
+    for i in range(3):
+        s = s + math.sin(p * s + q)
+    return s
+
+
+def helper_with_a_loop(x):
+    return loops_inside(x, 0.3) * x

@@ -77,3 +77,9 @@ def test_in_place_update_through_a_second_name_is_rejected_not_compiled_as_a_reb
 @pytest.mark.parametrize("f", [k.augmented_assignment_of_an_unshared_array, k.element_of_an_array_updated_in_place_later])
 def test_in_place_update_of_an_array_no_other_name_reads_is_a_rebinding(f):
     check_all_modes(f, np.array([0.5, -1.0, 2.0]))
+
+
+def test_nested_derivatives_of_a_helper_whose_pair_saves_on_a_stack():
+    # the helper's bwd pops from `list(stack)`, which forward mode could not differentiate; and a
+    # push in the fwd and its pop in the bwd must agree on carrying a tangent across two functions
+    check_all_modes(k.helper_with_a_loop, 0.7)
