@@ -474,9 +474,12 @@ class Reverse:
 
     def _zeros(self, adjoint_names):
         primal = {d: v for v, d in self.adjoints.items()}
-        return [ir.assign(dv, quote_expr("rt.zero", rt=self.names["rt"])
-                          if is_container(self.shapes.get(primal.get(dv))) else ir.const(0.0))
-                for dv in adjoint_names]
+        return [ir.assign(dv, self.zero(primal.get(dv))) for dv in adjoint_names]
+
+    def zero(self, var):
+        """The adjoint of var before anything reached it: rt.zero for a container (indexing it gives
+        zero again), else 0.0."""
+        return quote_expr("rt.zero", rt=self.names["rt"]) if is_container(self.shapes.get(var)) else ir.const(0.0)
 
     def _comment(self, stmt):
         """A marker the emitter turns into `# <original line>  [file:line]`."""
@@ -582,5 +585,5 @@ def generate(program, wrt, active, shapes, copies, callees, names, output=None):
     backward, defined = gen.backward_block(body[:-1], defined)
     backward = start + backward
     gen.seed = seed
-    grads = [ir.name(gen.d(p)) if gen.d(p) in defined else ir.const(0.0) for p in wrt]
+    grads = [ir.name(gen.d(p)) if gen.d(p) in defined else gen.zero(p) for p in wrt]
     return gen, forward, backward, grads, body[-1].value

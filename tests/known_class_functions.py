@@ -148,3 +148,14 @@ def loops_inside(p, q):
 
 def helper_with_a_loop(x):
     return loops_inside(x, 0.3) * x
+
+
+def ignores_its_list_argument(p0, p1):
+    return 0.5
+
+
+def helper_ignoring_a_list_it_is_given(x0, x2):
+    while True:
+        x2, v6 = (ignores_its_list_argument(0.5, [x0, 0.9, 0.6]), x2)
+        break
+    return x2 + x0

@@ -83,3 +83,9 @@ def test_nested_derivatives_of_a_helper_whose_pair_saves_on_a_stack():
     # the helper's bwd pops from `list(stack)`, which forward mode could not differentiate; and a
     # push in the fwd and its pop in the bwd must agree on carrying a tangent across two functions
     check_all_modes(k.helper_with_a_loop, 0.7)
+
+
+def test_helper_that_ignores_a_list_argument_returns_a_container_zero():
+    # its bwd returned 0.0 for the list's adjoint and the caller indexed it
+    check_all_modes(k.helper_ignoring_a_list_it_is_given, 0.3, 0.2)
+    check_all_modes(k.helper_ignoring_a_list_it_is_given, 0.3, 0.2, wrt=1)
