@@ -6,11 +6,14 @@ value. The compiler reads `z += e` as `z = z + e`, which is the same thing unles
 read afterwards. That case is rejected here, at the user's line, until state is modelled; it is never
 compiled as a rebinding.
 """
+import inspect
+import weakref
+
 import gast
 import numpy as np
 
 from . import ir
-from .errors import UnsupportedSyntax
+from .errors import AdjointError, UnsupportedSyntax
 
 # methods and NumPy functions whose result may share memory with their first operand
 VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "swapaxes", "squeeze", "diagonal", "flatten"}
@@ -60,22 +63,93 @@ class _Classes:
 
 def check_in_place(tree, parsed, shapes, origin):
     """Raise UnsupportedSyntax at an in-place update of a possible array whose object another
-    variable, read later, shares. `origin` maps SSA versions to the user's variables."""
-    order = _Order(tree)
-    classes = _Classes()
-    for stmt in order.stmts:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+    variable, read later, shares: `z += e` directly, or a call of a helper that updates its
+    parameter in place. `origin` maps SSA versions to the user's variables."""
+    analysis = _Analysis(tree, parsed, shapes)
+    for stmt, updated, helper in analysis.updates:
+        if shapes.get(updated) != ():          # numbers are immutable: `+=` rebinds
+            _check_one(stmt, updated, helper, analysis, origin, parsed)
+
+
+def effects(fn):
+    """(parameters fn may update in place, parameters whose object fn may return), for a helper;
+    remembered per function and its code."""
+    known = _EFFECTS.get(fn)
+    if known is not None and known[0] is fn.__code__:
+        return known[1]
+    _EFFECTS[fn] = (fn.__code__, (frozenset(), frozenset()))     # a recursive call sees no effects
+    from .pipeline import normalize
+    try:
+        program = normalize(fn)
+    except AdjointError:        # not compiled from source (said where it is differentiated, if it is)
+        return _EFFECTS[fn][1]
+    analysis = _Analysis(program.tree, program.parsed, {})
+    params = [a.id for a in program.tree.args.args]
+    updated = {analysis.classes.find(name) for _, name, _ in analysis.updates}
+    result = program.tree.body[-1].value
+    returned = {analysis.classes.find(n) for n in ir.names_read(result)} if result is not None else set()
+    found = (frozenset(p for p in params if analysis.classes.find(p) in updated),
+             frozenset(p for p in params if analysis.classes.find(p) in returned))
+    _EFFECTS[fn] = (fn.__code__, found)
+    return found
+
+
+_EFFECTS = weakref.WeakKeyDictionary()
+
+
+class _Analysis:
+    """Which names of one SSA function may refer to one object, and which statements update an
+    object in place: (statement, name updated, helper doing it or None)."""
+
+    def __init__(self, tree, parsed, shapes):
+        self.order = _Order(tree)
+        self.classes = _Classes()
+        self.updates = []
+        for stmt in self.order.stmts:
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
             target = ir.target_name(stmt)
+            if ir.is_phi(stmt):
+                sources = [a for a in ir.phi_args(stmt) if a]
+            elif _in_place(stmt):
+                sources = [stmt.value.left.id]
+                self.updates.append((stmt, stmt.value.left.id, None))
+            else:
+                sources = shared_operands(stmt.value, parsed) + self._helper_call(stmt, parsed)
             if shapes.get(target) == ():
                 continue        # numbers share nothing: an element read out of an array is a copy
-            sources = [a for a in ir.phi_args(stmt) if a] if ir.is_phi(stmt) else shared_operands(stmt.value, parsed)
-            if _in_place(stmt):
-                sources = [stmt.value.left.id]
             for source in sources:
-                classes.union(target, source)
-    for stmt in order.stmts:
-        if _in_place(stmt) and shapes.get(stmt.value.left.id) != ():      # numbers: `+=` rebinds
-            _check_one(stmt, order, classes, origin, parsed)
+                self.classes.union(target, source)
+
+    def _helper_call(self, stmt, parsed):
+        """For a call of a user function: note the arguments it updates in place; return those
+        whose object it may return."""
+        call = stmt.value
+        if not isinstance(call, gast.Call):
+            return []
+        fn = _user_function(parsed.resolve(call.func))
+        if fn is None:
+            return []
+        try:
+            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except TypeError:
+            return []
+        updates, returns = effects(fn)
+        for param in updates:
+            value = bound.arguments.get(param)
+            if isinstance(value, gast.Name):
+                self.updates.append((stmt, value.id, fn))
+        return [v.id for p, v in bound.arguments.items() if p in returns and isinstance(v, gast.Name)]
+
+
+def _user_function(fn):
+    """The Python function behind a callable the compiler differentiates from source, else None."""
+    from . import rules
+    from .frontend import unwrap
+    fn = unwrap(fn) if fn is not None else None
+    if fn is None or not hasattr(fn, "__code__") or rules.lookup(fn) is not None or rules.is_constant(fn):
+        return None
+    return fn
 
 
 def _in_place(stmt):
@@ -83,20 +157,33 @@ def _in_place(stmt):
         and isinstance(stmt.value.left, gast.Name)
 
 
-def _check_one(stmt, order, classes, origin, parsed):
-    updated = stmt.value.left.id
+def _check_one(stmt, updated, helper, analysis, origin, parsed):
+    """A direct update rebinds its own variable, so only other variables go stale; a helper's
+    update leaves the caller's variable itself stale too."""
     variable = origin.get(updated, updated)
-    root = classes.find(updated)
-    for name, read_at in order.reads():
-        if classes.find(name) == root and origin.get(name, name) != variable and order.between(name, stmt, read_at):
-            other = origin.get(name, name)
-            raise UnsupportedSyntax(
-                f"`{variable} {_op(stmt.value.op)}= ...` updates the array in place, and `{other}` may be "
-                f"the same array (or a view of it, or a container holding it) and is read afterwards",
-                parsed.filename, stmt.lineno, getattr(stmt, "col_offset", 0) + parsed.col_offset,
-                parsed.line_text(stmt.lineno),
-                f"write `{variable} = {variable} {_op(stmt.value.op)} ...` to make a new array, "
-                f"or copy it first (`{variable} = {other}.copy()`)")
+    root = analysis.classes.find(updated)
+    for name, read_at in analysis.order.reads():
+        other = origin.get(name, name)
+        if analysis.classes.find(name) == root and (helper is not None or other != variable) \
+                and analysis.order.between(name, stmt, read_at):
+            raise _stale(stmt, variable, other, helper, parsed)
+
+
+def _stale(stmt, variable, other, helper, parsed):
+    where = (parsed.filename, stmt.lineno, getattr(stmt, "col_offset", 0) + parsed.col_offset,
+             parsed.line_text(stmt.lineno))
+    if helper is not None:
+        return UnsupportedSyntax(
+            f"`{helper.__name__}` updates its argument `{variable}` in place (an augmented assignment to "
+            f"its parameter), and `{other}` is read afterwards", *where,
+            f"in `{helper.__name__}`, write `p = p + ...` instead of `p += ...` so that it makes a new "
+            f"array, or pass a copy (`{variable}.copy()`)")
+    symbol = _op(stmt.value.op)
+    return UnsupportedSyntax(
+        f"`{variable} {symbol}= ...` updates the array in place, and `{other}` may be "
+        f"the same array (or a view of it, or a container holding it) and is read afterwards", *where,
+        f"write `{variable} = {variable} {symbol} ...` to make a new array, "
+        f"or copy it first (`{variable} = {other}.copy()`)")
 
 
 class _Order:

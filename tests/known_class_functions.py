@@ -159,3 +159,25 @@ def helper_ignoring_a_list_it_is_given(x0, x2):
         x2, v6 = (ignores_its_list_argument(0.5, [x0, 0.9, 0.6]), x2)
         break
     return x2 + x0
+
+
+def shifts_in_place(p0, p1):
+    p0 += 0.5
+    return p1
+
+
+def helper_updating_its_argument_in_place(x0, x1):
+    v5 = np.tanh(np.array([x0, 0.9, 0.9]))
+    x1 = shifts_in_place(v5, x1)
+    return np.sum(v5) * x1
+
+
+def steps_in_place(s):
+    s += 0.5
+    return s
+
+
+def helper_updating_in_place_what_the_caller_rebinds(x):
+    y = np.tanh(x)
+    y = steps_in_place(y)
+    return np.sum(y * y)

@@ -89,3 +89,13 @@ def test_helper_that_ignores_a_list_argument_returns_a_container_zero():
     # its bwd returned 0.0 for the list's adjoint and the caller indexed it
     check_all_modes(k.helper_ignoring_a_list_it_is_given, 0.3, 0.2)
     check_all_modes(k.helper_ignoring_a_list_it_is_given, 0.3, 0.2, wrt=1)
+
+
+def test_helper_updating_its_array_argument_in_place_is_rejected_where_the_caller_reads_it():
+    # Python changes the caller's array; compiled as a rebinding the caller read its old value
+    with pytest.raises(adjoint.UnsupportedSyntax, match="`shifts_in_place` updates its argument `v5` in place"):
+        adjoint.grad(k.helper_updating_its_argument_in_place)(0.1, 0.2)
+
+
+def test_helper_updating_in_place_an_array_the_caller_then_rebinds_is_differentiated():
+    check_all_modes(k.helper_updating_in_place_what_the_caller_rebinds, np.array([0.3, -0.2, 0.9]))
