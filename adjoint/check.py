@@ -57,13 +57,22 @@ def check_single_exit(tree, stage):
         _fail(stage, "not exactly one return at the end", tree)
 
 
+_OPERATIONS = (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)
+
+
 def check_anf(tree, stage):
     for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Name):
+            _fail(stage, "an assignment to something other than one name", stmt)
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Compare, gast.BoolOp, gast.UnaryOp)):
-            for child in gast.iter_child_nodes(stmt.value):
-                if isinstance(child, (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)) and \
-                        not isinstance(stmt.value, gast.Attribute):
+            operands = list(gast.iter_child_nodes(stmt.value))
+            operands += [k.value for k in operands if isinstance(k, gast.keyword)]
+            for child in operands:
+                if isinstance(child, _OPERATIONS) and not isinstance(stmt.value, gast.Attribute):
                     _fail(stage, f"nested operation in `{type(stmt.value).__name__}`", stmt)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.UnaryOp) and \
+                not isinstance(stmt.value.op, gast.Not) and isinstance(stmt.value.operand, _OPERATIONS):
+            _fail(stage, "nested operation under a unary operator", stmt)
         if isinstance(stmt, gast.If) and not isinstance(stmt.test, gast.Name):
             _fail(stage, "if test is not a name", stmt)
 

@@ -1,5 +1,9 @@
 """Fence: reject constructs the compiler cannot differentiate, at the user's line."""
+import builtins
+import random
+
 import gast
+import numpy as np
 
 from .errors import UnsupportedSyntax
 
@@ -31,9 +35,45 @@ REJECTED = {
     gast.Set: ("set displays", "use a tuple or a list"),
     gast.Starred: ("starred expressions (`*args`)", "pass the arguments one by one"),
 }
+if hasattr(gast, "TryStar"):            # `except*`, Python 3.11
+    REJECTED[gast.TryStar] = REJECTED[gast.Try]
+
+# functions that write into an argument: the compiler sees a call whose result is unused, so the
+# write would be lost and its derivative silently zero. (what it does, what to write instead)
+MUTATING_FUNCTIONS = {
+    np.copyto: ("np.copyto(dst, src) writes into dst in place",
+                "write `dst = src.copy()` (or `dst = np.broadcast_to(src, dst.shape).copy()`)"),
+    np.fill_diagonal: ("np.fill_diagonal(a, v) writes the diagonal of a in place",
+                       "build a new matrix, e.g. `a = np.where(np.eye(n, dtype=bool), v, a)`"),
+    np.put: ("np.put(a, ind, v) writes into a in place",
+             "build a new array, e.g. `a = np.where(mask, v, a)` with a boolean mask of the positions"),
+    np.place: ("np.place(a, mask, v) writes into a in place", "write `a = np.where(mask, v, a)`"),
+    np.putmask: ("np.putmask(a, mask, v) writes into a in place", "write `a = np.where(mask, v, a)`"),
+    np.put_along_axis: ("np.put_along_axis(a, ind, v, axis) writes into a in place",
+                        "build a new array, e.g. with np.where on a boolean mask"),
+    np.random.shuffle: ("np.random.shuffle(x) permutes x in place", "write `x = x[np.random.permutation(len(x))]`"),
+    random.shuffle: ("random.shuffle(x) permutes x in place", "write `x = [x[i] for i in order]` with a permutation"),
+    builtins.setattr: ("setattr(obj, name, v) writes an attribute", "assign to a local variable and return it"),
+    builtins.delattr: ("delattr(obj, name) deletes an attribute", "leave the object alone"),
+    builtins.exec: ("exec(...) runs code the compiler cannot see", "write the code in the function"),
+    builtins.eval: ("eval(...) runs code the compiler cannot see", "write the expression in the function"),
+}
 
 MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "clear",
-                    "sort", "reverse", "fill", "resize", "itemset", "put", "setfield", "add"}
+                    "sort", "reverse", "fill", "resize", "itemset", "put", "setfield", "add", "partition",
+                    "shuffle", "setflags", "popitem", "discard", "__setitem__", "__delitem__", "__setattr__",
+                    "__delattr__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+                    "__ipow__", "__imatmul__", "__imod__"}
+# what to write instead of an array method that works in place
+METHOD_HINTS = {
+    "fill": "write `x = np.full_like(x, v)`",
+    "sort": "write `x = np.sort(x)`",
+    "resize": "write `x = np.resize(x, shape)` (or x.reshape)",
+    "partition": "write `x = np.partition(x, k)`",
+    "put": "build a new array, e.g. `x = np.where(mask, v, x)`",
+    "itemset": "build a new array, e.g. `x = np.where(mask, v, x)`",
+    "shuffle": "index with a permutation: `x = x[rng.permutation(len(x))]`",
+}
 
 
 def fence(parsed):
@@ -61,13 +101,62 @@ def _check(parsed, node):
                 "set a flag before `break` and test it after the loop")
     elif isinstance(node, gast.For):
         _check_target(parsed, node.target)
-    elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call):
-        func = node.value.func
-        if isinstance(func, gast.Attribute) and func.attr in MUTATING_METHODS:
-            _reject(parsed, node, f"in-place mutation (`.{func.attr}(...)`) is not differentiable yet",
-                    "build a new value instead, e.g. collect with np.stack / np.concatenate of a tuple")
-    elif isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
-        _reject(parsed, node, "`**kwargs` in calls is not supported", "pass keyword arguments by name")
+    elif isinstance(node, gast.Call):
+        _check_call(parsed, node)
+
+
+def _check_call(parsed, call):
+    """Calls that write into their arguments (or run code the compiler cannot see) are rejected."""
+    if any(k.arg is None for k in call.keywords):
+        _reject(parsed, call, "`**kwargs` in calls is not supported", "pass keyword arguments by name")
+    if any(k.arg == "out" and not _is_none(k.value) for k in call.keywords):
+        _reject(parsed, call, "`out=` arguments write the result into an existing array in place, which is "
+                "not differentiable", "drop `out=` and assign the result: `y = np.add(a, b)`")
+    fn = parsed.resolve(call.func)
+    if _hashable(fn) and fn in MUTATING_FUNCTIONS:
+        what, hint = MUTATING_FUNCTIONS[fn]
+        _reject(parsed, call, f"{what}, which is not differentiable", hint)
+    if isinstance(fn, np.ufunc) and len(call.args) > fn.nin:
+        _reject(parsed, call, f"np.{fn.__name__} with {len(call.args)} positional arguments writes into the "
+                f"last {len(call.args) - fn.nin} (its `out`) in place, which is not differentiable",
+                f"pass {fn.nin} operands and assign the result")
+    if _ufunc_method(fn) == "at":
+        _reject(parsed, call, f"np.{fn.__self__.__name__}.at(a, indices, ...) updates a in place, which is not "
+                "differentiable", "build the update with np.bincount (sums per index) or np.where, "
+                "or add a one-hot matrix product")
+    method = _mutating_method(fn, call.func)
+    if method:
+        _reject(parsed, call, f"in-place mutation (`.{method}(...)`) is not differentiable yet",
+                METHOD_HINTS.get(method, "build a new value instead, e.g. collect with np.stack / np.concatenate "
+                                         "of a tuple"))
+
+
+def _mutating_method(fn, func):
+    """The name of the in-place method a call invokes: `x.sort()` on a value, or `np.ndarray.fill(x, 0)`,
+    `list.append(xs, v)` through the class."""
+    if fn is None and isinstance(func, gast.Attribute) and func.attr in MUTATING_METHODS:
+        return func.attr
+    if type(fn).__name__ in ("method_descriptor", "builtin_function_or_method") and \
+            isinstance(getattr(fn, "__objclass__", None), type) and fn.__name__ in MUTATING_METHODS:
+        return fn.__name__
+    return None
+
+
+def _ufunc_method(fn):
+    owner = getattr(fn, "__self__", None)
+    return fn.__name__ if isinstance(owner, np.ufunc) else None
+
+
+def _is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+def _hashable(fn):
+    try:
+        hash(fn)
+        return fn is not None
+    except TypeError:
+        return False
 
 
 def _check_target(parsed, target):

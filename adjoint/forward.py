@@ -8,6 +8,7 @@ import gast
 from . import ir, rules
 from .errors import NonDifferentiable
 from .quoting import quote_expr
+from .shapes import infer_shapes
 
 
 
@@ -22,6 +23,7 @@ class Forward:
         self.tangents = {}
         self.pushes, self.pops = _stack_ops(program.tree)
         self.stacks = _stack_lists(program.tree, self.pushes, self.pops)
+        self.shapes = infer_shapes(program.tree, program.parsed, {})    # scalars the tangents need not spread over
 
     def d(self, var):
         if var not in self.tangents:
@@ -152,13 +154,19 @@ class Forward:
             raise self._no_rule(rule.name, stmt, reason=str(exc))
         from .reverse import _bound_node
         subs = {"z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        constants = {}
         for param, value in bound.items():
             subs[param] = _bound_node(value)
             tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
             if tangent is not None:
                 subs["d" + param] = tangent
+            if isinstance(value, gast.Constant):
+                constants[param] = value.value
+            elif isinstance(value, tuple) and value[0] == "default":
+                constants[param] = value[1]
         terms = []
-        forward = rule.forward if isinstance(rule.forward, dict) else {None: rule.forward}
+        forward = rule.forward_for({}, constants)
+        forward = forward if isinstance(forward, dict) else {None: forward}
         for param in bound:
             if None not in forward and "d" + param in subs and param not in forward \
                     and param not in rule.no_derivative:
@@ -179,7 +187,21 @@ class Forward:
         total = terms[0]
         for term in terms[1:]:
             total = gast.BinOp(total, gast.Add(), term)
+        if rule.broadcasting and self._may_be_narrower(total, bound, z):
+            total = quote_expr("rt.widen(t, z)", rt=self.names["rt"], t=total, z=z)
         return total
+
+    def _may_be_narrower(self, tangent, bound, z):
+        """Whether a broadcasting operation's tangent may have fewer elements than its output: a tangent
+        has its primal's shape (a reduction of it counts every element), but `a - x` with only the scalar
+        x varying has the tangent `-dx`. It is wide enough when it reads z or every operand that may be
+        an array (or its tangent)."""
+        reads = set(ir.names_read(tangent))
+        if z in reads:
+            return False
+        operands = [v.id for v in bound.values() if isinstance(v, gast.Name)]
+        return any(v not in reads and self.tangents.get(v) not in reads and self.shapes.get(v) != ()
+                   for v in operands)
 
     def _linear_call(self, rule, bound, args, keywords, callee, param, subs):
         """The same call with the tangent in place of the (linear) first argument."""
@@ -246,7 +268,7 @@ def varied_names(tree, parsed, wrt):
             elif ir.is_phi(stmt):
                 defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))
             elif carries_derivative(value, parsed):
-                defs.append((ir.target_name(stmt), ir.names_read(value)))
+                defs.append((ir.target_name(stmt), _differentiable_reads(value, parsed)))
     changed = True
     while changed:
         changed = False
@@ -255,3 +277,24 @@ def varied_names(tree, parsed, wrt):
                 varied.add(name)
                 changed = True
     return varied
+
+
+def _differentiable_reads(value, parsed):
+    """The names a value reads, but for the arguments its rule reads only for their shape or sign
+    (`no_derivative`): `rt.power_exponent(h, n)` does not vary with h, so its tangent is not a zero
+    that a NaN elsewhere could turn into a NaN."""
+    reads = ir.names_read(value)
+    fn = parsed.resolve(value.func) if isinstance(value, gast.Call) else None
+    rule = rules.lookup(fn) if fn is not None else None
+    if rule is None or not rule.no_derivative:
+        return reads
+    try:
+        bound = rule.bind(value.args, [(k.arg, k.value) for k in value.keywords])
+    except TypeError:
+        return reads
+    kept = set()
+    for param, arg in bound.items():
+        if param not in rule.no_derivative:
+            for node in arg[1] if isinstance(arg, tuple) and arg[0] == "tuple" else [arg]:
+                kept.update(ir.names_read(node) if isinstance(node, gast.AST) else ())
+    return [n for n in reads if n in kept]

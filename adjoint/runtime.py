@@ -92,9 +92,21 @@ def add(a, b):
     return a + b
 
 
+def unrepeat_sequence(g, x):
+    """The adjoint of `x * n` for a list or tuple x (n copies of x one after another): the adjoints of
+    the copies added item by item."""
+    size = len(x)
+    total = list(g[:size])
+    for start in range(size, len(g), size):
+        total = add(total, list(g[start:start + size]))
+    return type(x)(total) if isinstance(x, (list, tuple)) else total
+
+
 def unindex(g, x, index):
     """An array shaped like x holding g at x[index] (repeated indices accumulate); for a list, tuple
     or dict x, the same container holding g at index and zeros elsewhere."""
+    if g is zero:                 # an element of a container adjoint nothing has reached
+        return zero
     if isinstance(x, dict):
         return {k: (g if k == index else zero) for k in x}
     if isinstance(x, (list, tuple)) and isinstance(index, (int, np.integer)):
@@ -195,6 +207,8 @@ def extremum_grad(g, a, z, axis=None, keepdims=False):
 
 def zeros_like(x):
     """A zero shaped like x: 0.0 for numbers, an array of zeros, or the same container of zeros."""
+    if x is zero:                 # the tangent of a container adjoint nothing has reached yet
+        return zero
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=np.result_type(x, float))
     if isinstance(x, (list, tuple)):
@@ -204,6 +218,36 @@ def zeros_like(x):
     if isinstance(x, complex):
         return 0j
     return 0.0
+
+
+def power_exponent(a, b):
+    """b - 1, the exponent in the slope b * a ** (b - 1) of a ** b; but 1 where a == 0 and b == 0.
+    There the slope is 0 * 0 ** -1 (NaN, or ZeroDivisionError for Python floats) while its true value
+    is 0; with exponent 1 it is 0 * 0 = 0. Every higher derivative goes through this again (the slope
+    of a ** 0 is 0 * a ** power_exponent(a, 0)), so they are finite too. Elsewhere it is b - 1."""
+    if np.ndim(a) == 0 and np.ndim(b) == 0:
+        return 1 if a == 0 and b == 0 else b - 1
+    return np.where((np.asarray(a) == 0) & (np.asarray(b) == 0), 1, b - 1)
+
+
+def zero_as_one(a):
+    """a with its zeros replaced by ones: the slope of a ** b in b is a ** b * log(a), which at a == 0
+    (b > 0) is 0 * -inf (NaN) where the truth is 0; with log(1) it is 0."""
+    if np.ndim(a) == 0:
+        return 1 if a == 0 else a
+    return np.where(np.asarray(a) == 0, 1, a)
+
+
+def widen(t, z):
+    """The tangent t spread over the shape of z, the output it is the tangent of (t itself when it has
+    that shape): `a - x` with only a scalar x varying has the tangent -dx, whose sum is not the sum of
+    the output's tangent."""
+    if isinstance(z, (list, tuple, dict)) or t is zero:
+        return t                          # containers' tangents are containers, item by item
+    shape = _shape(z)
+    if _shape(t) == shape:
+        return t
+    return np.array(np.broadcast_to(t, shape))
 
 
 def broadcast_like(g, x):
@@ -308,6 +352,36 @@ def cumprod_jvp(a, t, axis=None):
     return dy if axis is None else np.moveaxis(dy, -1, axis)
 
 
+def _last_axis(v, like, axis):
+    """v spread over like's shape, then like np.cumprod(like, axis) sees it: flat, or that axis last."""
+    v = np.broadcast_to(v, np.shape(like))
+    return np.ravel(v) if axis is None else np.moveaxis(v, axis, -1)
+
+
+def _prefix_rows(x, t):
+    """For x along its last axis (size n): the (n, n) rows holding x[m] where m <= j and 1 elsewhere, the
+    same rows of the tangent t (0 elsewhere), and the mask m <= j. The product of the others in row j
+    at column i <= j is the product of x[m] over m <= j, m != i: the slope of cumprod(x)[j] in x[i]."""
+    lower = np.tril(np.ones((x.shape[-1],) * 2, dtype=bool))
+    return np.where(lower, x[..., None, :], 1.0), np.where(lower, t[..., None, :], 0.0), lower
+
+
+def cumprod_grad_tangent(g, a, t, axis=None):
+    """The tangent of cumprod_grad(g, a, axis) along t (g held fixed), without dividing by a."""
+    x, tx, gx = _last_axis(a, a, axis), _last_axis(t, a, axis), _last_axis(g, a, axis)
+    rows, drows, lower = _prefix_rows(x, tx)
+    out = np.sum(gx[..., :, None] * np.where(lower, prod_others_jvp(rows, drows, -1), 0.0), axis=-2)
+    return np.reshape(out, np.shape(a)) if axis is None else np.moveaxis(out, -1, axis)
+
+
+def cumprod_jvp_tangent(a, t, s, axis=None):
+    """The tangent of cumprod_jvp(a, t, axis) along s in a (t held fixed), without dividing by a."""
+    x, tx, sx = _last_axis(a, a, axis), _last_axis(t, a, axis), _last_axis(s, a, axis)
+    rows, srows, lower = _prefix_rows(x, sx)
+    out = np.sum(np.where(lower, tx[..., None, :] * prod_others_jvp(rows, srows, -1), 0.0), axis=-1)
+    return out if axis is None else np.moveaxis(out, -1, axis)
+
+
 def uncumsum(g, x, axis=None):
     """Adjoint of np.cumsum(x, axis): sums from each position to the end."""
     if axis is None:
@@ -329,6 +403,26 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     if ord == 1:
         return direction(x) * unreduce(g, x, axis, keepdims)
     return x * np.abs(x) ** (ord - 2) * unreduce(g / z ** (ord - 1), x, axis, keepdims)
+
+
+def real_norm_order(x, dx, ord):
+    """Stop at a second derivative of a complex p-norm, which norm_grad_tangent does not compute."""
+    if np.iscomplexobj(x) or np.iscomplexobj(dx):
+        raise NotImplementedError(f"the second derivative of np.linalg.norm with ord={ord!r} of complex "
+                                  "values is not implemented")
+
+
+def norm_grad_tangent(g, x, z, dx, dz, ord=None, axis=None, keepdims=False):
+    """The tangent of norm_grad(g, x, z, ord, axis, keepdims) along dx and dz (g held fixed). Written
+    with differentiable operations only, so that adjoint can differentiate it from its source again."""
+    if ord is None or ord == "fro" or ord == 2:
+        return dx * unreduce(g / z, x, axis, keepdims) - x * unreduce(g * dz / z ** 2, x, axis, keepdims)
+    real_norm_order(x, dx, ord)
+    if ord == 0 or ord == 1 or np.isinf(ord):
+        return np.zeros(np.shape(x))        # the slope is piecewise constant in x and z
+    slope = (ord - 1) * np.abs(x) ** (ord - 2)
+    return slope * (dx * unreduce(g / z ** (ord - 1), x, axis, keepdims)
+                    - x * unreduce(g * dz / z ** ord, x, axis, keepdims))
 
 
 def unsplit(g, parts, axis=0):
@@ -517,11 +611,17 @@ def eigh_vectors(a):
     return np.linalg.eigh(a)[1]
 
 
+def _inverse_nonzero(gap):
+    """1 / gap, and 0 where gap is 0 (written without `out=`, so that its source can be differentiated)."""
+    nonzero = gap != 0
+    return np.where(nonzero, 1.0 / np.where(nonzero, gap, 1.0), 0.0)
+
+
 def eigh_vectors_jvp(a, t):
     """The tangent of eigh_vectors(a) along t (distinct eigenvalues)."""
     w, v = np.linalg.eigh(a)
     gap = w[..., None, :] - w[..., :, None]
-    f = np.divide(1.0, gap, out=np.zeros_like(gap), where=gap != 0)
+    f = _inverse_nonzero(gap)
     return v @ (f * (np.swapaxes(v, -1, -2) @ sym_lower(t) @ v))
 
 
@@ -529,7 +629,7 @@ def eigh_vectors_vjp(g, a):
     """The adjoint of eigh_vectors at a (distinct eigenvalues)."""
     w, v = np.linalg.eigh(a)
     gap = w[..., None, :] - w[..., :, None]
-    f = np.divide(1.0, gap, out=np.zeros_like(gap), where=gap != 0)
+    f = _inverse_nonzero(gap)
     return sym_lower_adjoint(v @ (f * (np.swapaxes(v, -1, -2) @ g)) @ np.swapaxes(v, -1, -2))
 
 

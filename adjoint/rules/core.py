@@ -32,6 +32,7 @@ class Rule:
     broadcasting: bool = False      # contributions are summed back to the operand's shape
     vararg: str = None              # name collecting extra positional arguments (as a tuple)
     variants: list = field(default_factory=list)   # (when(shapes, constants), reverse dict); first match wins
+    forward_variants: list = field(default_factory=list)   # (when(shapes, constants), forward dict)
     partials: dict = None           # elementwise rules: the partial derivative of each parameter
     complex: dict = None            # reverse templates for complex operands, when the real ones do not hold
     no_derivative: tuple = ()       # parameters only read for their shape or sign: no derivative flows through them
@@ -42,6 +43,13 @@ class Rule:
             if when(shapes, constants):
                 return {**self.reverse, **reverse}
         return self.reverse
+
+    def forward_for(self, shapes, constants):
+        """The forward template(s) for parameters of these shapes and constant values."""
+        for when, forward in self.forward_variants:
+            if when(shapes, constants):
+                return {**self.forward, **forward}
+        return self.forward
 
     def bind(self, args, keywords):
         """Map call-site arguments to parameter names; unknown keywords raise TypeError."""
@@ -174,13 +182,28 @@ def linear(fn, params, reverse, name=None):
     return defrule(fn, params, {first: reverse}, forward={first: "LINEAR"}, name=name)
 
 
-def variant(fn, when, reverse):
-    """A more specific reverse rule for fn, used when `when(shapes, constants)` holds.
+def variant(fn, when, reverse, forward=None):
+    """A more specific reverse (and forward) rule for fn, used when `when(shapes, constants)` holds.
 
     shapes maps a parameter to its shape (None when unknown); constants maps the parameters bound
-    to constants (or left at their defaults) to their values.
+    to constants (or left at their defaults) to their values. Forward mode knows constants only.
     """
     _rule(fn).variants.append((when, dict(reverse)))
+    if forward:
+        _rule(fn).forward_variants.append((when, dict(forward)))
+
+
+def partial_variant(fn, param, partial, when):
+    """An elementwise rule's partial derivative for `param` written differently when `when` holds."""
+    variant(fn, when, {param: f"g * ({partial})"}, forward={param: f"d{param} * ({partial})"})
+
+
+def nonzero_number(param):
+    """when(): `param` is a number other than 0, known at compile time."""
+    def when(shapes, constants):
+        value = constants.get(param)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0
+    return when
 
 
 def method(name_, params, reverse, forward=None):

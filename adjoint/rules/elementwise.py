@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .core import RULES, complex_form, defrule, elementwise, nondifferentiable, unary
+from .core import RULES, complex_form, defrule, elementwise, nondifferentiable, nonzero_number, partial_variant, unary
 
 unary([np.sin], "np.cos(x)")
 unary([np.cos], "-np.sin(x)")
@@ -44,8 +44,12 @@ elementwise(np.add, "x1, x2", {"x1": "1", "x2": "1"})
 elementwise(np.subtract, "x1, x2", {"x1": "1", "x2": "-1"})
 elementwise(np.multiply, "x1, x2", {"x1": "x2", "x2": "x1"})
 elementwise(np.divide, "x1, x2", {"x1": "1 / x2", "x2": "-z / x2"})
-elementwise(np.power, "x1, x2", {"x1": "x2 * x1 ** (x2 - 1)", "x2": "z * np.log(x1)"})
-elementwise(math.pow, "x, y", {"x": "y * x ** (y - 1)", "y": "z * math.log(x)"})
+# powers: finite slopes at 0 ** 0 to any order (see the rule for `**` in operators.py)
+POWER = {"x1": "x2 * x1 ** rt.power_exponent(x1, x2)", "x2": "z * np.log(rt.zero_as_one(x1))"}
+elementwise(np.power, "x1, x2", POWER)
+partial_variant(np.power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
+elementwise(math.pow, "x, y", {"x": "y * x ** rt.power_exponent(x, y)", "y": "z * math.log(rt.zero_as_one(x))"})
+partial_variant(math.pow, "x", "y * x ** (y - 1)", nonzero_number("y"))
 # ties send the whole gradient to the first argument, as in the subgradient max(a, b) = a when a == b
 elementwise(np.maximum, "x1, x2", {"x1": "x1 >= x2", "x2": "x1 < x2"})
 elementwise(np.minimum, "x1, x2", {"x1": "x1 <= x2", "x2": "x1 > x2"})
@@ -54,7 +58,7 @@ elementwise(builtins.min, "x1, x2", {"x1": "x1 <= x2", "x2": "x1 > x2"}, name="m
 defrule(np.where, "condition, x, y",
         {"x": "np.where(condition, g, 0.0)", "y": "np.where(condition, 0.0, g)"},
         forward={"x": "np.where(condition, dx, 0.0)", "y": "np.where(condition, 0.0, dy)"},
-        broadcasting=True)
+        broadcasting=True, no_derivative=("condition",))     # a mask: piecewise constant
 
 # --- the rest of the differentiable ufuncs -----------------------------------------------------
 unary([np.arcsinh], "1 / np.sqrt(x ** 2 + 1)")
@@ -68,7 +72,8 @@ unary([np.deg2rad, np.radians], "np.pi / 180")
 unary([np.rad2deg, np.degrees], "180 / np.pi")
 # sinc(x) = sin(pi x) / (pi x); its slope (cos(pi x) - sinc(x)) / x is 0 at x = 0
 unary([np.sinc], "np.where(x == 0, 0.0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1.0, x))")
-elementwise(np.float_power, "x1, x2", {"x1": "x2 * x1 ** (x2 - 1)", "x2": "z * np.log(x1)"})
+elementwise(np.float_power, "x1, x2", POWER)
+partial_variant(np.float_power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
 elementwise(np.remainder, "x1, x2", {"x1": "1", "x2": "-np.floor_divide(x1, x2)"})     # also np.mod
 elementwise(np.fmod, "x1, x2", {"x1": "1", "x2": "-np.trunc(x1 / x2)"})
 elementwise(np.fmax, "x1, x2", {"x1": "x1 >= x2", "x2": "x1 < x2"})

@@ -2,13 +2,19 @@
 import gast
 
 from ..shapes import SEQUENCE
-from .core import defrule, elementwise, nondifferentiable, variant
+from .core import defrule, elementwise, nondifferentiable, nonzero_number, partial_variant, variant
 
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
 elementwise(gast.Sub, "a, b", {"a": "1", "b": "-1"}, name="-")
 elementwise(gast.Mult, "a, b", {"a": "b", "b": "a"}, name="*")
 elementwise(gast.Div, "a, b", {"a": "1 / b", "b": "-z / b"}, name="/")
-elementwise(gast.Pow, "a, b", {"a": "b * a ** (b - 1)", "b": "z * np.log(a)"}, name="**")
+# the slope of a ** b in a is b * a ** (b - 1), but at a == b == 0 that is 0 * 0 ** -1 (NaN) where the truth is
+# 0: rt.power_exponent raises to 1 there (and so does every higher derivative). A constant exponent
+# other than 0 cannot meet that case, so its slope is written plainly (and folds: 2 * x ** 1 -> 2 * x).
+# The slope in b, z * log(a), is 0 * -inf at a == 0 where the truth is 0: rt.zero_as_one takes log(1).
+POWER = {"a": "b * a ** rt.power_exponent(a, b)", "b": "z * np.log(rt.zero_as_one(a))"}
+elementwise(gast.Pow, "a, b", POWER, name="**")
+partial_variant(gast.Pow, "a", "b * a ** (b - 1)", nonzero_number("b"))
 elementwise(gast.Mod, "a, b", {"a": "1", "b": "-np.floor_divide(a, b)"}, name="%")
 defrule(gast.MatMult, "a, b", {"a": "rt.matmul_grad_a(g, a, b)", "b": "rt.matmul_grad_b(g, a, b)"},
         forward={"a": "da @ b", "b": "a @ db"}, name="@")
@@ -23,3 +29,12 @@ def _sequences(shapes, constants):
 
 
 variant(gast.Add, _sequences, {"a": "g[:len(a)]", "b": "g[len(a):]"})       # list + list joins them
+
+
+def _repeated(operand):
+    """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`."""
+    return lambda shapes, constants: shapes.get(operand) is SEQUENCE
+
+
+variant(gast.Mult, _repeated("a"), {"a": "rt.unrepeat_sequence(g, a)"})
+variant(gast.Mult, _repeated("b"), {"b": "rt.unrepeat_sequence(g, b)"})

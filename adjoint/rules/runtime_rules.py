@@ -5,7 +5,7 @@ The runtime's first parameter is called `v` here, so that `g` keeps meaning the 
 arguments of a maximum, a sort order); any other active parameter without a template is an error.
 """
 from .. import runtime as rt
-from .core import defrule, nondifferentiable
+from .core import RULES, defrule, nondifferentiable
 
 defrule(rt.unbroadcast, "v, x", {"v": "rt.broadcast_like(g, v)"}, forward={"v": "rt.unbroadcast(dv, x)"},
         no_derivative=("x",))
@@ -44,8 +44,14 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
         no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like)
+# the exponent of a power's slope: b - 1 (1 at 0 ** 0, where a slope's value does not depend on it)
+defrule(rt.power_exponent, "a, b", {"b": "g"}, forward={"b": "db"}, broadcasting=True, no_derivative=("a",))
+defrule(rt.zero_as_one, "a", {"a": "g * (a != 0)"}, forward={"a": "da * (a != 0)"})
+defrule(rt.widen, "t, z", {"t": "rt.unbroadcast(g, t)"}, forward={"t": "rt.widen(dt, z)"}, no_derivative=("z",))
 # adjoints of lists and tuples are added item by item; an inactive operand's tangent is rt.zero
 defrule(rt.add, "a, b", {"a": "g", "b": "g"}, forward="rt.add(da, db)")
+defrule(rt.unrepeat_sequence, "v, x", {"v": "g * (len(v) // len(x))"}, forward={"v": "rt.unrepeat_sequence(dv, x)"},
+        no_derivative=("x",))
 
 # --- helpers of the reduction, shape, linear algebra and FFT rules ---
 defrule(rt.prod_others, "v, axis=None", {"v": "rt.prod_others_jvp(v, g, axis)"},        # its Jacobian is symmetric
@@ -53,14 +59,16 @@ defrule(rt.prod_others, "v, axis=None", {"v": "rt.prod_others_jvp(v, g, axis)"},
 defrule(rt.prod_others_jvp, "v, t, axis=None", {"t": "rt.prod_others_jvp(v, g, axis)"},
         forward={"t": "rt.prod_others_jvp(v, dt, axis)"})
 defrule(rt.cumprod_grad, "v, a, axis=None", {"v": "rt.cumprod_jvp(a, g, axis)"},
-        forward={"v": "rt.cumprod_grad(dv, a, axis)"})
+        forward={"v": "rt.cumprod_grad(dv, a, axis)", "a": "rt.cumprod_grad_tangent(v, a, da, axis)"})
 defrule(rt.cumprod_jvp, "a, t, axis=None", {"t": "rt.cumprod_grad(g, a, axis)"},
-        forward={"t": "rt.cumprod_jvp(a, dt, axis)"})
+        forward={"t": "rt.cumprod_jvp(a, dt, axis)", "a": "rt.cumprod_jvp_tangent(a, t, da, axis)"})
 defrule(rt.uncumsum, "v, x, axis=None", {"v": "np.cumsum(g, axis)"}, forward={"v": "rt.uncumsum(dv, x, axis)"},
         no_derivative=("x",))
 defrule(rt.norm_grad, "v, x, z, ord=None, axis=None, keepdims=False",
         {"v": "np.sum(rt.norm_grad(np.ones_like(v), x, z, ord, axis, keepdims) * g, axis=axis, keepdims=keepdims)"},
-        forward={"v": "rt.norm_grad(dv, x, z, ord, axis, keepdims)"})
+        forward={"v": "rt.norm_grad(dv, x, z, ord, axis, keepdims)",
+                 "x": "rt.norm_grad_tangent(v, x, z, dx, 0.0, ord, axis, keepdims)",
+                 "z": "rt.norm_grad_tangent(v, x, z, 0.0, dz, ord, axis, keepdims)"})
 defrule(rt.unsplit, "v, parts, axis=0", {"v": "rt.unconcatenate(g, parts, axis)"},
         forward={"v": "rt.unsplit(dv, parts, axis)"},
         no_derivative=("parts",))
@@ -119,7 +127,7 @@ defrule(rt.sorted_like, "v, a, axis=-1", {"v": "rt.unsort(g, a, axis)"}, forward
         no_derivative=("a",))
 defrule(rt.unsort, "v, a, axis=-1", {"v": "rt.sorted_like(g, a, axis)"}, forward={"v": "rt.unsort(dv, a, axis)"},
         no_derivative=("a",))
-nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights)
+nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights, rt.real_norm_order)
 # the gamma family of scipy.special, to any order
 defrule(rt.polygamma, "n, x", {"x": "g * rt.polygamma(n + 1, x)"}, forward={"x": "dx * rt.polygamma(n + 1, x)"})
 defrule(rt.item_adjoint, "v, i, z", {"v": "rt.item_spread(g, i, z)"}, forward={"v": "rt.item_adjoint(dv, i, z)"},
@@ -128,3 +136,10 @@ defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"
         no_derivative=("z",))
 defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 2, axis=-1)"},
         forward={"w": "-z ** 2 * (np.expand_dims(dw, -2) - np.expand_dims(dw, -1))"})
+
+# Parameters that pick axes, positions, orders, counts or names carry no derivative, even where the
+# value varies in name only (an index saved on the stack next to values that vary).
+SELECTORS = {"axis", "axes", "keepdims", "index", "i", "k", "subscripts", "name", "s", "norm", "ord", "how", "reps",
+             "repeats", "pad_width", "mode", "offset", "axis1", "axis2", "deg", "n"}
+for _rule in [r for fn, r in RULES.items() if getattr(fn, "__module__", None) == rt.__name__]:
+    _rule.no_derivative = tuple(_rule.no_derivative) + tuple(p for p in _rule.params if p in SELECTORS)

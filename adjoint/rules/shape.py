@@ -15,9 +15,10 @@ method("flatten", "a, order='C'", {"a": "np.reshape(g, np.shape(a))"}, forward={
 method("transpose", "a, *axes", {"a": "rt.untranspose(g, axes)"}, forward={"a": "LINEAR"})
 method("copy", "a, order='C'", {"a": "g"}, forward={"a": "LINEAR"})
 attribute("T", "g.T", "dx.T")
-defrule(np.array, "object, dtype=None", {"object": "g"}, forward={"object": "dobject"})
-defrule(np.asarray, "a, dtype=None", {"a": "g"}, forward={"a": "da"})
-defrule(np.copy, "a", {"a": "g"}, forward={"a": "da"})
+# the tangent of an array built from a list is the array of the list's tangent (a list itself)
+defrule(np.array, "object, dtype=None", {"object": "g"}, forward={"object": "np.array(dobject)"})
+defrule(np.asarray, "a, dtype=None", {"a": "g"}, forward={"a": "np.asarray(da)"})
+defrule(np.copy, "a", {"a": "g"}, forward={"a": "np.copy(da)"})
 defrule(np.concatenate, "arrays, axis=0", {"arrays": "rt.unconcatenate(g, arrays, axis)"},
         forward={"arrays": "np.concatenate(darrays, axis)"})
 defrule(np.stack, "arrays, axis=0", {"arrays": "rt.unstack(g, axis)"}, forward={"arrays": "np.stack(darrays, axis)"})

@@ -1,0 +1,339 @@
+"""Functions the fence must reject at compile time; the offending line ends with a REJECT marker and a tag.
+
+Each tag names what is rejected; tests/test_fence.py finds the line by its marker and checks that
+every kind of rejection the fence knows has a function here.
+"""
+import random
+
+import numpy as np
+
+
+def with_block(x):
+    with open(__file__) as handle:  # REJECT With
+        x = x + len(handle.read())
+    return x
+
+
+def try_block(x):
+    try:  # REJECT Try
+        x = x * 2.0
+    except ValueError:
+        pass
+    return x
+
+
+def raises(x):
+    if x > 100:
+        raise ValueError("too big")  # REJECT Raise
+    return x
+
+
+def lambda_expression(x):
+    double = lambda t: t * 2.0  # noqa: E731  # REJECT Lambda
+    return double(x)
+
+
+def list_comprehension(x):
+    return sum([x * i for i in range(3)])  # REJECT ListComp
+
+
+def set_comprehension(x):
+    return len({x * i for i in range(3)}) * x  # REJECT SetComp
+
+
+def dict_comprehension(x):
+    return len({i: x for i in range(3)}) * x  # REJECT DictComp
+
+
+def generator_expression(x):
+    return sum(x * i for i in range(3))  # REJECT GeneratorExp
+
+
+COUNT = 0
+
+
+def global_statement(x):
+    global COUNT  # REJECT Global
+    COUNT = COUNT + 1
+    return x
+
+
+def _make_nonlocal():
+    total = 0.0
+
+    def nonlocal_statement(x):
+        nonlocal total  # REJECT Nonlocal
+        total = total + x
+        return total
+    return nonlocal_statement
+
+
+nonlocal_statement = _make_nonlocal()
+
+
+def yields(x):
+    yield x * 2.0  # REJECT Yield
+
+
+def yields_from(x):
+    yield from [x]  # REJECT YieldFrom
+
+
+def async_with(x):
+    async def inner():  # REJECT AsyncWith
+        async with x:
+            pass
+    return x
+
+
+def async_for(x):
+    async def inner():  # REJECT AsyncFor
+        async for v in x:
+            pass
+    return x
+
+
+def awaits(x):
+    async def inner():  # REJECT Await
+        await x
+    return x
+
+
+def async_function(x):
+    async def inner():  # REJECT AsyncFunctionDef
+        return x
+    return x
+
+
+def nested_function(x):
+    def inner(t):  # REJECT FunctionDef
+        return t * 2.0
+    return inner(x)
+
+
+def nested_class(x):
+    class Inner:  # REJECT ClassDef
+        pass
+    return x
+
+
+def deletes(x):
+    y = x * 2.0
+    del y  # REJECT Delete
+    return x
+
+
+def imports(x):
+    import math  # REJECT Import
+    return math.sin(x)
+
+
+def imports_from(x):
+    from math import sin  # REJECT ImportFrom
+    return sin(x)
+
+
+def walrus(x):
+    if (y := x * 2.0) > 1:  # REJECT NamedExpr
+        return y
+    return x
+
+
+def set_display(x):
+    return len({x, 1.0}) * x  # REJECT Set
+
+
+def starred_call(x):
+    args = (x, 2.0)
+    return np.multiply(*args)  # REJECT Starred
+
+
+def star_args(*xs):  # REJECT vararg
+    return xs[0]
+
+
+def keyword_only(x, *, scale=1.0):  # REJECT kwonly
+    return x * scale
+
+
+def for_else(x):
+    for i in range(3):  # REJECT loop-else
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
+
+
+def subscript_target(x):
+    y = np.zeros(3)
+    y[0] = x  # REJECT subscript-target
+    return np.sum(y)
+
+
+class Box:
+    pass
+
+
+def attribute_target(x):
+    box = Box()
+    box.value = x  # REJECT attribute-target
+    return box.value
+
+
+def double_star_call(x):
+    options = {"axis": 0}
+    return np.sum(x, **options)  # REJECT kwargs-call
+
+
+# --- in-place NumPy and Python mutators ---------------------------------------------------------
+def copyto(x):
+    y = np.zeros(3)
+    np.copyto(y, x)  # REJECT np.copyto
+    return np.sum(y)
+
+
+def fill_diagonal(x):
+    y = np.zeros((3, 3))
+    np.fill_diagonal(y, x)  # REJECT np.fill_diagonal
+    return np.sum(y)
+
+
+def put(x):
+    y = np.zeros(3)
+    np.put(y, [0], x)  # REJECT np.put
+    return np.sum(y)
+
+
+def place(x):
+    y = np.zeros(3)
+    np.place(y, y == 0, x)  # REJECT np.place
+    return np.sum(y)
+
+
+def putmask(x):
+    y = np.zeros(3)
+    np.putmask(y, y == 0, x)  # REJECT np.putmask
+    return np.sum(y)
+
+
+def put_along_axis(x):
+    y = np.zeros(3)
+    np.put_along_axis(y, np.array([0]), x, axis=0)  # REJECT np.put_along_axis
+    return np.sum(y)
+
+
+def numpy_shuffle(x):
+    y = x * 1.0
+    np.random.shuffle(y)  # REJECT np.random.shuffle
+    return np.sum(y)
+
+
+def python_shuffle(x):
+    y = [x, 2.0 * x]
+    random.shuffle(y)  # REJECT random.shuffle
+    return y[0]
+
+
+def uses_setattr(x):
+    box = Box()
+    setattr(box, "value", x)  # REJECT setattr
+    return x
+
+
+def uses_delattr(x):
+    box = Box()
+    delattr(box, "value")  # REJECT delattr
+    return x
+
+
+def uses_exec(x):
+    exec("y = 1")  # REJECT exec
+    return x
+
+
+def uses_eval(x):
+    return eval("x * 2.0")  # REJECT eval
+
+
+def out_keyword(x):
+    y = np.zeros(3)
+    np.add(x, 1.0, out=y)  # REJECT out=
+    return np.sum(y)
+
+
+def out_keyword_of_a_reduction(x):
+    y = np.zeros(())
+    z = np.sum(x, out=y)  # REJECT out=sum
+    return z
+
+
+def out_positional(x):
+    y = np.zeros(3)
+    np.multiply(x, 2.0, y)  # REJECT ufunc-out
+    return np.sum(y)
+
+
+def ufunc_at(x):
+    y = x * 1.0
+    np.add.at(y, [0, 0], 1.0)  # REJECT ufunc.at
+    return np.sum(y)
+
+
+def fill_method(x):
+    y = x * 1.0
+    y.fill(2.0)  # REJECT .fill
+    return np.sum(y)
+
+
+def sort_method(x):
+    y = x * 1.0
+    y.sort()  # REJECT .sort
+    return np.sum(y * np.arange(3))
+
+
+def resize_method(x):
+    y = x * 1.0
+    y.resize((3,))  # REJECT .resize
+    return np.sum(y)
+
+
+def partition_method(x):
+    y = x * 1.0
+    y.partition(1)  # REJECT .partition
+    return np.sum(y * np.arange(3))
+
+
+def sort_in_an_expression(x):
+    y = x * 1.0
+    z = y.sort()  # REJECT .sort-value
+    return np.sum(y) + (z is None)
+
+
+def fill_through_the_class(x):
+    y = x * 1.0
+    np.ndarray.fill(y, 2.0)  # REJECT ndarray.fill
+    return np.sum(y)
+
+
+def list_append(x):
+    y = [x]
+    y.append(x)  # REJECT .append
+    return y[0] + y[1]
+
+
+def list_pop_value(x):
+    y = [x, 2.0 * x]
+    z = y.pop()  # REJECT .pop-value
+    return z + y[0]
+
+
+def dunder_setitem(x):
+    y = np.zeros(3)
+    y.__setitem__(0, x)  # REJECT .__setitem__
+    return np.sum(y)
+
+
+def dunder_iadd(x):
+    y = x * 1.0
+    y.__iadd__(1.0)  # REJECT .__iadd__
+    return np.sum(y)

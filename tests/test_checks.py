@@ -1,0 +1,85 @@
+"""Each pass-invariant checker (ADJOINT_CHECK=1) fails on a tree that breaks its invariant, and passes
+the pass's real output."""
+import textwrap
+
+import gast
+import pytest
+
+from adjoint import check, pipeline
+from adjoint.errors import AdjointError
+
+
+def _tree(src):
+    return gast.parse(textwrap.dedent(src)).body[0]
+
+
+# stage -> functions (as source) that break what the stage guarantees
+BROKEN = {
+    "simplify": [
+        "def f(x):\n    x += 1.0\n    return x",
+        "def f(x):\n    y: float = x\n    return y",
+        "def f(x):\n    a = b = x\n    return a",
+    ],
+    "for-range": [
+        "def f(x):\n    for v in x:\n        x = v\n    return x",
+        "def f(x):\n    for i, v in range(3):\n        x = v\n    return x",
+    ],
+    "loop-returns": [
+        "def f(x):\n    for i in range(3):\n        return x\n    return x",
+        "def f(x):\n    while x:\n        if x:\n            return x\n    return x",
+    ],
+    "absorb": [
+        "def f(x):\n    for i in range(3):\n        continue\n    return x",
+        "def f(x):\n    for i in range(3):\n        break\n        x = i\n    return x",
+        "def f(x):\n    if x:\n        return x\n    y = x\n    return y",
+    ],
+    "single-exit": [
+        "def f(x):\n    if x:\n        return x\n    else:\n        return x",
+        "def f(x):\n    return x\n    x = 1",
+    ],
+    "anf": [
+        "def f(x):\n    y = (x + 1) * x\n    return y",
+        "def f(x):\n    y = np.sin(x * 2)\n    return y",
+        "def f(x):\n    y = np.sum(x, axis=x + 1)\n    return y",
+        "def f(x):\n    y = -(x + 1)\n    return y",
+        "def f(x):\n    if x > 1:\n        x = 2\n    return x",
+        "def f(x):\n    a, b = x\n    return a",
+    ],
+    "ssa": [
+        "def f(x):\n    y = x\n    y = y\n    return y",
+        "def f(x):\n    x = x\n    return x",
+        "def f(x):\n    for i in range(2):\n        i = x\n    return x",
+    ],
+}
+
+
+def test_every_stage_has_a_checker_and_broken_examples():
+    assert list(check.CHECKS) == pipeline.STAGES
+    assert set(BROKEN) == set(pipeline.STAGES)
+
+
+@pytest.mark.parametrize("stage, src", [(s, src) for s, srcs in BROKEN.items() for src in srcs])
+def test_checker_fails_when_its_invariant_is_broken(stage, src):
+    with pytest.raises(AdjointError, match=f"internal check failed after pass `{stage}`"):
+        check.CHECKS[stage](_tree(src), stage)
+
+
+def loops_and_branches(x, n):
+    total = 0.0
+    for i in range(n):
+        if x > i:
+            total += x * i
+            continue
+        total -= 1.0
+    k = 0
+    while k < 3:
+        k += 1
+        if total > 100:
+            return total
+    return total * x
+
+
+@pytest.mark.parametrize("stage", pipeline.STAGES)
+def test_checker_accepts_the_output_of_its_pass(stage):
+    program = pipeline.normalize(loops_and_branches, upto=stage)
+    check.CHECKS[stage](program.tree, stage)
