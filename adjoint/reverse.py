@@ -53,6 +53,8 @@ class Reverse:
             elif isinstance(stmt, gast.For):
                 self.primal.add(stmt.target.id)
         self._adjoint_code = {}
+        self.indexed = {n.value.id for n in gast.walk(self.tree) if isinstance(n, gast.Subscript)
+                        and isinstance(n.value, gast.Name)}
 
     # names ---------------------------------------------------------------
     def d(self, var):
@@ -415,7 +417,7 @@ class Reverse:
             return []
         dv = self.d(var)
         if dv in defined:
-            if is_container(self.shapes.get(var)):
+            if self.may_be_container(var):
                 expr = quote_expr("rt.add(a, e)", rt=self.names["rt"], a=dv, e=expr)
             else:
                 expr = gast.BinOp(ir.name(dv), gast.Add(), expr)
@@ -475,6 +477,12 @@ class Reverse:
     def _zeros(self, adjoint_names):
         primal = {d: v for v, d in self.adjoints.items()}
         return [ir.assign(dv, self.zero(primal.get(dv))) for dv in adjoint_names]
+
+    def may_be_container(self, var):
+        """Whether var's adjoint may be a list, tuple or dict (added item by item, with rt.add): its
+        shape says so, or it is unknown and var is indexed (a number cannot be)."""
+        shape = self.shapes.get(var)
+        return is_container(shape) or (shape is None and var in self.indexed)
 
     def zero(self, var):
         """The adjoint of var before anything reached it: rt.zero for a container (indexing it gives

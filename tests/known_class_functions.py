@@ -181,3 +181,14 @@ def helper_updating_in_place_what_the_caller_rebinds(x):
     y = np.tanh(x)
     y = steps_in_place(y)
     return np.sum(y * y)
+
+
+def returns_pairs_early(p0):
+    if p0 > 0.3:
+        return (-0.8, p0 * p0)
+    return (p0, np.tanh(p0) ** 2)
+
+
+def both_items_of_a_returned_pair(x0):
+    v11, v12 = returns_pairs_early(x0)
+    return v12 + 0.5 * v11

@@ -99,3 +99,9 @@ def test_helper_updating_its_array_argument_in_place_is_rejected_where_the_calle
 
 def test_helper_updating_in_place_an_array_the_caller_then_rebinds_is_differentiated():
     check_all_modes(k.helper_updating_in_place_what_the_caller_rebinds, np.array([0.3, -0.2, 0.9]))
+
+
+@pytest.mark.parametrize("x", [-0.5, 0.6])
+def test_adjoints_of_both_items_of_a_returned_pair_add_item_by_item(x):
+    # the pair's adjoint was built as `unindex(dv12) + unindex(dv11)`: two lists, concatenated
+    check_all_modes(k.both_items_of_a_returned_pair, x)
