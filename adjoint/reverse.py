@@ -485,9 +485,20 @@ class Reverse:
         return is_container(shape) or (shape is None and var in self.indexed)
 
     def zero(self, var):
-        """The adjoint of var before anything reached it: rt.zero for a container (indexing it gives
-        zero again), else 0.0."""
-        return quote_expr("rt.zero", rt=self.names["rt"]) if is_container(self.shapes.get(var)) else ir.const(0.0)
+        """The adjoint of var before anything reached it: rt.zero where it may be indexed (a container's,
+        or an array's that the backward sweep reads item by item: indexing rt.zero gives zero again),
+        else 0.0."""
+        if self.may_be_container(var) or self.d(var) in self._indexed_adjoints():
+            return quote_expr("rt.zero", rt=self.names["rt"])
+        return ir.const(0.0)
+
+    def _indexed_adjoints(self):
+        """Adjoint names the backward code indexes (`dv2[0]` for `v2 = np.array([x0, ...])`)."""
+        if not hasattr(self, "_indexed"):
+            codes = [node for pre, contribs in self._adjoint_code.values() for node in pre + [c for _, c in contribs]]
+            self._indexed = {n.value.id for code in codes for n in gast.walk(code)
+                             if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)}
+        return self._indexed
 
     def _comment(self, stmt):
         """A marker the emitter turns into `# <original line>  [file:line]`."""

@@ -192,3 +192,10 @@ def returns_pairs_early(p0):
 def both_items_of_a_returned_pair(x0):
     v11, v12 = returns_pairs_early(x0)
     return v12 + 0.5 * v11
+
+
+def array_of_a_list_read_again_in_a_zip_loop(x0):
+    v2 = np.array([x0, x0, 0.2])
+    for item4, item5 in zip(v2, v2):
+        v8 = {'p': 0.5 * x0, 'q': v2}
+    return v8['p']

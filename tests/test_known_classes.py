@@ -105,3 +105,8 @@ def test_helper_updating_in_place_an_array_the_caller_then_rebinds_is_differenti
 def test_adjoints_of_both_items_of_a_returned_pair_add_item_by_item(x):
     # the pair's adjoint was built as `unindex(dv12) + unindex(dv11)`: two lists, concatenated
     check_all_modes(k.both_items_of_a_returned_pair, x)
+
+
+def test_an_array_adjoint_nothing_reached_can_be_indexed():
+    # `dv2 = 0.0` before the loop, then `dx0 = dv2[0]` for `v2 = np.array([x0, ...])`
+    check_grads(k.array_of_a_list_read_again_in_a_zip_loop, 1.4)
