@@ -407,3 +407,32 @@ def test_repeated_sequence_adjoint_adds_the_copies(f, slope, curvature):
     assert adjoint.grad(adjoint.grad(f))(0.7) == pytest.approx(curvature)
     assert adjoint.hessian(f)(0.7) == pytest.approx(curvature)
     check_grads(f, 0.7)
+
+
+# --- zero adjoints of items nothing contributed to (found by the fuzzer) --------------------------
+def _constant_of_two(p0, p1):
+    return 1.0
+
+
+def helper_ignoring_an_array_argument(x):
+    return _constant_of_two(x, np.array([x, x, 0.3])) + x
+
+
+def dict_item_never_read(a):
+    d = {"p": -0.4, "q": a - np.sum(a)}
+    return np.sum(a ** 2) + 0.8 * d["p"]
+
+
+def test_array_built_from_a_list_whose_adjoint_is_a_zero_number():
+    # the helper's backward sweep returns the number 0.0 for its unused array parameter; the list the
+    # array was built from is indexed item by item
+    assert adjoint.grad(helper_ignoring_an_array_argument)(0.3) == 1.0
+    assert adjoint.hessian(helper_ignoring_an_array_argument)(0.3) == 0.0
+    assert adjoint.grad(adjoint.grad(helper_ignoring_an_array_argument))(0.3) == 0.0
+
+
+def test_broadcast_adjoint_of_a_dict_item_nothing_contributed_to():
+    a = np.array([0.2, -0.1, 0.5])
+    np.testing.assert_allclose(adjoint.grad(dict_item_never_read)(a), 2 * a)
+    np.testing.assert_allclose(adjoint.hessian(dict_item_never_read)(a), 2 * np.eye(3))
+    check_jvp(dict_item_never_read, a)

@@ -15,9 +15,11 @@ method("flatten", "a, order='C'", {"a": "np.reshape(g, np.shape(a))"}, forward={
 method("transpose", "a, *axes", {"a": "rt.untranspose(g, axes)"}, forward={"a": "LINEAR"})
 method("copy", "a, order='C'", {"a": "g"}, forward={"a": "LINEAR"})
 attribute("T", "g.T", "dx.T")
-# the tangent of an array built from a list is the array of the list's tangent (a list itself)
-defrule(np.array, "object, dtype=None", {"object": "g"}, forward={"object": "np.array(dobject)"})
-defrule(np.asarray, "a, dtype=None", {"a": "g"}, forward={"a": "np.asarray(da)"})
+# the tangent of an array built from a list is the array of the list's tangent (a list itself); the
+# list's adjoint is indexed item by item, so a zero adjoint (a number) is spread over its shape first
+defrule(np.array, "object, dtype=None", {"object": "np.broadcast_to(g, np.shape(object))"},
+        forward={"object": "np.array(dobject)"})
+defrule(np.asarray, "a, dtype=None", {"a": "np.broadcast_to(g, np.shape(a))"}, forward={"a": "np.asarray(da)"})
 defrule(np.copy, "a", {"a": "g"}, forward={"a": "np.copy(da)"})
 defrule(np.concatenate, "arrays, axis=0", {"arrays": "rt.unconcatenate(g, arrays, axis)"},
         forward={"arrays": "np.concatenate(darrays, axis)"})
