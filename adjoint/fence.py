@@ -101,8 +101,17 @@ def _check(parsed, node):
                 "set a flag before `break` and test it after the loop")
     elif isinstance(node, gast.For):
         _check_target(parsed, node.target)
+        _check_iterable(parsed, node.iter)
     elif isinstance(node, gast.Call):
         _check_call(parsed, node)
+
+
+def _check_iterable(parsed, iterable):
+    """Loops run over range, sequences, enumerate(sequence) and zip(...); enumerate's start is not read."""
+    if isinstance(iterable, gast.Call) and parsed.resolve(iterable.func) is builtins.enumerate and \
+            (len(iterable.args) > 1 or iterable.keywords):
+        _reject(parsed, iterable, "`enumerate` with a start value is not supported",
+                "write `for i, v in enumerate(xs):` and use `i + start` in the body")
 
 
 def _check_call(parsed, call):

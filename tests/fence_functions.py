@@ -337,3 +337,10 @@ def dunder_iadd(x):
     y = x * 1.0
     y.__iadd__(1.0)  # REJECT .__iadd__
     return np.sum(y)
+
+
+def enumerate_with_a_start(x):
+    s = 0.0
+    for i, v in enumerate([x, 2.0 * x], 1):  # REJECT enumerate-start
+        s = s + v * i
+    return s
