@@ -1,5 +1,6 @@
 """Fence: reject constructs the compiler cannot differentiate, at the user's line."""
 import builtins
+import operator
 import random
 
 import gast
@@ -57,7 +58,16 @@ MUTATING_FUNCTIONS = {
     builtins.delattr: ("delattr(obj, name) deletes an attribute", "leave the object alone"),
     builtins.exec: ("exec(...) runs code the compiler cannot see", "write the code in the function"),
     builtins.eval: ("eval(...) runs code the compiler cannot see", "write the expression in the function"),
+    operator.setitem: ("operator.setitem(a, i, v) writes into a in place", "build a new array, e.g. with np.where"),
+    operator.delitem: ("operator.delitem(a, i) deletes from a in place", "build a new value instead"),
 }
+# operator.iadd(a, b) and its kin update an array in place (and return it)
+MUTATING_FUNCTIONS.update({
+    getattr(operator, name): (f"operator.{name}(a, b) updates the array a in place",
+                              f"write `a = a {symbol} b`")
+    for name, symbol in [("iadd", "+"), ("isub", "-"), ("imul", "*"), ("itruediv", "/"), ("ipow", "**"),
+                         ("imatmul", "@"), ("imod", "%"), ("ifloordiv", "//")]
+})
 
 MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "clear",
                     "sort", "reverse", "fill", "resize", "itemset", "put", "setfield", "add", "partition",

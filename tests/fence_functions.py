@@ -3,6 +3,7 @@
 Each tag names what is rejected; tests/test_fence.py finds the line by its marker and checks that
 every kind of rejection the fence knows has a function here.
 """
+import operator
 import random
 
 import numpy as np
@@ -344,3 +345,63 @@ def enumerate_with_a_start(x):
     for i, v in enumerate([x, 2.0 * x], 1):  # REJECT enumerate-start
         s = s + v * i
     return s
+
+
+def operator_iadd(x):
+    y = x * 1.0
+    operator.iadd(y, 1.0)  # REJECT operator.iadd
+    return np.sum(y)
+
+
+def operator_setitem(x):
+    y = np.zeros(3)
+    operator.setitem(y, 0, x)  # REJECT operator.setitem
+    return np.sum(y)
+
+
+def operator_delitem(x):
+    y = [x, x]
+    operator.delitem(y, 0)  # REJECT operator.delitem
+    return y[0]
+
+
+def operator_isub(x):
+    y = x * 1.0
+    operator.isub(y, 2.0)  # REJECT operator.isub
+    return np.sum(y)
+
+
+def operator_imul(x):
+    y = x * 1.0
+    operator.imul(y, 2.0)  # REJECT operator.imul
+    return np.sum(y)
+
+
+def operator_itruediv(x):
+    y = x * 1.0
+    operator.itruediv(y, 2.0)  # REJECT operator.itruediv
+    return np.sum(y)
+
+
+def operator_ipow(x):
+    y = x * 1.0
+    operator.ipow(y, 2.0)  # REJECT operator.ipow
+    return np.sum(y)
+
+
+def operator_imatmul(x):
+    y = x * 1.0
+    operator.imatmul(y, 2.0)  # REJECT operator.imatmul
+    return np.sum(y)
+
+
+def operator_imod(x):
+    y = x * 1.0
+    operator.imod(y, 2.0)  # REJECT operator.imod
+    return np.sum(y)
+
+
+def operator_ifloordiv(x):
+    y = x * 1.0
+    operator.ifloordiv(y, 2.0)  # REJECT operator.ifloordiv
+    return np.sum(y)

@@ -75,9 +75,11 @@ def test_every_mutating_function_has_a_function():
 
 
 def _spelling(fn):
-    module = {"numpy": "np", "numpy.random": "np.random", "builtins": "", "random": "random"}
+    module = {"numpy": "np", "numpy.random": "np.random", "builtins": "", "random": "random",
+              "_operator": "operator", "operator": "operator"}
     prefix = module.get(getattr(fn, "__module__", None) or "", "np.random" if "shuffle" in fn.__name__ else "")
     return f"{prefix}.{fn.__name__}" if prefix else fn.__name__
+
 
 
 @pytest.mark.parametrize("tag, words", [
