@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV = .venv
 BIN = $(VENV)/bin
 
-.PHONY: all demo examples test bench bench-quick clean distclean
+.PHONY: all demo examples test bench bench-quick fuzz clean distclean
 
 all: test
 
@@ -25,6 +25,14 @@ examples: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Differential fuzzing (issue 10): random programs in every mode against finite differences;
+# prints counts per outcome and mode, leaves shrunk failures in fuzz_failures/.
+N ?= 2000
+SEED ?= 0
+BUDGET ?= 600
+fuzz: $(VENV)/.installed
+	$(BIN)/python -m adjoint.fuzz --n $(N) --seed $(SEED) --budget $(BUDGET) --out fuzz_failures
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py

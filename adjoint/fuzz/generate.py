@@ -1,0 +1,491 @@
+"""Random programs over adjoint's language, weighted toward what breaks compilers.
+
+A program is a module: helper functions (loops, tuple returns, rebound parameters, calls of other
+helpers, recursion) and an entry `f` whose parameters are floats, (3,) arrays, (2, 3) matrices,
+lists and dicts. It carries its arguments, tangents for forward mode, and the modes that apply.
+All randomness comes from one `random.Random` seeded by (seed, index), so a pair names a program.
+
+Numbers are kept tame so that finite differences are reliable: values are squashed through
+tanh/sin, divisions are by `1.5 + x * x`, powers are small, loops are short.
+"""
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+# kinds of values: the generator only reads a name where its kind fits
+SCALAR, ARRAY, MATRIX, INT, LIST, TUPLE, DICT = "scalar", "array", "matrix", "int", "list", "tuple", "dict"
+HEADER = "import math\n\nimport numpy as np\n"
+MAX_DEPTH = 2                      # nesting of compound statements inside a function
+
+
+@dataclass
+class Program:
+    source: str                    # imports and functions; the entry is `f`
+    args: tuple
+    tangents: tuple
+    modes: dict                    # mode -> how it is called: wrt tuple, True, (i, j) or k
+    seed: str = ""                 # "seed:index" that generated it
+
+
+def generate(seed, index=0, size="full"):
+    """The program for (seed, index); the same pair always gives the same program. size="small"
+    gives fewer helpers and statements (cheaper to compile: the test suite's slice uses it)."""
+    rng = random.Random(f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}")
+    return _Generator(rng, small=size == "small").program(f"{seed}:{index}")
+
+
+class _Scope:
+    """What one function body may read: names by kind, and the names surely defined so far."""
+
+    def __init__(self, names, ints=(), in_loop=False, returns=SCALAR, owned=()):
+        self.names = dict(names)
+        # arrays this function made itself and shares with no other name: `+=` on them is plain
+        # Python arithmetic, not a mutation another name sees (that case is stmt_alias's)
+        self.owned = set(owned)
+        self.ints = list(ints)             # loop counters usable in expressions
+        self.in_loop = in_loop
+        self.returns = returns
+
+    def child(self, new_ints=(), in_loop=None):
+        return _Scope(self.names, self.ints + list(new_ints), self.in_loop if in_loop is None else in_loop,
+                      self.returns, self.owned)
+
+    def of(self, kind):
+        return [n for n, k in self.names.items() if k == kind]
+
+
+class _Generator:
+    def __init__(self, rng, small=False):
+        self.rng, self.small = rng, small
+        self.helpers = []                  # (name, parameter kinds, return kind)
+        self.counter = 0
+
+    # --- small random choices -------------------------------------------------------------
+    def pick(self, weighted):
+        """One key of a {choice: weight} dict."""
+        keys = list(weighted)
+        return self.rng.choices(keys, [weighted[k] for k in keys])[0]
+
+    def const(self, low=-1.0, high=1.0):
+        return repr(round(self.rng.uniform(low, high), 1))
+
+    def fresh(self, prefix="v"):
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # --- expressions ----------------------------------------------------------------------
+    def expr(self, kind, scope, depth=0):
+        if kind == ARRAY:
+            return self.array(scope, depth)
+        if kind == TUPLE:
+            return f"({self.scalar(scope, depth)}, {self.scalar(scope, depth)})"
+        if kind == LIST:
+            return "[" + ", ".join(self.scalar(scope, depth + 1) for _ in range(3)) + "]"
+        if kind == DICT:
+            return f"{{'p': {self.scalar(scope, depth + 1)}, 'q': {self.array(scope, depth + 1)}}}"
+        if kind == MATRIX:
+            return f"np.stack([{self.array(scope, depth + 1)}, {self.array(scope, depth + 1)}])"
+        return self.scalar(scope, depth)
+
+    def scalar_leaf(self, scope):
+        names = scope.of(SCALAR)
+        if names and self.rng.random() < 0.85:
+            return self.rng.choice(names)
+        arrays = scope.of(ARRAY)
+        if arrays and self.rng.random() < 0.5:
+            return f"{self.rng.choice(arrays)}[{self.rng.randrange(3)}]"
+        return self.const()
+
+    def scalar(self, scope, depth=0):
+        if depth >= 3 or self.rng.random() < 0.25:
+            return self.scalar_leaf(scope)
+        a = lambda: self.scalar(scope, depth + 1)           # noqa: E731 (a fresh subexpression)
+        arr = lambda: self.array(scope, depth + 1)          # noqa: E731
+        ints, arrays, helpers = scope.ints, scope.of(ARRAY), [h for h in self.helpers if h[2] in (SCALAR, TUPLE)]
+        choice = self.pick({"binop": 8, "div": 3, "pow": 3, "neg": 2, "unary": 5, "sqrt": 1, "exp": 2, "log": 1,
+                            "minmax": 2, "reduce": 4 if arrays else 1, "index": 3 if arrays else 0,
+                            "container": 2 if scope.of(LIST) + scope.of(TUPLE) + scope.of(DICT) else 0,
+                            "alternating": 3 if ints else 0, "intmul": 2 if ints else 0,
+                            "loop_power": 2 if ints else 0, "call": 4 if helpers else 0,
+                            "matrix": 1 if scope.of(MATRIX) else 0})
+        if choice == "binop":
+            return f"({a()} {self.rng.choice('+-*')} {a()})"
+        if choice == "div":
+            b = a()
+            return f"({a()} / (1.5 + {b} * {b}))"
+        if choice == "pow":
+            return f"({self.rng.choice(['np.tanh', 'math.sin', ''])}({a()}) ** {self.rng.choice([2, 2, 3])})"
+        if choice == "neg":
+            return f"(-{a()})"
+        if choice == "unary":
+            fn = self.rng.choice(["math.sin", "math.cos", "math.tanh", "np.sin", "np.cos", "np.tanh", "np.arctan",
+                                  "math.atan"])
+            return f"{fn}({a()})"
+        if choice == "sqrt":
+            b = a()
+            return f"{self.rng.choice(['math.sqrt', 'np.sqrt'])}(1.0 + {b} * {b})"
+        if choice == "exp":
+            return self.rng.choice(["math.exp(math.sin({}))", "np.exp(np.tanh({}))", "np.exp(-({0}) * ({0}))"]) \
+                .format(a())
+        if choice == "log":
+            b = a()
+            return f"{self.rng.choice(['math.log', 'np.log'])}(1.5 + {b} * {b})"
+        if choice == "minmax":
+            return self.rng.choice(["max({}, {})", "min({}, {})", "np.maximum({}, {})", "abs({}) + 0 * {}"]) \
+                .format(a(), a())
+        if choice == "reduce":
+            return self.rng.choice(["np.sum({})", "np.mean({})", "np.max({})", "np.dot({}, {})",
+                                    "np.sum({0} * {0})"]).format(arr(), arr())
+        if choice == "index":
+            i = f"{self.rng.choice(ints)} % 3" if ints and self.rng.random() < 0.4 else self.rng.randrange(3)
+            return f"{self.rng.choice(arrays)}[{i}]"
+        if choice == "container":
+            return self.container_read(scope)
+        if choice == "alternating":               # (-1) ** k: emission must keep the parentheses
+            return f"((-1) ** {self.rng.choice(ints)} * {a()})"
+        if choice == "intmul":
+            return f"({self.rng.choice(ints)} * {a()})"
+        if choice == "loop_power":                # powers by a loop counter, zero included
+            return f"(np.tanh({a()}) ** ({self.rng.choice(ints)} + 1))"
+        if choice == "matrix":
+            return f"np.sum({self.rng.choice(scope.of(MATRIX))}[{self.rng.randrange(2)}] * {arr()})"
+        return self.call(self.rng.choice(helpers), scope, depth)
+
+    def container_read(self, scope):
+        name = self.rng.choice(scope.of(LIST) + scope.of(TUPLE) + scope.of(DICT))
+        kind = scope.names[name]
+        if kind == DICT:
+            return self.rng.choice([f"{name}['p']", f"np.sum({name}['q'])"])
+        return f"{name}[{self.rng.randrange(3 if kind == LIST else 2)}]"
+
+    def array(self, scope, depth=0):
+        arrays = scope.of(ARRAY)
+        if depth >= 3 or self.rng.random() < 0.3:
+            if arrays and self.rng.random() < 0.85:
+                return self.rng.choice(arrays)
+            return f"np.array([{self.scalar_leaf(scope)}, {self.scalar_leaf(scope)}, {self.const()}])"
+        a = lambda: self.array(scope, depth + 1)            # noqa: E731
+        s = lambda: self.scalar(scope, depth + 1)           # noqa: E731
+        helpers = [h for h in self.helpers if h[2] == ARRAY]
+        choice = self.pick({"binop": 6, "scaled": 4, "div": 2, "unary": 4, "pow": 2, "maximum": 2, "where": 1,
+                            "neg": 1, "row": 2 if scope.of(MATRIX) else 0, "dict": 1 if scope.of(DICT) else 0,
+                            "call": 3 if helpers else 0})
+        if choice == "binop":
+            return f"({a()} {self.rng.choice('+-*')} {a()})"
+        if choice == "scaled":
+            return self.rng.choice(["({} * {})", "({1} + {0})", "({1} - {0})"]).format(s(), a())
+        if choice == "div":
+            b = a()
+            return f"({a()} / (1.5 + {b} * {b}))"
+        if choice == "unary":
+            return f"{self.rng.choice(['np.sin', 'np.cos', 'np.tanh', 'np.arctan'])}({a()})"
+        if choice == "pow":
+            return f"(np.tanh({a()}) ** {self.rng.choice([2, 3])})"
+        if choice == "maximum":
+            return f"{self.rng.choice(['np.maximum', 'np.minimum'])}({a()}, {s()})"
+        if choice == "where":
+            return f"np.where({a()} > {self.const()}, {a()}, {s()})"
+        if choice == "neg":
+            return f"(-{a()})"
+        if choice == "row":
+            return f"{self.rng.choice(scope.of(MATRIX))}[{self.rng.randrange(2)}]"
+        if choice == "dict":
+            return f"{self.rng.choice(scope.of(DICT))}['q']"
+        return self.call(self.rng.choice(helpers), scope, depth)
+
+    def call(self, helper, scope, depth):
+        name, kinds, returns = helper
+        args = []
+        for kind in kinds:
+            args.append(str(self.rng.randint(1, 3)) if kind == INT else self.expr(kind, scope, depth + 1))
+        text = f"{name}({', '.join(args)})"
+        return f"{text}[0]" if returns == TUPLE else text
+
+    def condition(self, scope):
+        """A test on data (sometimes with a loop counter), thresholds near the values' range."""
+        kind = self.pick({"scalar": 5, "array": 2 if scope.of(ARRAY) else 0, "int": 1 if scope.ints else 0})
+        if kind == "array":
+            return f"np.sum({self.rng.choice(scope.of(ARRAY))}) {self.rng.choice('<>')} {self.const()}"
+        if kind == "int":
+            return f"{self.rng.choice(scope.ints)} % 2 == {self.rng.randrange(2)}"
+        return f"{self.scalar(scope, 2)} {self.rng.choice('<>')} {self.const(-0.5, 0.5)}"
+
+    # --- statements: each returns (lines, {name: kind surely defined}, may_jump) -------------
+    def block(self, scope, count, depth):
+        """`count` statements; names are surely defined after the block if assigned before any
+        statement that may leave it (break, continue, return)."""
+        lines, defined, jumped = [], {}, False
+        for _ in range(count):
+            new_lines, new_names, may_jump = self.statement(scope, depth)
+            lines += new_lines
+            scope.names.update(new_names)
+            if not jumped:
+                defined.update(new_names)
+            jumped = jumped or may_jump
+        return lines, defined, jumped
+
+    def nested(self, scope, depth, count=None, **child):
+        """An indented body in a child scope."""
+        inner = scope.child(**child)
+        lines, defined, jumped = self.block(inner, count or self.rng.randint(1, 3), depth + 1)
+        return ["    " + line for line in lines], defined, jumped
+
+    def statement(self, scope, depth):
+        compound = depth < MAX_DEPTH
+        kinds_here = [k for k in (SCALAR, ARRAY) if scope.of(k)]
+        choice = self.pick({
+            "assign": 14, "reassign": 8 if kinds_here else 0, "augassign": 6 if kinds_here else 0,
+            "constant": 4 if kinds_here else 0, "unpack": 4, "container": 3, "alias": 0.3 if scope.of(ARRAY) else 0,
+            "tuple_call": 3 if any(h[2] == TUPLE for h in self.helpers) else 0,
+            "if": 6 if compound else 0, "for_range": 5 if compound else 0,
+            "for_rows": 2 if compound and scope.of(ARRAY) + scope.of(MATRIX) else 0,
+            "for_list": 2 if compound else 0, "enumerate": 2 if compound and scope.of(ARRAY) else 0,
+            "zip": 2 if compound and scope.of(ARRAY) else 0, "while": 3 if compound else 0,
+            "jump": 4 if scope.in_loop else 0, "return": 1 if depth > 0 else 0})
+        return getattr(self, "stmt_" + choice)(scope, depth)
+
+    def target_kind(self):
+        return self.pick({SCALAR: 3, ARRAY: 1})
+
+    def stmt_assign(self, scope, depth):
+        kind = self.target_kind()
+        name, value = self.fresh(), self.expr(kind, scope)
+        if self.rng.random() < 0.3:
+            value = f"np.tanh({value})"           # squash, so loops do not blow values up
+        if kind == ARRAY and value not in scope.names:
+            scope.owned.add(name)
+        return [f"{name} = {value}"], {name: kind}, False
+
+    def existing(self, scope, owned_arrays=False):
+        """A scalar or array name to rebind; with owned_arrays, only arrays no other name shares."""
+        arrays = [n for n in scope.of(ARRAY) if n in scope.owned or not owned_arrays]
+        kind = self.rng.choice([SCALAR] * bool(scope.of(SCALAR)) + [ARRAY] * bool(arrays) or [SCALAR])
+        return self.rng.choice(scope.of(SCALAR) if kind == SCALAR else arrays), kind
+
+    def stmt_reassign(self, scope, depth):
+        name, kind = self.existing(scope)
+        if kind == ARRAY:
+            scope.owned.add(name)
+        return [f"{name} = np.tanh({self.expr(kind, scope)})"], {}, False
+
+    def stmt_augassign(self, scope, depth):
+        if not scope.of(SCALAR) and not scope.owned & set(scope.of(ARRAY)):
+            return self.stmt_assign(scope, depth)
+        name, kind = self.existing(scope, owned_arrays=True)
+        op = self.pick({"+=": 3, "-=": 3, "*=": 1})
+        value = self.expr(kind if self.rng.random() < 0.7 else SCALAR, scope)
+        return [f"{name} {op} {'np.tanh(' + value + ')' if op == '*=' else value}"], {}, False
+
+    def stmt_constant(self, scope, depth):
+        """Overwrite by a value that does not depend on the input: its adjoint must die."""
+        name, kind = self.existing(scope)
+        value = self.const() if kind == SCALAR else f"np.ones(3) * {self.const()}"
+        if kind == ARRAY:
+            scope.owned.add(name)
+        return [f"{name} = {value}"], {}, False
+
+    def stmt_unpack(self, scope, depth):
+        names = [self.fresh() if self.rng.random() < 0.6 or not scope.of(SCALAR) else self.rng.choice(scope.of(SCALAR))
+                 for _ in range(2)]
+        if names[0] == names[1]:
+            names[1] = self.fresh()
+        tuples = scope.of(TUPLE)
+        value = self.rng.choice(tuples) if tuples and self.rng.random() < 0.3 else \
+            f"{self.scalar(scope)}, {self.scalar(scope)}"
+        return [f"{names[0]}, {names[1]} = {value}"], {n: SCALAR for n in names}, False
+
+    def stmt_container(self, scope, depth):
+        kind = self.rng.choice([LIST, TUPLE, DICT])
+        name = self.fresh()
+        return [f"{name} = {self.expr(kind, scope)}"], {name: kind}, False
+
+    def stmt_alias(self, scope, depth):
+        """`z = y; z += ...` mutates y too in Python (arrays): adjoint must model or reject it."""
+        name = self.fresh()
+        source = self.rng.choice(scope.of(ARRAY))
+        scope.owned.discard(source)
+        return [f"{name} = {source}", f"{name} += {self.scalar(scope)}"], {name: ARRAY}, False
+
+    def stmt_tuple_call(self, scope, depth):
+        helper = self.rng.choice([h for h in self.helpers if h[2] == TUPLE])
+        first, second = self.fresh(), self.fresh()
+        call = self.call(helper, scope, 0)[:-len("[0]")]
+        return [f"{first}, {second} = {call}"], {first: SCALAR, second: SCALAR}, False
+
+    def stmt_if(self, scope, depth):
+        lines = [f"if {self.condition(scope)}:"]
+        body, defined, jumped = self.nested(scope, depth)
+        lines += body
+        branches = [defined]
+        while self.rng.random() < 0.3:
+            body, defined, more = self.nested(scope, depth)
+            lines += [f"elif {self.condition(scope)}:"] + body
+            branches.append(defined)
+            jumped = jumped or more
+        if self.rng.random() < 0.6:
+            body, defined, more = self.nested(scope, depth)
+            lines += ["else:"] + body
+            branches.append(defined)
+            jumped = jumped or more
+            surely = {n: k for n, k in branches[0].items() if all(b.get(n) == k for b in branches)}
+        else:
+            surely = {}
+        return lines, surely, jumped
+
+    def loop(self, header, scope, depth, ints=(), items=None, prefix=()):
+        """A loop that runs at least once: what its body defines before a jump is defined after."""
+        inner = scope.child(new_ints=ints, in_loop=True)
+        inner.names.update(items or {})
+        lines, defined, _ = self.block(inner, self.rng.randint(1, 3), depth + 1)
+        for name in items or {}:
+            defined.pop(name, None)
+        return [header] + ["    " + line for line in list(prefix) + lines], defined, False
+
+    def stmt_for_range(self, scope, depth):
+        counter = "ijk"[depth]
+        start = self.rng.choice(["", "", "1, "])
+        stop = self.rng.randint(2 if start else 1, 4)
+        return self.loop(f"for {counter} in range({start}{stop}):", scope, depth, ints=[counter])
+
+    def stmt_for_rows(self, scope, depth):
+        name = self.fresh("row")
+        matrices = scope.of(MATRIX)
+        if matrices and (not scope.of(ARRAY) or self.rng.random() < 0.5):
+            return self.loop(f"for {name} in {self.rng.choice(matrices)}:", scope, depth, items={name: ARRAY})
+        return self.loop(f"for {name} in {self.rng.choice(scope.of(ARRAY))}:", scope, depth, items={name: SCALAR})
+
+    def stmt_for_list(self, scope, depth):
+        name = self.fresh("item")
+        lists = scope.of(LIST)
+        source = self.rng.choice(lists) if lists and self.rng.random() < 0.5 else self.expr(LIST, scope, 1)
+        return self.loop(f"for {name} in {source}:", scope, depth, items={name: SCALAR})
+
+    def stmt_enumerate(self, scope, depth):
+        counter, name = "ijk"[depth], self.fresh("item")
+        return self.loop(f"for {counter}, {name} in enumerate({self.rng.choice(scope.of(ARRAY))}):", scope, depth,
+                         ints=[counter], items={name: SCALAR})
+
+    def stmt_zip(self, scope, depth):
+        first, second = self.fresh("item"), self.fresh("item")
+        arrays = scope.of(ARRAY)
+        other = self.rng.choice(arrays + scope.of(LIST))
+        return self.loop(f"for {first}, {second} in zip({self.rng.choice(arrays)}, {other}):", scope, depth,
+                         items={first: SCALAR, second: SCALAR})
+
+    def stmt_while(self, scope, depth):
+        """A data-dependent end with a counter bound; the counter moves first so `continue` is safe."""
+        counter = self.fresh("n")
+        bound = self.rng.randint(1, 4)
+        inner = scope.child(new_ints=[counter], in_loop=True)
+        body, defined, _ = self.block(inner, self.rng.randint(1, 3), depth + 1)
+        if self.rng.random() < 0.5:
+            lines = [f"{counter} = 0", f"while {counter} < {bound} and {self.condition(scope)}:",
+                     f"    {counter} += 1"] + ["    " + line for line in body]
+            return lines, {}, False           # may run zero times: defines nothing surely
+        end = f"    if {counter} >= {bound} or {self.condition(inner)}:"
+        lines = [f"{counter} = 0", "while True:", f"    {counter} += 1"] + ["    " + line for line in body] + \
+            [end, "        break"]
+        return lines, defined, False
+
+    def stmt_jump(self, scope, depth):
+        jump = self.pick({"break": 3, "continue": 3, "return": 2})
+        if jump == "return":
+            return self.stmt_return(scope, depth)
+        return [f"if {self.condition(scope)}:", f"    {jump}"], {}, True
+
+    def stmt_return(self, scope, depth):
+        return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True
+
+    # --- functions ------------------------------------------------------------------------
+    def helper(self, index):
+        name = f"h{index}"
+        kinds = [self.pick({SCALAR: 3, ARRAY: 1}) for _ in range(self.rng.randint(1, 3))]
+        params = [f"p{i}" for i in range(len(kinds))]
+        returns = self.pick({SCALAR: 5, ARRAY: 2, TUPLE: 3})
+        scope = _Scope(dict(zip(params, kinds)), returns=returns)
+        lines, _, _ = self.block(scope, self.rng.randint(1, 4), 1)
+        if returns == TUPLE:
+            lines.append(f"return {self.scalar(scope)}, {self.scalar(scope)}")
+        else:
+            lines.append(f"return {self.expr(returns, scope)}")
+        self.helpers.append((name, kinds, returns))
+        return _function(name, params, lines)
+
+    def recursive(self, index):
+        """A helper calling itself with a depth parameter."""
+        name = f"r{index}"
+        scope = _Scope({"x": SCALAR})
+        base, step, extra = self.scalar(scope, 1), self.scalar(scope, 1), self.scalar(scope, 2)
+        lines = ["if depth <= 0:", f"    return {base}", f"y = {step}",
+                 f"return {name}(y, depth - 1) * {self.const(0.3, 0.9)} + {extra}"]
+        self.helpers.append((name, [SCALAR, INT], SCALAR))
+        return _function(name, ["x", "depth"], lines)
+
+    def parameters(self):
+        if self.rng.random() < 0.45:           # all scalars: grad-of-grad applies
+            kinds = [SCALAR] * self.rng.randint(1, 3)
+        else:
+            kinds = [self.pick({SCALAR: 3, ARRAY: 3, MATRIX: 1, LIST: 1, DICT: 1}) for _ in range(self.rng.randint(1, 3))]
+        prefix = {SCALAR: "x", ARRAY: "a", MATRIX: "m", LIST: "l", DICT: "d"}
+        return [f"{prefix[k]}{i}" for i, k in enumerate(kinds)], kinds
+
+    def result(self, scope):
+        """The scalar output: a sum over a few live values, the latest defined ones preferred."""
+        names = [n for n, k in scope.names.items() if k != INT]
+        chosen = names[-2:] + self.rng.sample(names, min(len(names), self.rng.randint(0, 2)))
+        terms = []
+        for name in dict.fromkeys(chosen):
+            kind = scope.names[name]
+            terms.append({SCALAR: name, ARRAY: f"np.sum({name})", MATRIX: f"np.sum({name})", LIST: f"{name}[0]",
+                          TUPLE: f"{name}[1]", DICT: f"{name}['p']"}[kind])
+        return " + ".join(f"{self.const(0.5, 1.5)} * {t}" if i else t for i, t in enumerate(terms))
+
+    def program(self, seed):
+        functions = []
+        for index in range(self.rng.choice([0, 1] if self.small else [0, 1, 1, 2, 2, 3])):
+            functions.append(self.recursive(index) if self.rng.random() < 0.12 else self.helper(index))
+        params, kinds = self.parameters()
+        scope = _Scope(dict(zip(params, kinds)))
+        lines, _, _ = self.block(scope, self.rng.randint(2, 4 if self.small else 7), 0)
+        lines.append(f"return {self.result(scope)}")
+        functions.append(_function("f", params, lines))
+        args = tuple(self.value(k) for k in kinds)
+        tangents = tuple(self.value(k) for k in kinds)
+        modes = {"reverse": tuple(range(len(params))), "forward": True}
+        if all(k == SCALAR for k in kinds):
+            modes["grad-of-grad"] = (self.rng.randrange(len(kinds)), self.rng.randrange(len(kinds)))
+        numeric = [i for i, k in enumerate(kinds) if k in (SCALAR, ARRAY, MATRIX)]
+        if numeric:
+            modes["hessian"] = self.rng.choice(numeric)
+        return Program(HEADER + "\n\n" + "\n\n".join(functions), args, tangents, modes, seed)
+
+    def value(self, kind):
+        """An argument (or tangent) of a kind: floats in [-1.5, 1.5], full precision."""
+        number = lambda: self.rng.uniform(-1.5, 1.5)          # noqa: E731
+        if kind == ARRAY:
+            return np.array([number() for _ in range(3)])
+        if kind == MATRIX:
+            return np.array([[number() for _ in range(3)] for _ in range(2)])
+        if kind == LIST:
+            return [number() for _ in range(3)]
+        if kind == DICT:
+            return {"p": number(), "q": np.array([number() for _ in range(3)])}
+        return number()
+
+
+def _function(name, params, lines):
+    return f"def {name}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
+
+
+def literal(value):
+    """Python source that rebuilds an argument exactly (repr of a float round-trips)."""
+    if isinstance(value, np.ndarray):
+        return f"np.array({literal(value.tolist())})"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + "".join(literal(v) + ", " for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(float(value))
