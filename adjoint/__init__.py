@@ -8,13 +8,13 @@ Complex inputs with a real-valued output get the gradient dL/dx + i dL/dy (PyTor
 Zygote's convention), so `z -= lr * g` descends.
 """
 from . import rules
-from .api import (Differentiable, differentiate, grad, hessian, hvp, jacobian, jvp, source, stop_gradient,
+from .api import (Differentiable, defrule, differentiate, grad, hessian, hvp, jacobian, jvp, source, stop_gradient,
                   value_and_grad, vjp)
-from .errors import AdjointError, NonDifferentiable, NoSource, UnsupportedSyntax
-from .rules import defrule
+from .errors import AdjointError, ArgumentError, NonDifferentiable, NoSource, ShapeError, UnsupportedSyntax
 
 rules.nondifferentiable(stop_gradient)
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "source", "differentiate", "Differentiable", "stop_gradient",
-           "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource"]
+           "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource",
+           "ArgumentError", "ShapeError"]
 __version__ = "0.1.0"

@@ -1,12 +1,13 @@
 """The public transforms: grad, value_and_grad, source and the @differentiate decorator."""
+import ast
 import functools
 import inspect
 import weakref
 
 import numpy as np
 
-from . import cache, driver, runtime, tracebacks
-from .errors import AdjointError
+from . import cache, driver, rules, runtime, tracebacks
+from .errors import AdjointError, ArgumentError, ShapeError
 from .frontend import parse, unwrap
 from .shapes import generalize, shape_of
 
@@ -46,10 +47,11 @@ def _shape_key(args, seen):
     return key
 
 
-def _wrt_names(fn, wrt):
-    """wrt (int, str or tuple of them) -> (tuple of parameter names, whether a tuple was asked for)."""
+def _wrt_names(fn, wrt, skip=0):
+    """wrt (int, str or tuple of them) -> (tuple of parameter names, whether a tuple was asked for).
+    skip: leading parameters already bound (a method's self), which integer positions do not count."""
     try:
-        params = list(_signature(fn).parameters)
+        params = list(_signature(fn).parameters)[skip:]
     except (TypeError, ValueError):
         params = []
     many = isinstance(wrt, (tuple, list))
@@ -74,12 +76,14 @@ class _Gradient:
     """A compiled gradient of `fn`; calling it runs generated code only (after the first call)."""
 
     def __init__(self, fn, wrt, with_value, has_aux=False):
-        self.fn = unwrap(fn)
+        self.original = fn                      # what pickling refers to
+        fn, self.bound = _bound_parts(unwrap(fn))
+        self.fn = fn
         if not callable(self.fn):
             raise AdjointError(f"expected a function, got {fn!r}")
         if not hasattr(self.fn, "__code__") and not hasattr(self.fn, "__adjoint_function__"):
             parse(self.fn)          # raises NoSource with the reason
-        self.wrt, self.many = _wrt_names(self.fn, wrt)
+        self.wrt, self.many = _wrt_names(self.fn, wrt, skip=len(self.bound))
         self.with_value = with_value
         self.has_aux = has_aux
         self.signature = _signature(self.fn)
@@ -87,32 +91,40 @@ class _Gradient:
         self.positions = [self.params.index(w) for w in self.wrt]
         self.single = len(self.positions) == 1
         self.floats = (float,) * len(self.positions)
-        self.compiled = {}              # shape key -> linked Generated
-        self.dispatch = {}              # argument types or shapes -> (compiled function, real_wrt): the fast path
+        self.compiled = {}              # shape key -> cache.Linked
+        self.dispatch = {}              # argument types or shapes -> (compiled function, real_wrt, guard)
         functools.update_wrapper(self, self.fn, updated=())
         self.__adjoint_gradient_of__ = self.fn
+        cache.watch(self)
+
+    def forget(self):
+        """A rule was registered: the next call of each kind finds its code again (see cache.watch)."""
+        self.dispatch = {}
+
+    def __reduce__(self):
+        """Pickled by reference to the function (compiled code is made again where it is loaded)."""
+        return _gradient, (self.original, self.wrt if self.many else self.wrt[0], self.with_value, self.has_aux)
 
     def __repr__(self):
         kind = "value_and_grad" if self.with_value else "grad"
         return (f"<adjoint.{kind} of {self.fn.__qualname__} w.r.t. {', '.join(self.wrt)}; "
                 f"adjoint.source({self.fn.__name__}) shows the generated code>")
 
-    def _generated(self, args):
+    def _linked(self, args):
         """The linked reverse-mode code specialised for the kinds of these arguments."""
         key = _shape_key(args, self.compiled)
-        generated = self.compiled.get(key)
-        if generated is None:
-            kinds = dict(zip(self.params, key or ()))
-            generated = self.compiled[key] = cache.cached(
-                self.fn, (self.wrt, "reverse", key, self.has_aux),
-                lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux))
-        return generated
+        kinds = dict(zip(self.params, key or ()))
+        linked = self.compiled[key] = cache.cached(
+            self.fn, (self.wrt, "reverse", key, self.has_aux),
+            lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux))
+        return linked
 
     def _compiled_for(self, args):
+        """(function to call, its guard: None, or a function saying whether it still holds)."""
         if hasattr(self.fn, "__adjoint_function__"):
             return self._nested(args)
-        generated = self._generated(args)
-        return generated.module[generated.entry]
+        linked = self._linked(args)
+        return linked.function, linked.guard
 
     def _nested(self, args):
         """A derivative of a derivative: forward mode over the inner derivative's generated code."""
@@ -122,58 +134,73 @@ class _Gradient:
                 f"grad of a derivative needs scalar arguments, but {', '.join(bad)} is an array; "
                 "use adjoint.hessian(f) or adjoint.jacobian(adjoint.grad(f), mode='forward') instead")
         inner = self.fn.__adjoint_function__(args)
-        tangents = [_tangent_function(inner, (w,), args) for w in self.wrt]
+        tangents = [_tangent_linked(inner, (w,), args) for w in self.wrt]
 
         def run(*args_):
             value = None
             derivatives = []
-            for function in tangents:
-                value, tangent = function(*args_, 1.0)
+            for linked in tangents:
+                value, tangent = linked.function(*args_, 1.0)
                 derivatives.append(tangent)
             return value, derivatives[0] if len(derivatives) == 1 else tuple(derivatives)
-        return run
+        return run, _AllCurrent(tangents).current
 
     def _dispatch_entry(self, args, kinds):
-        """(compiled function, whether every differentiated argument is a real Python number), filed
-        under the argument types when all are Python numbers, else under their shapes."""
+        """(compiled function, whether every differentiated argument is a real Python number, guard),
+        filed under the argument types when all are Python numbers, else under their shapes."""
         types = kinds if type(kinds) is tuple else (kinds,)
         numbers = _PYTHON_NUMBERS.issuperset(types)
         key = kinds if numbers else _arguments_key(args)
         entry = self.dispatch.get(key)
-        if entry is None:
+        if entry is None or entry[2] is not None and not entry[2]():
+            self._check_call(args)          # only calls that fit are ever filed
             real_wrt = numbers and all(types[p] in _REAL_NUMBERS for p in self.positions)
-            entry = self.dispatch[key] = (self._compiled_for(args), real_wrt)
+            function, guard = self._compiled_for(args)
+            entry = self.dispatch[key] = (function, real_wrt, guard)
         return entry
+
+    def _check_call(self, args):
+        """Arguments that do not fit the function raise as the function would, naming it; the
+        differentiated ones must be numbers, arrays or containers of them."""
+        _check_signature(self.fn, self.signature, args, len(self.bound))
+        for name, p in zip(self.wrt, self.positions):
+            if p >= len(args):
+                default = self.signature.parameters[name].default
+                raise ArgumentError(
+                    f"{_name(self.fn)}() was called without {name!r}, the argument to differentiate by "
+                    f"(its default is {default!r}): pass it explicitly")
+            _check_differentiable(self.fn, name, args[p])
 
     def __adjoint_function__(self, args):
         """A plain function with readable source computing this gradient (for nested derivatives)."""
+        if args is not None:            # None: called from compiled code, arguments unknown
+            args = self.bound + tuple(args)
         if hasattr(self.fn, "__adjoint_function__"):
             inner = self.fn.__adjoint_function__(args)
-            jvp = cache.cached(inner, (self.wrt, "forward"), lambda: driver.build_forward(inner, self.wrt))
             params = list(_signature(inner).parameters)
-            selector = cache.cached(inner, (self.wrt, "tangent-selector"),
-                                    lambda: driver.build_selector(jvp, params, "tangent"))
-            return selector.module[selector.entry]
-        generated = self._generated(args)
-        selector = cache.cached(self.fn, (self.wrt, "gradient-selector", _shape_key(args, self.compiled)),
-                                lambda: driver.build_selector(generated, self.params, "gradient"))
-        return selector.module[selector.entry]
+            selector = cache.cached(inner, (self.wrt, "tangent-selector"), lambda: driver.build_selector(
+                driver.build_forward(inner, self.wrt), params, "tangent"))
+            return selector.function
+        key = _shape_key(args, self.compiled)
+        kinds = dict(zip(self.params, key or ()))
+        selector = cache.cached(self.fn, (self.wrt, "gradient-selector", key), lambda: driver.build_selector(
+            driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux), self.params, "gradient"))
+        return selector.function
 
     def __call__(self, *args, **kwargs):
         if kwargs:
-            bound = self.signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            args = tuple(bound.arguments.values())
+            args = _bind(self.fn, self.signature, args, kwargs, len(self.bound))
         # calls with Python numbers only are keyed by their types (one argument: its type alone)
         kinds = type(args[0]) if len(args) == 1 else tuple(map(type, args))
         entry = self.dispatch.get(kinds)
-        if entry is None:
+        if entry is None or entry[2] is not None and not entry[2]():
             entry = self._dispatch_entry(args, kinds)
-        function, real_wrt = entry
+        function, real_wrt, _ = entry
         try:                                  # inlined _run: this is the hot path
             value, grads = function(*args)
         except Exception as exc:
             tracebacks.annotate(exc)
+            self._explain(exc, args)
             raise
         if self.has_aux:
             value, aux = value
@@ -181,7 +208,9 @@ class _Gradient:
             raise AdjointError(
                 f"grad needs a scalar output, but {self.fn.__name__} returned "
                 f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}. "
-                "Use adjoint.vjp or adjoint.jacobian for non-scalar outputs.")
+                "Use adjoint.vjp or adjoint.jacobian for non-scalar outputs"
+                + ("" if self.has_aux or not isinstance(value, tuple) else
+                   ", or has_aux=True if it returns (value, auxiliary data)") + ".")
         if self.single:
             x = args[self.positions[0]]
             out = grads if type(grads) is float and type(x) is float else _like(grads, x, args)
@@ -195,20 +224,148 @@ class _Gradient:
             return ((value, aux), out) if self.with_value else (out, aux)
         return (value, out) if self.with_value else out
 
+    def _explain(self, exc, args):
+        """An error raised inside generated code, retold when its cause is the call: a function
+        returning a tuple without has_aux=True, or a list where the code needs an array."""
+        if not self.has_aux and isinstance(exc, (TypeError, ValueError, IndexError)):
+            try:
+                value = self.fn(*args)
+            except Exception:
+                value = None
+            if isinstance(value, (tuple, list, dict)):
+                raise AdjointError(
+                    f"grad needs a scalar output, but {_name(self.fn)} returned a {type(value).__name__}"
+                    f"{' of ' + str(len(value)) if isinstance(value, (tuple, list)) else ''}; "
+                    "if it returns (value, auxiliary data), use has_aux=True") from exc
+        if isinstance(exc, TypeError):
+            for name, p in zip(self.wrt, self.positions):
+                if isinstance(args[p], (list, tuple)):
+                    raise ArgumentError(
+                        f"{_name(self.fn)}: argument {name!r} is a {type(args[p]).__name__}, but the function "
+                        f"computes with it as with an array ({exc}); pass np.asarray({name})") from exc
+
+
+class _MethodGradient(_Gradient):
+    """The gradient of a bound method: its function, called with `self` (or `cls`) first."""
+
+    def __call__(self, *args, **kwargs):
+        return _Gradient.__call__(self, *self.bound, *args, **kwargs)
+
+
+def _gradient(f, wrt, with_value, has_aux):
+    """A _Gradient, or a _MethodGradient for a bound method (so plain functions' calls skip the check)."""
+    kind = _MethodGradient if _bound_parts(unwrap(f))[1] else _Gradient
+    return kind(f, wrt, with_value, has_aux)
+
+
+class _AllCurrent:
+    """Whether several linked units are all up to date (a nested derivative uses one per argument)."""
+
+    def __init__(self, linked):
+        self.linked = linked
+
+    def current(self):
+        return all(linked.current() for linked in self.linked)
+
+
+def _bound_parts(fn):
+    """(function, arguments bound to it): a bound method or classmethod is its function with `self`
+    (or `cls`) bound, so that its source can be differentiated like any function's."""
+    if inspect.ismethod(fn) and hasattr(fn.__func__, "__code__"):
+        return fn.__func__, (fn.__self__,)
+    return fn, ()
+
+
+def _name(fn):
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+
+
+def _check_signature(fn, signature, args, skip=0):
+    """TypeError naming fn when args do not fit its signature (too many, too few), as a call would."""
+    if signature is None or len(args) == len(signature.parameters):
+        return                      # the common case, cheaply: one argument per parameter
+    try:
+        signature.bind(*args)
+    except TypeError as exc:
+        raise ArgumentError(f"{_name(fn)}(): {exc}"
+                            + (f" (it takes {_parameters(signature, skip)})" if "argument" in str(exc) else "")) \
+            from None
+
+
+def _bind(fn, signature, args, kwargs, skip=0):
+    """args and kwargs as positional arguments, defaults filled in (a call with keywords)."""
+    unknown = [k for k in kwargs if k not in signature.parameters]
+    if unknown:
+        raise ArgumentError(f"{_name(fn)}() got an unexpected keyword argument {unknown[0]!r} "
+                            f"(it takes {_parameters(signature, skip)})")
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"{_name(fn)}(): {exc} (it takes {_parameters(signature, skip)})") from None
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
+
+
+def _parameters(signature, skip=0):
+    return "(" + ", ".join(list(map(str, signature.parameters.values()))[skip:]) + ")"
+
+
+def _check_differentiable(fn, name, value):
+    """Raise ArgumentError when `value`, the argument `name` of fn, is nothing one can differentiate by:
+    a string, bytes, None, or an array of strings or objects."""
+    problem = _not_differentiable(value)
+    if problem:
+        raise ArgumentError(f"{_name(fn)}: cannot differentiate with respect to argument {name!r}, which is "
+                            f"{problem}; expected a number, a NumPy array, or a list, tuple or dict of them")
+
+
+def _not_differentiable(value):
+    """What is wrong with value as an argument to differentiate by, or '' if nothing."""
+    if value is None or isinstance(value, (str, bytes)):
+        return repr(value) if value is None else f"a {type(value).__name__} ({value!r:.40})"
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biufc":
+        return f"an array of dtype {value.dtype}"
+    if type(value) in (list, tuple):
+        return next(filter(None, map(_not_differentiable, value)), "")
+    if type(value) is dict:
+        return next(filter(None, map(_not_differentiable, value.values())), "")
+    return ""
+
 
 def _like(g, x, args):
+    """g given the type, shape and container structure of x, sharing no memory with the arguments."""
     if type(g) is float and type(x) is float:
         return g
-    g = runtime.like(g, x)
-    if isinstance(g, np.ndarray) and any(g is a for a in args):
-        g = g.copy()                   # never hand back (an alias of) the caller's own array
-    return g
+    if type(x) in (list, tuple) and type(g) in (list, tuple) and len(g) == len(x):
+        return type(x)(_like(a, b, args) for a, b in zip(g, x))
+    if type(x) is dict and type(g) is dict:
+        return {k: _like(g.get(k, runtime.zero), v, args) for k, v in x.items()}
+    return _unshared(runtime.like(g, x), args)
 
 
-def _tangent_function(fn, wrt, args):
-    """The compiled jvp of fn w.r.t. the names in wrt: jvp(*args, *tangents) -> (value, tangent)."""
-    generated = cache.cached(fn, (tuple(wrt), "forward"), lambda: driver.build_forward(fn, list(wrt)))
-    return generated.module[generated.entry]
+def _unshared(result, inputs):
+    """result, copied if it is (a view of) one of the caller's arrays: writing into a derivative
+    must never change the caller's data."""
+    if not isinstance(result, np.ndarray):
+        return result
+    root = result if result.base is None else result.base
+    for a in inputs:
+        if type(a) is np.ndarray:
+            if a is root or a.base is root:
+                return result.copy()
+        elif type(a) in (list, tuple, dict) and _unshared(result, a.values() if type(a) is dict else a) is not result:
+            return result.copy()
+    return result
+
+
+def _tangent_linked(fn, wrt, args=None):
+    """The compiled jvp of fn w.r.t. the names in wrt: `.function(*args, *tangents) -> (value, tangent)`,
+    specialised on the arguments' ranks when they are given (a number, a list and an array read
+    differently: `y += x` rebinds a number but writes into an array)."""
+    ranks = None if args is None else \
+        tuple(generalize(s) if isinstance(s, tuple) else s for s in map(shape_of, args))
+    kinds = dict(zip(_signature(fn).parameters, ranks)) if ranks else None
+    return cache.cached(fn, (tuple(wrt), "forward", ranks), lambda: driver.build_forward(fn, list(wrt), kinds))
 
 
 def _plain(f, args):
@@ -242,7 +399,7 @@ def _signature(fn):
 
 
 _SIGNATURES = weakref.WeakKeyDictionary()
-_JVPS = weakref.WeakKeyDictionary()          # plain function -> {(code, number of primals): (fn, jvp)}
+_VJP_SHAPES = weakref.WeakKeyDictionary()    # function -> {shape key: True}, to cap vjp's specialisations
 
 
 def _all_args(fn, args):
@@ -255,6 +412,23 @@ def _all_args(fn, args):
     return tuple(bound.arguments.values())
 
 
+def _check_shapes(fn, kind, pairs):
+    """ShapeError naming the argument when a tangent or cotangent is not shaped like its value."""
+    for name, value, direction in pairs:
+        if type(value) is type(direction) is np.ndarray and value.shape == direction.shape:
+            continue                # the common case, cheaply
+        if not isinstance(value, (np.ndarray, np.generic, int, float, complex)) or _is_scalar(direction) and \
+                np.ndim(value) == 0:
+            continue
+        try:
+            shape = np.shape(direction)
+        except ValueError:
+            shape = None
+        if shape != np.shape(value):
+            raise ShapeError(f"{_name(fn)}: the {kind} for {name} has shape {shape}, but {name} has shape "
+                             f"{np.shape(value)}; a {kind} must have the shape of the value it belongs to")
+
+
 def jvp(f, primals, tangents):
     """(f(*primals), the directional derivative along tangents), in forward mode.
 
@@ -262,20 +436,19 @@ def jvp(f, primals, tangents):
     """
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
-        raise AdjointError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
-    key = (getattr(f, "__code__", None), len(primals))
-    compiled = _JVPS.get(f, {}).get(key) if key[0] is not None else None
-    if compiled is None:
-        fn = _plain(f, primals)
-        params = list(_signature(fn).parameters)[:len(primals)]
-        compiled = fn, _tangent_function(fn, params, primals)
-        if fn is f:                         # plain functions: the same jvp serves every call
-            _JVPS.setdefault(f, {})[key] = compiled
-    fn, function = compiled
-    value, tangent = _run(function, *_all_args(fn, primals), *tangents)
+        raise ArgumentError(f"jvp got {len(primals)} primals but {len(tangents)} tangents: give one tangent "
+                            "per primal")
+    fn = _plain(f, primals)
+    signature = _signature(fn)
+    _check_signature(fn, signature, primals)
+    params = list(signature.parameters)[:len(primals)]
+    _check_shapes(fn, "tangent", zip(params, primals, tangents))
+    linked = _tangent_linked(fn, params, primals)
+    value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
     if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):
         return value, tangent
-    return value, runtime.like(tangent, value)
+    inputs = primals + tangents
+    return _unshared(value, inputs), _unshared(runtime.like(tangent, value), inputs)
 
 
 def vjp(f, *primals, wrt=None):
@@ -283,25 +456,59 @@ def vjp(f, *primals, wrt=None):
 
     The forward pass runs once; the pullback can be called any number of times.
     """
+    return _vjp(f, primals, wrt, check=True)
+
+
+def _vjp(f, primals, wrt, check):
+    """vjp; check=False lets a cotangent of another shape through (jacobian of a gradient that is a
+    constant zero)."""
     fn = _plain(f, primals)
-    params = list(_signature(fn).parameters)
+    signature = _signature(fn)
+    params = list(signature.parameters)
+    _check_signature(fn, signature, primals)
     if wrt is None:
         names, many = tuple(params[:len(primals)]), True
     else:
         names, many = _wrt_names(fn, wrt)
-    key = tuple(shape_of(a) for a in primals)
+    positions = [params.index(n) for n in names]
+    for name, p in zip(names, positions):
+        if p >= len(primals):
+            raise ArgumentError(f"{_name(fn)}() was called without {name!r}, the argument to differentiate by: "
+                                "pass it explicitly")
+        _check_differentiable(fn, name, primals[p])
+    key = _shape_key(primals, _VJP_SHAPES.setdefault(fn, {}))
+    _VJP_SHAPES[fn][key] = True
     kinds = dict(zip(params, key))
     pair = cache.cached(fn, (names, "split", key), lambda: driver.build_reverse(fn, names, kinds, split=True))
-    forward, backward = pair.module[pair.entry], pair.module[pair.entry[:-4] + "_bwd"]
+    forward, backward = pair.function, pair.module[pair.entry[:-4] + "_bwd"]
     value, saved = _run(forward, *primals)
-    positions = [params.index(n) for n in names]
 
     def pullback(cotangent):
+        if check:
+            _check_shapes(fn, "cotangent", [("its output", value, cotangent)])
         grads = _run(backward, saved, cotangent)
         grads = (grads,) if len(names) == 1 else grads
-        out = tuple(_like(g, primals[p], primals) for g, p in zip(grads, positions))
+        inputs = primals + (cotangent,)
+        out = tuple(_like(g, primals[p], inputs) for g, p in zip(grads, positions))
         return out if many else out[0]
-    return value, pullback
+    return _unshared(value, primals), pullback
+
+
+def _check_arguments(f, args):
+    """ArgumentError, naming the function, when args do not fit f (a function or a derivative)."""
+    f = unwrap(f)
+    if isinstance(f, _Gradient):
+        f._check_call(f.bound + tuple(args))
+    elif hasattr(f, "__code__"):
+        _check_signature(f, _signature(f), args)
+
+
+def _output_shape(f, args, value):
+    """The shape of f(*args): a gradient has its argument's shape even where it is a constant zero."""
+    f = unwrap(f)
+    if isinstance(f, _Gradient) and f.single and not f.many and not f.with_value and not f.has_aux:
+        return np.shape((f.bound + tuple(args))[f.positions[0]])
+    return np.shape(value)
 
 
 def jacobian(f, wrt=0, mode="reverse"):
@@ -314,13 +521,14 @@ def jacobian(f, wrt=0, mode="reverse"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
 
     def J(*args):
+        _check_arguments(f, args)
         fn = _plain(f, args)
         names, many = _wrt_names(fn, wrt)
         params = list(_signature(fn).parameters)
         positions = [params.index(n) for n in names]
         if mode == "reverse":
-            value, pullback = vjp(fn, *args, wrt=tuple(names))
-            out_shape = np.shape(value)
+            value, pullback = _vjp(fn, args, tuple(names), check=False)
+            out_shape = _output_shape(f, args, value)
             rows = []
             for i in range(int(np.prod(out_shape))):
                 seed = np.zeros(out_shape)
@@ -332,14 +540,14 @@ def jacobian(f, wrt=0, mode="reverse"):
             full = _all_args(fn, args)
             result = []
             for name, p in zip(names, positions):
-                function = _tangent_function(fn, (name,), args)
+                function = _tangent_linked(fn, (name,), full).function
                 arg = np.asarray(args[p], dtype=float)
                 columns, out_shape = [], ()
                 for j in range(arg.size):
                     basis = np.zeros(arg.shape)
                     basis.flat[j] = 1.0
                     value, tangent = function(*full, basis if arg.shape else 1.0)
-                    out_shape = np.shape(value)
+                    out_shape = _output_shape(f, args, value)
                     columns.append(np.broadcast_to(tangent, out_shape))
                 stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
                 result.append(np.reshape(stacked, out_shape + arg.shape))
@@ -357,9 +565,10 @@ def hvp(f, wrt=0):
 
     def Hv(*args):
         *args, v = args
+        _check_arguments(gradient, args)
         selector = gradient.__adjoint_function__(tuple(args))
         name = gradient.wrt[0]
-        function = _tangent_function(selector, (name,), args)
+        function = _tangent_linked(selector, (name,), tuple(args)).function
         _, tangent = function(*_all_args(selector, args), v)
         return runtime.like(tangent, args[gradient.positions[0]])
     return Hv
@@ -374,14 +583,14 @@ def grad(f, wrt=0, has_aux=False):
     """The gradient of the scalar f(*args) with respect to the argument(s) named by wrt.
 
     has_aux=True: f returns (value, aux); the result is (gradient, aux), aux passed through."""
-    return _Gradient(f, wrt, with_value=False, has_aux=has_aux)
+    return _gradient(f, wrt, with_value=False, has_aux=has_aux)
 
 
 def value_and_grad(f, wrt=0, has_aux=False):
     """A function returning (f(*args), gradient) from one forward pass.
 
     has_aux=True: f returns (value, aux); the result is ((value, aux), gradient)."""
-    return _Gradient(f, wrt, with_value=True, has_aux=has_aux)
+    return _gradient(f, wrt, with_value=True, has_aux=has_aux)
 
 
 def source(f, wrt=0, mode="reverse", args=None, optimize=True):
@@ -391,17 +600,48 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     e.g. without shape checks for arguments that are Python floats. optimize=False shows the
     code before the cleanup passes.
     """
-    fn = unwrap(f)
+    fn, bound = _bound_parts(unwrap(f))
     if mode not in ("reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
-    names, _ = _wrt_names(fn, wrt)
+    if not hasattr(fn, "__code__"):
+        parse(fn)                   # raises NoSource with the reason
+    names, _ = _wrt_names(fn, wrt, skip=len(bound))
     params = list(_signature(fn).parameters)
-    kinds = dict(zip(params, (shape_of(a) for a in args))) if args is not None else {}
-    if mode == "forward":
-        generated = driver.build_forward(fn, names, kinds, optimize=optimize)
-    else:
-        generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
-    return "\n".join(cache.render(g) for g in cache.unit(generated))
+    kinds = dict(zip(params, (shape_of(a) for a in bound + tuple(args)))) if args is not None else {}
+    with cache.building():          # the same rules and callees a call would compile against now
+        if mode == "forward":
+            generated = driver.build_forward(fn, names, kinds, optimize=optimize)
+        else:
+            generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
+        return "\n".join(cache.render(g) for g in cache.unit(generated))
+
+
+def defrule(fn, params, reverse=None, forward=None, **options):
+    """Register a derivative rule for fn (adjoint.rules.defrule documents the arguments). Its templates
+    are parsed now, so a typo fails here and not at first use; code compiled before it is compiled
+    again on its next call, so the rule takes effect at once."""
+    for where, template in _templates(reverse, forward):
+        try:
+            ast.parse(template, mode="eval")
+        except SyntaxError as exc:
+            raise AdjointError(f"defrule for {_name(fn)}: the {where} template {template!r} is not a Python "
+                               f"expression ({exc.msg})") from None
+    try:
+        rule = rules.defrule(fn, params, reverse, forward, **options)
+    except SyntaxError as exc:
+        raise AdjointError(f"defrule for {_name(fn)}: the parameters {params!r} are not a Python parameter "
+                           f"list ({exc.msg})") from None
+    cache.rules_changed()
+    return rule
+
+
+def _templates(reverse, forward):
+    """(where, template text) for each template of a rule."""
+    for param, template in (reverse or {}).items():
+        yield f"reverse[{param!r}]", template
+    for param, template in (forward.items() if isinstance(forward, dict) else [(None, forward)]):
+        if template is not None:
+            yield "forward" + (f"[{param!r}]" if param is not None else ""), template
 
 
 def stop_gradient(x):
@@ -422,16 +662,20 @@ class Differentiable:
     def __call__(self, *args, **kwargs):
         return self.__adjoint_wrapped__(*args, **kwargs)
 
+    def __reduce__(self):
+        """Pickled by reference: the decorated function is found again by its module and name."""
+        return self.__qualname__
+
     @property
     def grad(self):
         if self._grad is None:
-            self._grad = grad(self.__adjoint_wrapped__, self.wrt)
+            self._grad = grad(self, self.wrt)
         return self._grad
 
     @property
     def value_and_grad(self):
         if self._value_and_grad is None:
-            self._value_and_grad = value_and_grad(self.__adjoint_wrapped__, self.wrt)
+            self._value_and_grad = value_and_grad(self, self.wrt)
         return self._value_and_grad
 
     def source(self, mode="reverse", args=None):

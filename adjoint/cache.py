@@ -1,54 +1,230 @@
-"""Compile generated code once, link generated functions to each other, and remember the result."""
+"""Compile generated code once, link generated functions to each other, and remember the result.
+
+Two tables, neither holding the user's function alive:
+
+* a recipe per (code object of the user's function, request): the compiled factories of every
+  function of the unit (callees included), shared by all functions with that code — 1,000 closures
+  made by one `def` compile once;
+* an instance per (user function, request): the recipe's factories run with that function's own
+  closure cells, so generated code reads a closure variable when it runs, never a frozen copy.
+
+What the compiler resolved by name at compile time (helpers, modules, rule-registry contents) is
+recorded as checks; an instance whose checks fail (a helper redefined in a later notebook cell or
+by importlib.reload, a rule registered after the first call) is compiled again.
+"""
 import ast
 import contextlib
 import gc
 import math
+import numbers
 import os
+import threading
+import types
 import weakref
 
 import numpy as np
 
-from . import runtime
+from . import driver, runtime
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
 from .reverse import COMMENT
 
 _COMPILE_COUNT = [0]
-_FUNCTIONS = weakref.WeakKeyDictionary()   # user function -> {(code, wrt, mode, kinds, optimize): callable}
+_RULES_VERSION = [0]
+_LOCK = threading.RLock()          # one compile at a time: each first call compiles once, whatever the threads
+_DEPTH = [0]                       # nesting of builds (a derivative compiled while compiling another)
+_RECIPES = weakref.WeakKeyDictionary()     # user code object -> {request key: _Recipe}
+_INSTANCES = weakref.WeakKeyDictionary()   # user function -> {request key: Linked}
+_MISSING = object()
+# names the normalization passes may call although the user's code does not (for-loops over sequences)
+_COMPILER_BUILTINS = frozenset(("len", "range", "min", "reversed"))
+# values generated code reads when it runs: a change to them needs no new compile
+_DATA = (numbers.Number, str, bytes, np.ndarray, np.generic, list, tuple, dict, set, frozenset, slice,
+         type(None), type(Ellipsis))
+
+
+_WATCHERS = weakref.WeakSet()     # objects keeping Linked code for fast calls: told when rules change
+
+
+def rules_changed():
+    """Called when a derivative rule is registered: compiled code made before it is out of date."""
+    _RULES_VERSION[0] += 1
+    for watcher in list(_WATCHERS):
+        watcher.forget()
+
+
+def watch(holder):
+    """holder.forget() will be called when a rule is registered (so its fast path need not check)."""
+    _WATCHERS.add(holder)
 
 
 def cached(fn, key, build):
-    """The linked Generated stored for (fn, key), made with build() on first use.
+    """The Linked code stored for (fn, key), made with build() (a driver Generated) on first use.
 
-    Its compiled functions are in `.module`; `.module[.entry]` is the one to call.
+    `.module[.entry]` is the function to call; `.current()` says whether it is still up to date.
     """
-    table = _FUNCTIONS.setdefault(fn, {})
-    full_key = (fn.__code__,) + key
-    generated = table.get(full_key)
-    if generated is None:
-        with _collector_paused():
-            generated = build()
-            link(generated)
-        table[full_key] = generated
-    return generated
+    linked = _INSTANCES.get(fn, {}).get(key)
+    if linked is not None and linked.current():
+        return linked
+    with _LOCK:
+        linked = _INSTANCES.get(fn, {}).get(key)       # another thread may have made it meanwhile
+        if linked is None or not linked.current():
+            linked = _instance(fn, key, build)
+            _INSTANCES.setdefault(fn, {})[key] = linked
+    return linked
+
+
+def _instance(fn, key, build):
+    """fn's own instance of the recipe for (fn's code, key), compiling the recipe when it has none
+    or when what it was compiled against no longer holds for fn."""
+    recipes = _RECIPES.setdefault(fn.__code__, {})
+    recipe = recipes.get(key)
+    linked = recipe.instantiate(fn) if recipe is not None and recipe.version == _RULES_VERSION[0] else None
+    if linked is None or not linked.current():
+        with building():
+            recipe = recipes[key] = _Recipe(build())
+        linked = recipe.instantiate(fn)
+    return linked
 
 
 @contextlib.contextmanager
-def _collector_paused():
-    """Compiling allocates many small syntax-tree objects that live until it ends; the cyclic garbage
-    collector would scan them (and the rest of the heap) over and over, for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def building():
+    """Around a use of the driver: one build at a time, and the driver's tables of callee code, which
+    hold user functions, emptied when the outermost build ends."""
+    with _LOCK:
+        was_enabled = gc.isenabled()
+        gc.disable()       # compiling makes many short-lived tree objects: scanning them is wasted work
+        _DEPTH[0] += 1
+        try:
+            yield
+        finally:
+            _DEPTH[0] -= 1
+            if _DEPTH[0] == 0:
+                driver._PAIRS.clear()
+                driver._JVPS.clear()
+            if was_enabled:
+                gc.enable()
 
 
 def compile_count():
     """How many generated functions have been compiled in this process (for cache tests)."""
     return _COMPILE_COUNT[0]
+
+
+def size():
+    """How many compiled recipes and instances the cache holds (for tests of its bounds)."""
+    return sum(map(len, list(_RECIPES.values()))) + sum(map(len, list(_INSTANCES.values())))
+
+
+class Linked:
+    """Generated code instantiated for one user function: `module` maps names to callables."""
+
+    def __init__(self, module, entry, global_checks, cell_checks, version):
+        self.module, self.entry = module, entry
+        self.function = module[entry]
+        self.global_checks, self.cell_checks, self.version = global_checks, cell_checks, version
+        # what a fast path must call before each use (None: nothing to check but the rules, see watch)
+        self.guard = self.holds if global_checks or cell_checks else None
+
+    def current(self):
+        """Whether no rule was registered since compiling, and the names still hold (see holds)."""
+        return self.version == _RULES_VERSION[0] and self.holds()
+
+    def holds(self):
+        """Whether every name the compiler resolved still means the same object."""
+        for namespace, name, value in self.global_checks:
+            if namespace.get(name, _MISSING) is not value:
+                return False
+        for cell, value in self.cell_checks:
+            if _contents(cell) is not value:
+                return False
+        return True
+
+
+class _Member:
+    """One compiled Generated of a unit, without the user's function: its factory, whose function
+    reads its closure cells (`owner`, None meaning the function the unit is instantiated for), the
+    names it imports from other members, and the names the compiler resolved statically."""
+
+    def __init__(self, generated, entry_fn, index):
+        self.factory, self.arguments = _compile(generated)
+        self.owner = None if generated.fn is entry_fn else generated.fn
+        self.imports = {alias: (index[id(dep)], name) for alias, (dep, name) in generated.imports.items()}
+        self.bindings = _static_bindings(generated)
+
+    def run(self, owner):
+        """The factory run with owner's globals and closure cells: name -> generated function (the same
+        code may run in several namespaces, as a cell run in two notebooks)."""
+        cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
+        closure = tuple(cells[name] for name in self.factory.__code__.co_freevars)
+        factory = types.FunctionType(self.factory.__code__, owner.__globals__, self.factory.__name__, None, closure)
+        return factory(*self.arguments)
+
+    def checks(self, owner):
+        """(globals checks, cell checks) of the static bindings, as seen from owner."""
+        cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
+        global_checks, cell_checks = [], []
+        for name, value, where in self.bindings:
+            if value is owner:
+                continue            # recursion: checking it would keep the function alive
+            if where == "cell":
+                cell_checks.append((cells[name], value))
+            else:
+                global_checks.append((owner.__globals__, name, value if where == "global" else _MISSING))
+        return global_checks, cell_checks
+
+
+class _Recipe:
+    """A compiled unit (the entry and every callee it reaches), for any function with its code."""
+
+    def __init__(self, generated):
+        members = unit(generated)
+        index = {id(g): i for i, g in enumerate(members)}
+        self.members = [_Member(g, generated.fn, index) for g in members]
+        self.entry = generated.entry
+        self.version = _RULES_VERSION[0]
+
+    def instantiate(self, fn):
+        """The unit's functions reading fn's closure cells, calls between them linked."""
+        modules, global_checks, cell_checks = [], [], []
+        for member in self.members:
+            owner = fn if member.owner is None else member.owner
+            modules.append(member.run(owner))
+            more_globals, more_cells = member.checks(owner)
+            global_checks += more_globals
+            cell_checks += more_cells
+        for member, module in zip(self.members, modules):
+            for function in module.values():
+                for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+                    if name in member.imports:
+                        other, callee = member.imports[name]
+                        cell.cell_contents = modules[other][callee]
+        return Linked(modules[0], self.entry, tuple(global_checks), tuple(cell_checks), self.version)
+
+
+def _static_bindings(generated):
+    """(name, object, "global" | "cell" | "builtin") for each free name of the user's function whose
+    object the compiler used at compile time (functions, modules, classes; not data, read at run time)."""
+    fn = generated.fn
+    cells = set(fn.__code__.co_freevars)
+    bindings = []
+    for name, value in generated.parsed.namespace.items():
+        if isinstance(value, _DATA):
+            continue
+        if name in cells:
+            bindings.append((name, value, "cell"))
+        elif name in fn.__globals__:
+            bindings.append((name, value, "global"))
+        elif name not in _COMPILER_BUILTINS:
+            bindings.append((name, value, "builtin"))
+    return bindings
+
+
+def _contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:          # an empty cell
+        return _MISSING
 
 
 def render(generated):
@@ -84,39 +260,28 @@ def unit(generated):
     return order
 
 
-def link(generated):
-    """Compile every function of the unit (once per process) and connect calls between them."""
-    members = unit(generated)
-    for g in members:
-        if g.module is None:
-            g.module = _compile(g)
-    for g in members:
-        for fn in g.module.values():
-            for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
-                if name in g.imports:
-                    dep, function = g.imports[name]
-                    cell.cell_contents = dep.module[function]
-    return generated.module[generated.entry]
-
-
 def _compile(generated):
+    """(factory, its arguments): factory(*arguments) defines the generated functions and returns them
+    by name. Its free variables are the user's closure variables, so that it can be rebuilt around any
+    function's cells (see _Member.run); the imports from other members are filled in by linking."""
     fn = generated.fn
-    source = render(generated)
-    deps = list(generated.imports)
-    closure = dict(zip(fn.__code__.co_freevars, [c.cell_contents for c in fn.__closure__ or ()]))
     names = generated.names
-    params = {names["np"]: np, names["rt"]: runtime, names["math"]: math}
-    params.update({k: v for k, v in closure.items() if k not in params})
-    params.update({d: None for d in deps if d not in params})
+    arguments = {names["np"]: np, names["rt"]: runtime, names["math"]: math}
+    arguments.update({name: None for name in generated.imports if name not in arguments})
+    cell_names = [name for name in fn.__code__.co_freevars if name not in arguments]
     defined = [d.name for d in generated.defs]
-    header = f"def __adjoint_factory__({', '.join(params)}):\n"
-    body = "".join("    " + line + "\n" if line.strip() else "\n" for line in source.splitlines())
-    footer = f"    return {{{', '.join(f'{n!r}: {n}' for n in defined)}}}\n"
+    body = "".join(" " * 8 + line + "\n" if line.strip() else "\n" for line in render(generated).splitlines())
+    text = ("def __adjoint_cells__():\n"
+            + (f"    {' = '.join(cell_names)} = None\n" if cell_names else "")
+            + f"    def __adjoint_factory__({', '.join(arguments)}):\n"
+            + body
+            + f"        return {{{', '.join(f'{n!r}: {n}' for n in defined)}}}\n"
+            + "    return __adjoint_factory__\n")
     where = f"{fn.__module__}.{fn.__qualname__}" if hasattr(fn, "__qualname__") else fn.__name__
     # each compiled text gets its own file name: linecache serves it to tracebacks and to the
     # front end when generated code is itself differentiated
     filename = f"<adjoint {generated.entry} of {where} ({os.path.basename(generated.parsed.filename)}) " \
                f"#{_COMPILE_COUNT[0] + 1}>"
-    factory = compile_source(header + body + footer, filename, fn.__globals__, "__adjoint_factory__")
+    factory = compile_source(text, filename, fn.__globals__, "__adjoint_cells__")()
     _COMPILE_COUNT[0] += 1
-    return factory(*params.values())
+    return factory, tuple(arguments.values())

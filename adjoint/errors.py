@@ -37,3 +37,12 @@ class NonDifferentiable(AdjointError):
 
 class NoSource(AdjointError):
     """The function's source text is unavailable (a builtin, or code typed at a prompt)."""
+
+
+class ArgumentError(AdjointError, TypeError):
+    """A derivative called with arguments that do not fit the function: missing, extra, or of a kind
+    that cannot be differentiated (a string, None). A TypeError too, as Python's own would be."""
+
+
+class ShapeError(AdjointError, ValueError):
+    """A tangent or cotangent whose shape is not that of the value it belongs to."""

@@ -92,6 +92,7 @@ def parse(fn):
 def _definition_in_file(code):
     """(gast tree, file lines) of the `def` that compiled to `code`, found in its file's syntax tree
     (parsed once per file text), or None when the file is unavailable or not plain Python."""
+    linecache.checkcache(code.co_filename)      # a file edited since (importlib.reload) is read again
     lines = linecache.getlines(code.co_filename)
     module = _parse_file(code.co_filename, "".join(lines)) if lines else None
     blocks = [module.body] if module is not None else []
