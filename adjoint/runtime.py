@@ -43,6 +43,8 @@ class _Zero:
     """The adjoint of a container nothing has contributed to yet: indexing it gives itself, adding
     to it gives the other operand, and in arithmetic it is 0.0."""
 
+    dtype = np.dtype(np.float16)     # the narrowest float: np.result_type(zero, x) is x's own type
+
     def __getitem__(self, key):
         return self
 
