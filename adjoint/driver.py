@@ -34,7 +34,8 @@ class Generated:
     module: object = None      # filled by cache.link: name -> compiled function
 
 
-_PAIRS = {}                    # callee key -> Generated holding its fwd/bwd pair
+_PAIRS = {}                    # callee key -> Generated holding its fwd/bwd pair, for one build: emptied by
+                               # cache.building() when it ends (it holds user functions)
 
 
 def _global_names(program):
@@ -228,7 +229,7 @@ def _residuals(gen, backward):
     return order
 
 
-_JVPS = {}                     # callee key -> Generated holding its jvp function
+_JVPS = {}                     # callee key -> Generated holding its jvp function, for one build (as _PAIRS)
 
 
 def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
