@@ -5,8 +5,10 @@ Two tables, neither holding the user's function alive:
 * a recipe per (code object of the user's function, request): the compiled factories of every
   function of the unit (callees included), shared by all functions with that code — 1,000 closures
   made by one `def` compile once;
-* an instance per (user function, request): the recipe's factories run with that function's own
-  closure cells, so generated code reads a closure variable when it runs, never a frozen copy.
+* an instance per (user function, request), kept on the function itself: the recipe's factories run
+  with that function's own closure cells, so generated code reads a closure variable when it runs,
+  never a frozen copy. The instance lives and dies with its function (a recursive closure's
+  instance refers back to it through its cells: a cycle the garbage collector frees).
 
 What the compiler resolved by name at compile time (helpers, modules, rule-registry contents) is
 recorded as checks; an instance whose checks fail (a helper redefined in a later notebook cell or
@@ -24,7 +26,7 @@ import weakref
 
 import numpy as np
 
-from . import driver, runtime
+from . import driver, runtime, shapes
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
 from .reverse import COMMENT
@@ -34,7 +36,8 @@ _RULES_VERSION = [0]
 _LOCK = threading.RLock()          # one compile at a time: each first call compiles once, whatever the threads
 _DEPTH = [0]                       # nesting of builds (a derivative compiled while compiling another)
 _RECIPES = weakref.WeakKeyDictionary()     # user code object -> {request key: _Recipe}
-_INSTANCES = weakref.WeakKeyDictionary()   # user function -> {request key: Linked}
+_INSTANCES = "__adjoint_instances__"       # attribute of a user function: {request key: Linked}
+_HOLDERS = weakref.WeakSet()               # functions holding instances (to measure the cache)
 _MISSING = object()
 # names the normalization passes may call although the user's code does not (for-loops over sequences)
 _COMPILER_BUILTINS = frozenset(("len", "range", "min", "reversed"))
@@ -63,14 +66,15 @@ def cached(fn, key, build):
 
     `.module[.entry]` is the function to call; `.current()` says whether it is still up to date.
     """
-    linked = _INSTANCES.get(fn, {}).get(key)
+    linked = fn.__dict__.get(_INSTANCES, {}).get(key)
     if linked is not None and linked.current():
         return linked
     with _LOCK:
-        linked = _INSTANCES.get(fn, {}).get(key)       # another thread may have made it meanwhile
+        linked = fn.__dict__.get(_INSTANCES, {}).get(key)      # another thread may have made it meanwhile
         if linked is None or not linked.current():
             linked = _instance(fn, key, build)
-            _INSTANCES.setdefault(fn, {})[key] = linked
+            fn.__dict__.setdefault(_INSTANCES, {})[key] = linked
+            _HOLDERS.add(fn)
     return linked
 
 
@@ -89,8 +93,9 @@ def _instance(fn, key, build):
 
 @contextlib.contextmanager
 def building():
-    """Around a use of the driver: one build at a time, and the driver's tables of callee code, which
-    hold user functions, emptied when the outermost build ends."""
+    """Around a use of the driver: one build at a time, and the compiler's tables of callee facts
+    (driver's callee code, the shapes callees return), which hold user functions, emptied when the
+    outermost build ends."""
     with _LOCK:
         was_enabled = gc.isenabled()
         gc.disable()       # compiling makes many short-lived tree objects: scanning them is wasted work
@@ -102,6 +107,7 @@ def building():
             if _DEPTH[0] == 0:
                 driver._PAIRS.clear()
                 driver._JVPS.clear()
+                shapes._RETURNS.clear()
             if was_enabled:
                 gc.enable()
 
@@ -113,7 +119,7 @@ def compile_count():
 
 def size():
     """How many compiled recipes and instances the cache holds (for tests of its bounds)."""
-    return sum(map(len, list(_RECIPES.values()))) + sum(map(len, list(_INSTANCES.values())))
+    return sum(map(len, list(_RECIPES.values()))) + sum(len(fn.__dict__[_INSTANCES]) for fn in list(_HOLDERS))
 
 
 class Linked:
@@ -165,8 +171,6 @@ class _Member:
         cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
         global_checks, cell_checks = [], []
         for name, value, where in self.bindings:
-            if value is owner:
-                continue            # recursion: checking it would keep the function alive
             if where == "cell":
                 cell_checks.append((cells[name], value))
             else:
@@ -204,12 +208,13 @@ class _Recipe:
 
 def _static_bindings(generated):
     """(name, object, "global" | "cell" | "builtin") for each free name of the user's function whose
-    object the compiler used at compile time (functions, modules, classes; not data, read at run time)."""
+    object the compiler used at compile time (functions, modules, classes; not data, read at run time).
+    The function itself (a recursive call) is left out: recording it would keep it alive."""
     fn = generated.fn
     cells = set(fn.__code__.co_freevars)
     bindings = []
     for name, value in generated.parsed.namespace.items():
-        if isinstance(value, _DATA):
+        if isinstance(value, _DATA) or value is fn:
             continue
         if name in cells:
             bindings.append((name, value, "cell"))

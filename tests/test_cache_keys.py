@@ -162,6 +162,23 @@ def test_a_scalar_function_and_its_grad_of_grad_once_dropped_are_garbage_collect
     assert alive() is None
 
 
+def _recursive_closure():
+    def power(x, n):
+        if n <= 1:
+            return x
+        return x * power(x, n - 1)
+    return power
+
+
+def test_a_recursive_closure_once_dropped_is_garbage_collected():
+    power = _recursive_closure()
+    alive = weakref.ref(power)
+    assert adjoint.grad(power)(1.5, 3) == pytest.approx(numerical_grad(power, (1.5, 3)))
+    del power
+    gc.collect()
+    assert alive() is None
+
+
 def _closure(k):
     def f(x):
         return k * x
