@@ -242,28 +242,28 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
     if key in _JVPS:
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
-    aliases.check_in_place(tree, program.parsed, infer_shapes(tree, program.parsed, dict(kinds or {})),
-                           program.namer.origin)
+    shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
+    aliases.check_in_place(tree, program.parsed, shapes, program.namer.origin)
     varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)
     _JVPS[key] = generated          # registered first, so that recursion finds it
     try:
-        return _fill_forward(generated, program, tree, wrt, varied, copies, optimize)
+        return _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimize)
     except BaseException:
         del _JVPS[key]
         raise
 
 
-def _fill_forward(generated, program, tree, wrt, varied, copies, optimize):
+def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimize):
     names = generated.names
 
-    def callees(callee, varied_params):
-        dep = build_forward(unwrap(callee), varied_params, None, optimize)
+    def callees(callee, varied_params, arg_shapes):
+        dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize)
         return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
-    gen = forward.Forward(program, varied, names, callees)
+    gen = forward.Forward(program, varied, shapes, names, callees)
     tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
     body = gen.block(tree.body[:-1])
     result = tree.body[-1].value

@@ -8,22 +8,24 @@ import gast
 from . import ir, rules
 from .errors import NonDifferentiable
 from .quoting import quote_expr
-from .shapes import infer_shapes
+from .shapes import SEQUENCE
 
 
 
 class Forward:
-    def __init__(self, program, varied, names, callees):
+    def __init__(self, program, varied, shapes, names, callees):
         self.program = program
         self.parsed = program.parsed
         self.namer = program.namer
         self.varied = varied
         self.names = names
-        self.callees = callees          # (fn, varied param names) -> name of its jvp function
+        self.callees = callees          # (fn, varied param names, their shapes) -> name of its jvp function
         self.tangents = {}
         self.pushes, self.pops = _stack_ops(program.tree)
         self.stacks = _stack_lists(program.tree, self.pushes, self.pops)
-        self.shapes = infer_shapes(program.tree, program.parsed, {})    # scalars the tangents need not spread over
+        self.pushed = {n.id for s in ir.statements(program.tree.body) if isinstance(s, gast.Expr)
+                       and ir.calls(s.value, self.pushes) for n in s.value.args if isinstance(n, gast.Name)}
+        self.shapes = shapes            # what is known of the values' shapes (scalars, lists, ...)
 
     def d(self, var):
         if var not in self.tangents:
@@ -61,7 +63,7 @@ class Forward:
 
     def push(self, stmt):
         value = stmt.value.args[0]
-        tangent = self.tangent_of(value) or self._zeros_like(value)
+        tangent = self.tangent_of(value) or self._constant_tangent(value, saved=True)
         return [stmt, ir.at(gast.Expr(gast.Call(stmt.value.func, [tangent], [])), stmt)]
 
     def assign(self, stmt):
@@ -77,6 +79,16 @@ class Forward:
         if tangent is None:
             tangent = self._zeros_like(ir.name(z))
         return pre + [stmt, ir.assign(self.d(z), tangent, stmt)]
+
+    def _constant_tangent(self, node, saved):
+        """The tangent of an item that does not vary: none for the save stack itself (its entries carry
+        their own); rt.tangent_zero for what is saved on it (a saved integer gets the zero that no slope
+        turns into a NaN); else zeros like it."""
+        if getattr(node, "id", None) in self.stacks:
+            return ir.const(None)
+        if saved:
+            return quote_expr("rt.tangent_zero(x)", rt=self.names["rt"], x=node)
+        return self._zeros_like(node)
 
     def _zeros_like(self, node):
         return quote_expr("rt.zeros_like(x)", rt=self.names["rt"], x=node)
@@ -100,8 +112,7 @@ class Forward:
             t = self.tangent_of(value.value)
             return [], (gast.Subscript(t, value.slice, gast.Load()) if t is not None else None), None
         if isinstance(value, (gast.Tuple, gast.List)):
-            elts = [self.tangent_of(e) or (ir.const(None) if getattr(e, "id", None) in self.stacks
-                                           else self._zeros_like(e)) for e in value.elts]
+            elts = [self.tangent_of(e) or self._constant_tangent(e, saved=z in self.pushed) for e in value.elts]
             return [], type(value)(elts, gast.Load()), None
         if isinstance(value, gast.Dict):
             return [], gast.Dict(value.keys, [self.tangent_of(v) or self._zeros_like(v) for v in value.values]), None
@@ -137,7 +148,9 @@ class Forward:
         except TypeError as exc:
             raise self._no_rule(fn.__name__, stmt, reason=f"the call does not match its signature ({exc})")
         varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
-        jvp_name, tangent_params = self.callees(fn, varied)
+        shapes = {p: self.shapes.get(v.id) if isinstance(v, gast.Name) else () if isinstance(v, gast.Constant) else None
+                  for p, v in bound.arguments.items()}
+        jvp_name, tangent_params = self.callees(fn, varied, shapes)
         tangents = [gast.keyword(t, self.tangent_of(bound.arguments[p])) for p, t in zip(varied, tangent_params)]
         new_call = gast.Call(ir.name(jvp_name), list(call.args), list(call.keywords) + tangents)
         target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())
@@ -164,6 +177,11 @@ class Forward:
                 constants[param] = value.value
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
+        shapes = {p: self.shapes.get(v.id) for p, v in bound.items() if isinstance(v, gast.Name)}
+        if rule.broadcasting and not _joins_or_repeats(rule, shapes):
+            for param in shapes:
+                if shapes[param] is SEQUENCE and "d" + param in subs:     # NumPy reads the list as an array
+                    subs["d" + param] = quote_expr("np.asarray(t)", np=self.names["np"], t=subs["d" + param])
         terms = []
         forward = rule.forward_for({}, constants)
         forward = forward if isinstance(forward, dict) else {None: forward}
@@ -219,6 +237,16 @@ class Forward:
         line = getattr(stmt, "lineno", 0)
         where = f' ({self.parsed.filename}, line {line}: "{self.parsed.line_text(line).strip()}")'
         return NonDifferentiable(what, where, reason)
+
+
+def _joins_or_repeats(rule, shapes):
+    """Whether the operation treats its list operands as lists: `list + list` joins them and
+    `list * n` repeats one (the tangents do the same); any other operation reads a list as an array."""
+    if rule is rules.lookup(gast.Add):
+        return shapes.get("a") is SEQUENCE and shapes.get("b") is SEQUENCE
+    if rule is rules.lookup(gast.Mult):
+        return SEQUENCE in (shapes.get("a"), shapes.get("b"))
+    return False
 
 
 def _stack_ops(tree):
@@ -283,6 +311,8 @@ def _differentiable_reads(value, parsed):
     """The names a value reads, but for the arguments its rule reads only for their shape or sign
     (`no_derivative`): `rt.power_exponent(h, n)` does not vary with h, so its tangent is not a zero
     that a NaN elsewhere could turn into a NaN."""
+    if isinstance(value, gast.Subscript):           # an index carries no derivative into the item
+        return ir.names_read(value.value)
     reads = ir.names_read(value)
     fn = parsed.resolve(value.func) if isinstance(value, gast.Call) else None
     rule = rules.lookup(fn) if fn is not None else None

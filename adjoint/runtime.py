@@ -16,6 +16,8 @@ def unbroadcast(g, x):
     if gshape == shape:
         return g
     extra = len(gshape) - len(shape)
+    if extra < 0:           # g is a number standing for a broadcast adjoint (a zero nothing reached)
+        return g
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     g = np.sum(g, axis=axes, keepdims=True) if axes else g
     return np.reshape(g, shape)
@@ -60,12 +62,12 @@ class _Zero:
         return other
 
     def __mul__(self, other):
-        return 0.0 * other
+        # zero times a number is zero, even a NaN or an infinity (a slope nothing reaches: the
+        # exponent's slope z * log(a) at a < 0); times an array, zeros of its shape
+        return self if np.ndim(other) == 0 else np.zeros(np.shape(other), np.result_type(other, float))
 
     __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        return 0.0 / other
+    __truediv__ = __mul__
 
     def __neg__(self):
         return self
@@ -207,6 +209,14 @@ def extremum_grad(g, a, z, axis=None, keepdims=False):
     mask = a == (z if keepdims or axis is None else np.expand_dims(z, axis))
     share = mask / np.sum(mask, axis=axis, keepdims=True)
     return unreduce(g, a, axis, keepdims) * share
+
+
+def tangent_zero(x):
+    """The tangent of a value that does not vary: rt.zero for a number (an integer or a flag the
+    reverse sweep saved), so that no slope at it is ever evaluated into a NaN; else zeros like x."""
+    if isinstance(x, (list, tuple, dict)):
+        return zeros_like(x)
+    return zero if np.ndim(x) == 0 else zeros_like(x)
 
 
 def zeros_like(x):

@@ -199,3 +199,18 @@ def array_of_a_list_read_again_in_a_zip_loop(x0):
     for item4, item5 in zip(v2, v2):
         v8 = {'p': 0.5 * x0, 'q': v2}
     return v8['p']
+
+
+def list_display_as_an_array_operand(a0):
+    v11 = a0 - [0.5, np.mean(a0), 0.2]
+    return np.sum(v11 * v11)
+
+
+def list_display_in_a_dot(x0, x1, x2):
+    return np.dot([x1, 0.5, 0.8], np.array([x2, x0, 0.1]) - x1)
+
+
+def lists_joined_and_repeated(x):
+    joined = [x, 1.0] + [2.0, x * x]
+    repeated = [x, 2.0] * 2
+    return joined[3] * joined[0] + repeated[2] * repeated[3]

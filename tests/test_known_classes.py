@@ -110,3 +110,14 @@ def test_adjoints_of_both_items_of_a_returned_pair_add_item_by_item(x):
 def test_an_array_adjoint_nothing_reached_can_be_indexed():
     # `dv2 = 0.0` before the loop, then `dx0 = dv2[0]` for `v2 = np.array([x0, ...])`
     check_grads(k.array_of_a_list_read_again_in_a_zip_loop, 1.4)
+
+
+def test_a_list_display_in_numpy_arithmetic_gets_an_array_tangent():
+    # forward mode once added the list's tangent to an array as a list (`-[...]`, list + float)
+    check_all_modes(k.list_display_as_an_array_operand, np.array([-0.03, 1.02, -0.11]))
+    for wrt in range(3):
+        check_all_modes(k.list_display_in_a_dot, 0.76, 0.01, -1.36, wrt=wrt)
+
+
+def test_lists_joined_and_repeated_keep_list_semantics_in_every_mode():
+    check_all_modes(k.lists_joined_and_repeated, 0.7)
