@@ -1,10 +1,14 @@
-"""Aliases: an in-place update (`z += e`) on an array that another live name also refers to.
+"""Aliases: an in-place update (`z += e`) of an array that another name, read later, also reaches.
 
 Python runs `z += e` on an array by writing into the object, so every other name bound to that
-object (`z = y`, a view such as `y[1:]`, `y.T`, `y.reshape(...)`, a list holding it) sees the new
-value. The compiler reads `z += e` as `z = z + e`, which is the same thing unless such a name is
-read afterwards. That case is rejected here, at the user's line, until state is modelled; it is never
-compiled as a rebinding.
+object (`z = y`, a view such as `y[1:]`, `y.T`, `y.reshape(...)`) or to a container holding it sees
+the new value. The compiler reads `z += e` as `z = z + e`, which is the same thing unless such a name
+is read afterwards. That case is rejected here, at the user's line, until state is modelled; it is
+never compiled as a rebinding.
+
+The analysis is a small points-to analysis over the SSA function: each name may be one of a set of
+abstract objects (one per statement that makes a new object, one per parameter), and a container
+object may hold others. Numbers are immutable and make no object worth tracking.
 """
 import inspect
 import weakref
@@ -12,7 +16,7 @@ import weakref
 import gast
 import numpy as np
 
-from . import ir
+from . import ir, runtime
 from .errors import AdjointError, UnsupportedSyntax
 
 # methods and NumPy functions whose result may share memory with their first operand
@@ -21,6 +25,11 @@ VIEW_ATTRIBUTES = {"T", "real", "imag", "mT", "flat"}
 VIEW_FUNCTIONS = {np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose, np.squeeze,
                   np.expand_dims, np.swapaxes, np.moveaxis, np.atleast_1d, np.atleast_2d, np.atleast_3d,
                   np.broadcast_to, np.real, np.imag, np.diagonal}
+
+
+ARRAY_CONSTRUCTORS = {np.array, np.zeros, np.ones, np.empty, np.full, np.arange, np.linspace, np.eye,
+                      np.identity, np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy,
+                      np.stack, np.concatenate, np.vstack, np.hstack}
 
 
 def shared_operands(value, parsed):
@@ -44,31 +53,42 @@ def shared_operands(value, parsed):
     return []
 
 
-class _Classes:
-    """Union-find over SSA names: names that may refer to one object."""
-
-    def __init__(self):
-        self.parent = {}
-
-    def find(self, name):
-        self.parent.setdefault(name, name)
-        while self.parent[name] != name:
-            self.parent[name] = self.parent[self.parent[name]]
-            name = self.parent[name]
-        return name
-
-    def union(self, a, b):
-        self.parent[self.find(a)] = self.find(b)
-
-
-def check_in_place(tree, parsed, shapes, origin):
-    """Raise UnsupportedSyntax at an in-place update of a possible array whose object another
-    variable, read later, shares: `z += e` directly, or a call of a helper that updates its
-    parameter in place. `origin` maps SSA versions to the user's variables."""
+def check_in_place(tree, parsed, shapes, namer, runtime_name):
+    """Raise UnsupportedSyntax at an in-place update of an array whose object another variable,
+    read later, shares: `z += e` directly, or a call of a helper that updates its parameter in
+    place. Where the value may be a number or an array (its shape is unknown), the update is
+    compiled as a rebinding after `rt.expect_number(z)`, which raises if it is an array after all."""
     analysis = _Analysis(tree, parsed, shapes)
+    guards = []
     for stmt, updated, helper in analysis.updates:
-        if shapes.get(updated) != ():          # numbers are immutable: `+=` rebinds
-            _check_one(stmt, updated, helper, analysis, origin, parsed)
+        if shapes.get(updated) == ():          # numbers are immutable: `+=` rebinds
+            continue
+        stale = _stale_reader(stmt, updated, helper, analysis, namer.origin)
+        if stale is None:
+            continue
+        if shapes.get(updated) is not None or analysis.is_array(updated):
+            raise _stale(stmt, namer.origin.get(updated, updated), stale, helper, parsed)
+        guards.append((stmt, updated))
+    for stmt, updated in guards:               # (after the analysis, which they would invalidate)
+        _guard(tree, stmt, updated, runtime_name)
+        parsed.static_locals[runtime_name] = runtime
+
+
+def _guard(tree, stmt, updated, runtime_name):
+    """`rt.expect_number(updated)` before stmt: a statement of its own, which no cleanup removes even
+    where the update's result is never read (Python's in-place update would still show elsewhere)."""
+    call = gast.Call(gast.Attribute(ir.name(runtime_name), "expect_number", gast.Load()), [ir.name(updated)], [])
+    _insert_before(tree.body, stmt, ir.at(gast.Expr(call), stmt))
+
+
+def _insert_before(block, stmt, new):
+    for k, s in enumerate(block):
+        if s is stmt:
+            block.insert(k, new)
+            return True
+        if any(_insert_before(getattr(s, field, None) or [], stmt, new) for field in ("body", "orelse")):
+            return True
+    return False
 
 
 def effects(fn):
@@ -85,11 +105,11 @@ def effects(fn):
         return _EFFECTS[fn][1]
     analysis = _Analysis(program.tree, program.parsed, {})
     params = [a.id for a in program.tree.args.args]
-    updated = {analysis.classes.find(name) for _, name, _ in analysis.updates}
+    updated = set().union(*(analysis.points.get(name, ()) for _, name, _ in analysis.updates))
     result = program.tree.body[-1].value
-    returned = {analysis.classes.find(n) for n in ir.names_read(result)} if result is not None else set()
-    found = (frozenset(p for p in params if analysis.classes.find(p) in updated),
-             frozenset(p for p in params if analysis.classes.find(p) in returned))
+    returned = analysis.reachable(set().union(*(analysis.points.get(n, ()) for n in ir.names_read(result)))) \
+        if result is not None else set()
+    found = (frozenset(p for p in params if p in updated), frozenset(p for p in params if p in returned))
     _EFFECTS[fn] = (fn.__code__, found)
     return found
 
@@ -98,48 +118,109 @@ _EFFECTS = weakref.WeakKeyDictionary()
 
 
 class _Analysis:
-    """Which names of one SSA function may refer to one object, and which statements update an
-    object in place: (statement, name updated, helper doing it or None)."""
+    """What objects each name of one SSA function may be (`points`), what each container object may
+    hold (`holds`), and which statements update an object in place: (statement, name updated,
+    helper doing it or None)."""
 
     def __init__(self, tree, parsed, shapes):
         self.order = _Order(tree)
-        self.classes = _Classes()
+        self.parsed, self.shapes = parsed, shapes
+        self.points = {a.id: {a.id} for a in tree.args.args}     # a parameter is an object of its own
+        self.holds = {}
+        self.arrays = set()             # objects made by np.array, np.zeros, ...
         self.updates = []
+        assigns = [s for s in self.order.stmts if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
         for stmt in self.order.stmts:
-            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-                continue
-            target = ir.target_name(stmt)
-            if ir.is_phi(stmt):
-                sources = [a for a in ir.phi_args(stmt) if a]
-            elif _in_place(stmt):
-                sources = [stmt.value.left.id]
+            if _in_place(stmt):
                 self.updates.append((stmt, stmt.value.left.id, None))
-            else:
-                sources = shared_operands(stmt.value, parsed) + self._helper_call(stmt, parsed)
-            if shapes.get(target) == ():
-                continue        # numbers share nothing: an element read out of an array is a copy
-            for source in sources:
-                self.classes.union(target, source)
+            elif isinstance(stmt, (gast.Assign, gast.Expr)):        # (a helper called for its effect)
+                self._note_helper_updates(stmt)
+        changed = True
+        while changed:              # loop phis read values defined later: iterate to a fixpoint
+            changed = False
+            for stmt in assigns:
+                target = ir.target_name(stmt)
+                objects = self._objects(stmt, target)
+                if not objects <= self.points.setdefault(target, set()):
+                    self.points[target] |= objects
+                    changed = True
 
-    def _helper_call(self, stmt, parsed):
-        """For a call of a user function: note the arguments it updates in place; return those
-        whose object it may return."""
+    def _objects(self, stmt, target):
+        """The objects the statement's target may be; a new container records what it holds."""
+        value = stmt.value
+        if self.shapes.get(target) == ():
+            return {target}                 # a number: nothing another name could see change
+        if ir.is_phi(stmt):
+            return self._of(a for a in ir.phi_args(stmt) if a)
+        if _in_place(stmt):
+            return self._of([value.left.id])
+        if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
+            items = value.values if isinstance(value, gast.Dict) else value.elts
+            self.holds.setdefault(target, set()).update(self._of(e.id for e in items if isinstance(e, gast.Name)))
+            return {target}
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            whole = self._of([value.value.id])          # an array's item or slice may be a view of it;
+            return whole | self.reachable(whole)        # a container's item is what it holds
+        if isinstance(value, gast.Call) and self.parsed.resolve(value.func) in ARRAY_CONSTRUCTORS:
+            self.arrays.add(target)
+        shared = shared_operands(value, self.parsed)
+        if shared:                          # the same object, or a view of it
+            return self._of(shared)
+        return {target} | self._of(self._returned_arguments(stmt))
+
+    def is_array(self, name):
+        """Whether name is an array for certain: every object it may be was made by an array constructor."""
+        objects = self.points.get(name, set())
+        return bool(objects) and objects <= self.arrays
+
+    def _of(self, names):
+        return set().union(*(self.points.get(n, set()) for n in names))
+
+    def reachable(self, objects):
+        """The objects held, directly or through other containers, by these."""
+        found, work = set(), list(objects)
+        while work:
+            for inner in self.holds.get(work.pop(), ()):
+                if inner not in found:
+                    found.add(inner)
+                    work.append(inner)
+        return found
+
+    def _helper(self, stmt):
+        """(the user function called, its arguments bound to its parameters), or None."""
         call = stmt.value
         if not isinstance(call, gast.Call):
-            return []
-        fn = _user_function(parsed.resolve(call.func))
+            return None
+        fn = _user_function(self.parsed.resolve(call.func))
         if fn is None:
-            return []
+            return None
         try:
-            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+            return fn, inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords}).arguments
         except TypeError:
+            return None
+
+    def _note_helper_updates(self, stmt):
+        called = self._helper(stmt)
+        if called is not None:
+            fn, arguments = called
+            for param in effects(fn)[0]:
+                if isinstance(arguments.get(param), gast.Name):
+                    self.updates.append((stmt, arguments[param].id, fn))
+
+    def _returned_arguments(self, stmt):
+        """Names whose object a helper call may return (a helper returning its parameter)."""
+        called = self._helper(stmt)
+        if called is None:
             return []
-        updates, returns = effects(fn)
-        for param in updates:
-            value = bound.arguments.get(param)
-            if isinstance(value, gast.Name):
-                self.updates.append((stmt, value.id, fn))
-        return [v.id for p, v in bound.arguments.items() if p in returns and isinstance(v, gast.Name)]
+        fn, arguments = called
+        returns = effects(fn)[1]
+        return [v.id for p, v in arguments.items() if p in returns and isinstance(v, gast.Name)]
+
+    def stale(self, name, updated):
+        """Whether name may reach (be, or hold) an object of `updated`."""
+        mine = self.points.get(name, set())
+        changed = self.points.get(updated, set())
+        return bool((mine | self.reachable(mine)) & changed)
 
 
 def _user_function(fn):
@@ -157,16 +238,17 @@ def _in_place(stmt):
         and isinstance(stmt.value.left, gast.Name)
 
 
-def _check_one(stmt, updated, helper, analysis, origin, parsed):
-    """A direct update rebinds its own variable, so only other variables go stale; a helper's
-    update leaves the caller's variable itself stale too."""
+def _stale_reader(stmt, updated, helper, analysis, origin):
+    """The variable that reads the updated object after the update without seeing it under the
+    rebinding reading, or None. A direct update rebinds its own variable, so only other variables
+    go stale; a helper's update leaves the caller's variable itself stale too."""
     variable = origin.get(updated, updated)
-    root = analysis.classes.find(updated)
     for name, read_at in analysis.order.reads():
         other = origin.get(name, name)
-        if analysis.classes.find(name) == root and (helper is not None or other != variable) \
+        if (helper is not None or other != variable) and analysis.stale(name, updated) \
                 and analysis.order.between(name, stmt, read_at):
-            raise _stale(stmt, variable, other, helper, parsed)
+            return other
+    return None
 
 
 def _stale(stmt, variable, other, helper, parsed):

@@ -108,6 +108,7 @@ def building():
                 driver._PAIRS.clear()
                 driver._JVPS.clear()
                 shapes._RETURNS.clear()
+                shapes._RETURN_SHAPES.clear()
             if was_enabled:
                 gc.enable()
 

@@ -88,7 +88,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    aliases.check_in_place(tree, program.parsed, shapes, program.namer.origin)
+    aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
     output = _auxiliary_output(tree) if has_aux else None
     active = activity(tree, program.parsed, wrt, output)
     active |= {w for w in wrt}
@@ -243,7 +243,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    aliases.check_in_place(tree, program.parsed, shapes, program.namer.origin)
+    aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
     varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"

@@ -11,7 +11,7 @@ class UnsupportedSyntax(AdjointError):
     def __init__(self, message, filename="<unknown>", lineno=0, col=0, line="", hint=""):
         self.filename, self.lineno, self.col = filename, lineno, col
         self.line, self.hint, self.reason = line, hint, message
-        text = f'File "{filename}", line {lineno}, column {col + 1}\n'
+        text = f'File "{filename}", line {lineno}, column {col + 1}\n' if lineno else ""   # (0: found at run time)
         if line:
             stripped = line.rstrip()
             indent = len(stripped) - len(stripped.lstrip())

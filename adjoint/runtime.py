@@ -211,6 +211,19 @@ def extremum_grad(g, a, z, axis=None, keepdims=False):
     return unreduce(g, a, axis, keepdims) * share
 
 
+def expect_number(x):
+    """Check that x is a number: an in-place update (`x += e`) of it was compiled as a rebinding,
+    which is what Python does for numbers. For an array that another name shares, Python would
+    change that name too: say so instead of computing something else."""
+    if isinstance(x, (np.ndarray, list, dict)):
+        from .errors import UnsupportedSyntax
+        raise UnsupportedSyntax(
+            "an in-place update (`+=`, `-=`, `*=`, ...) changes an array here that another name, read "
+            "afterwards, shares (Python changes both); the compiler could not tell it was an array",
+            hint="write `x = x + ...` instead of `x += ...` to make a new array, or copy the array first")
+    return x
+
+
 def tangent_zero(x):
     """The tangent of a value that does not vary: rt.zero for a number (an integer or a flag the
     reverse sweep saved), so that no slope at it is ever evaluated into a NaN; else zeros like x."""

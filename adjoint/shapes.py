@@ -248,7 +248,7 @@ class _Shapes:
         if fn is None:
             return None
         if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
-            return returned_container(fn)
+            return returned_container(fn) or self.returned(fn, call)
         if fn in _SCALAR_CALLS or getattr(fn, "__module__", None) == "math" or fn in vars(math).values():
             return () if fn is not builtins.abs else (_complex_if(args[0], False) if args else None)
         if _key(fn) in _SEQUENCE_CALLS:
@@ -271,6 +271,28 @@ class _Shapes:
         if fn in (builtins.max, builtins.min) and len(args) == 2:
             return broadcast(*args)
         return None
+
+    def returned(self, fn, call):
+        """The shape a user function returns when called with arguments of these shapes (None when
+        unknown), found by inferring the shapes in its body."""
+        try:
+            bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+            bound.apply_defaults()
+        except (TypeError, ValueError):
+            return None
+        kinds = tuple((p, self.of(v) if isinstance(v, gast.AST) else shape_of(v)) for p, v in bound.arguments.items())
+        key = (fn, kinds)
+        if key not in _RETURN_SHAPES:
+            _RETURN_SHAPES[key] = None                  # a recursive call returns what cannot be told
+            try:
+                from . import pipeline
+                program = pipeline.normalize(fn)
+            except Exception:
+                return None
+            result = program.tree.body[-1].value
+            shapes = infer_shapes(program.tree, program.parsed, dict(kinds))
+            _RETURN_SHAPES[key] = _Shapes(program.parsed, shapes).of(result) if result is not None else None
+        return _RETURN_SHAPES[key]
 
     def sequence_call(self, fn, call, keywords):
         """SEQUENCE for a call that returns a list or tuple, None when its arguments make it return an
@@ -351,6 +373,7 @@ def _key(obj):
 
 
 _RETURNS = {}
+_RETURN_SHAPES = {}          # (user function, its arguments' shapes) -> the shape it returns; one build long
 
 
 def returned_container(fn):

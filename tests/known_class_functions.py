@@ -214,3 +214,17 @@ def lists_joined_and_repeated(x):
     joined = [x, 1.0] + [2.0, x * x]
     repeated = [x, 2.0] * 2
     return joined[3] * joined[0] + repeated[2] * repeated[3]
+
+
+def helper_updating_a_known_array_in_place(x):
+    v5 = x * 2.0
+    shifts_in_place(v5, 1.0)
+    return np.sum(v5)
+
+
+def updates_an_item_of_a_list(x, lst):
+    s = lst[0] * x
+    t = lst[1]
+    u = t
+    u += s
+    return u * t

@@ -210,7 +210,9 @@ def judge(mode, got, estimates, tolerance, scale_from=0.0):
     scale = max(1.0, abs(scale_from), float(np.max(np.abs(coarse), initial=0.0)))
     if not np.allclose(fine, coarse, rtol=0, atol=tolerance * scale):
         return Result(mode, "skipped", "finite differences disagree between step sizes")
-    got = np.asarray(got, dtype=float)
+    if np.iscomplexobj(got) and np.any(np.imag(got)):
+        return Result(mode, "wrong", f"derivative: complex for real arguments: {got!r}")
+    got = np.asarray(np.real(got), dtype=float)
     if got.shape != coarse.shape or not np.allclose(got, coarse, rtol=0, atol=10 * tolerance * scale):
         return Result(mode, "wrong", f"derivative: expected {_show(coarse)}, got {_show(got)}")
     return Result(mode, "ok")
@@ -268,12 +270,12 @@ def check_grad_of_grad(f, program, value, judging=True):
         return Result("grad-of-grad", "ok", "not judged")
     F, x = restricted(f, program.args, tuple(range(len(program.args))))
     estimates = [np.array([H[j, i]]) for H in second_differences(F, x)]
-    return judge("grad-of-grad", np.reshape(np.asarray(got, dtype=float), (-1,)), estimates, SECOND_TOL, value)
+    return judge("grad-of-grad", np.reshape(np.asarray(got), (-1,)), estimates, SECOND_TOL, value)
 
 
 def check_hessian(f, program, value, judging=True):
     k = program.modes["hessian"]
-    got = np.asarray(adjoint.hessian(f, wrt=k)(*copy.deepcopy(program.args)), dtype=float)
+    got = np.asarray(adjoint.hessian(f, wrt=k)(*copy.deepcopy(program.args)))
     if not judging:
         return Result("hessian", "ok", "not judged")
     shape = np.shape(program.args[k])
