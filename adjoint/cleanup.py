@@ -467,6 +467,16 @@ def _live_in(block, live, dead):
 BACKWARD = "@adjoint-backward-sweep@"
 
 
+def _backward_reads_now(fn):
+    """Names the backward sweep reads as the code stands: an earlier round of cleanup may have
+    propagated a copy into it (`v2` read as `x1`), and a name it reads must keep its value. (The
+    final `return` reads the result, which the generator keeps safe from the backward sweep.)"""
+    marker = next((k for k, s in enumerate(fn.body) if is_backward_marker(s)), None)
+    if marker is None:
+        return set()
+    return {n for stmt in fn.body[marker + 1:] if not isinstance(stmt, gast.Return) for n in _names(stmt, gast.Load)}
+
+
 def backward_marker():
     """The statement separating forward and backward sweeps (rendered as a blank line)."""
     return gast.Expr(gast.Constant(BACKWARD, None))
@@ -581,7 +591,7 @@ def _without_saves(stmt, names, push, pop):
 
 def optimize(fn, copies, backward_reads=(), temporaries=()):
     """Run the cleanup passes until none changes anything; returns fn."""
-    coalesce_webs(fn, copies, set(backward_reads))
+    coalesce_webs(fn, copies, set(backward_reads) | _backward_reads_now(fn))
     for _ in range(50):
         changed = False
         for run in (propagate_copies, remove_copy_backs, fold_zero_init, simplify, remove_dead_stores, tidy_blocks):

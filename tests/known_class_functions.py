@@ -228,3 +228,18 @@ def updates_an_item_of_a_list(x, lst):
     u = t
     u += s
     return u * t
+
+
+def parameter_copy_overwritten_in_a_later_loop(x0, x1):
+    v2 = x1
+    n3 = 0
+    while True:
+        n3 += 1
+        v1 = math.atan(np.cos(v2) / (1.5 + x0 * x0))
+        if n3 >= 3 or x0 > -10.0:
+            break
+    n17 = 0
+    while n17 < 3:
+        n17 += 1
+        v2 = np.tanh(math.sin(n17 * min(v1, -0.3)) ** 2)
+    return v1 + 0.9 * v2

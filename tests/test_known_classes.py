@@ -133,3 +133,10 @@ def test_in_place_update_of_a_value_of_unknown_shape_is_a_rebinding_for_numbers(
     assert "rt.expect_number(t)" in adjoint.source(k.updates_an_item_of_a_list, args=(2.0, [1.5, 0.5]))
     with pytest.raises(adjoint.UnsupportedSyntax, match="in-place update"):
         adjoint.grad(k.updates_an_item_of_a_list)(2.0, [np.ones(2), np.ones(2)])
+
+
+def test_a_value_the_backward_sweep_reads_keeps_its_variable_after_copy_propagation():
+    # `v2 = x1` was propagated into the backward sweep as `x1`; a later round of out-of-SSA
+    # coalescing, still going by the names it read before, gave x1 to v2's later versions
+    check_all_modes(k.parameter_copy_overwritten_in_a_later_loop, 0.125, -1.1, wrt=1)
+    check_all_modes(k.parameter_copy_overwritten_in_a_later_loop, 0.125, -1.1, wrt=0)
