@@ -263,7 +263,7 @@ def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimiz
         dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize)
         return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
-    gen = forward.Forward(program, varied, shapes, names, callees)
+    gen = forward.Forward(program, wrt, varied, shapes, names, callees)
     tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
     body = gen.block(tree.body[:-1])
     result = tree.body[-1].value

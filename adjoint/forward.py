@@ -13,7 +13,7 @@ from .shapes import SEQUENCE
 
 
 class Forward:
-    def __init__(self, program, varied, shapes, names, callees):
+    def __init__(self, program, wrt, varied, shapes, names, callees):
         self.program = program
         self.parsed = program.parsed
         self.namer = program.namer
@@ -21,7 +21,7 @@ class Forward:
         self.names = names
         self.callees = callees          # (fn, varied param names, their shapes) -> name of its jvp function
         self.tangents = {}
-        self.pushes, self.pops = _stack_ops(program.tree)
+        self.pushes, self.pops = _stack_ops(program.tree, wrt)
         self.stacks = _stack_lists(program.tree, self.pushes, self.pops)
         self.pushed = {n.id for s in ir.statements(program.tree.body) if isinstance(s, gast.Expr)
                        and ir.calls(s.value, self.pushes) for n in s.value.args if isinstance(n, gast.Name)}
@@ -249,15 +249,34 @@ def _joins_or_repeats(rule, shapes):
     return False
 
 
-def _stack_ops(tree):
-    """(names bound to `<list>.append`, names bound to `<list>.pop`): the save stack of generated
-    reverse code."""
+def _stack_ops(tree, wrt):
+    """(names bound to `<list>.append`, names bound to `<list>.pop` whose entries carry tangents):
+    the save stack of generated reverse code. A stack built in this function carries them (its
+    pushes are transformed here too); one unpacked from a helper's saved state carries them when
+    that state varies, since then the helper's fwd ran in forward mode, and not when it does not."""
     ops = {"append": set(), "pop": set()}
+    sources = {}
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute) \
                 and stmt.value.attr in ops and isinstance(stmt.value.value, gast.Name):
             ops[stmt.value.attr].add(ir.target_name(stmt))
-    return ops["append"], ops["pop"]
+        if isinstance(stmt, gast.Assign):
+            sources[ir.target_name(stmt)] = stmt.value
+    return ops["append"], {p for p in ops["pop"] if _filled_with_tangents(sources[p].value.id, sources, wrt)}
+
+
+def _filled_with_tangents(stack, sources, wrt):
+    """Follow a stack list back to where it was made: `[]` here, or an item of a parameter."""
+    while True:
+        value = sources.get(stack)
+        if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):
+            stack = value.args[0].id                    # list(stack): a copy to pop from
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            stack = value.value.id                      # saved[k]
+        elif isinstance(value, gast.Name):
+            stack = value.id
+        else:
+            return value is not None or stack in wrt    # a list built here, or a varying parameter
 
 
 def _stack_lists(tree, pushes, pops):
@@ -285,7 +304,7 @@ def varied_names(tree, parsed, wrt):
     off the save stack always has a tangent (see Forward.push); the stack list itself never does."""
     from .activity import carries_derivative
     varied = set(wrt)
-    pushes, pops = _stack_ops(tree)
+    pushes, pops = _stack_ops(tree, wrt)
     stacks = _stack_lists(tree, pushes, pops)
     defs = []
     for stmt in ir.statements(tree.body):

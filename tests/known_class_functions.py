@@ -243,3 +243,14 @@ def parameter_copy_overwritten_in_a_later_loop(x0, x1):
         n17 += 1
         v2 = np.tanh(math.sin(n17 * min(v1, -0.3)) ** 2)
     return v1 + 0.9 * v2
+
+
+def loops_over_its_list(p0, p1):
+    for item1 in p1:
+        v2 = np.tanh(p1)
+    return (np.dot(v2, v2), 0.5)
+
+
+def helper_with_a_stack_called_where_only_its_adjoint_varies(x0, x1, x2):
+    v5, v6 = loops_over_its_list(x1, [[loops_over_its_list(x1, [x0, x1, 0.7])[0], x1, 0.7][0], x2, 0.1])
+    return v5 * x2 + v6

@@ -140,3 +140,17 @@ def test_a_value_the_backward_sweep_reads_keeps_its_variable_after_copy_propagat
     # coalescing, still going by the names it read before, gave x1 to v2's later versions
     check_all_modes(k.parameter_copy_overwritten_in_a_later_loop, 0.125, -1.1, wrt=1)
     check_all_modes(k.parameter_copy_overwritten_in_a_later_loop, 0.125, -1.1, wrt=0)
+
+
+def test_forward_mode_over_a_bwd_whose_fwd_ran_without_tangents_pops_plain_entries():
+    # grad w.r.t. x0, then w.r.t. x2: the inner call's fwd does not vary with x2 (it ran plain and
+    # pushed no tangents) but its bwd does; the bwd's jvp popped a tangent per entry all the same
+    f = k.helper_with_a_stack_called_where_only_its_adjoint_varies
+    args = (1.27, 0.21, -0.43)
+    second = adjoint.grad(adjoint.grad(f, wrt=0), wrt=2)(*args)
+    step = 1e-5
+    first = adjoint.grad(f, wrt=0)
+    expected = (first(*args[:2], args[2] + step) - first(*args[:2], args[2] - step)) / (2 * step)
+    assert second == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    for wrt in range(3):
+        check_all_modes(f, *args, wrt=wrt)
