@@ -300,7 +300,7 @@ class _Order:
                 end = max(self.position[id(inner)] for inner in ir.statements(loop.body)) + 0.5
                 yield from ((name, end) for name in others if name)
             else:
-                yield from ((name, k) for name in ir.names_read(_own_part(s)))
+                yield from ((name, k) for name in ir.names_read(ir.header(s)))
 
     def between(self, name, stmt, read_at):
         """Whether stmt can run after `name` is bound and before this read of it."""
@@ -313,16 +313,6 @@ class _Order:
         # a loop around the update and the read but not the binding: a later iteration reads
         return any(loop in inside_reader and (bound_at < 0 or loop not in self.loops[id(self.stmts[bound_at])])
                    for loop in around)
-
-
-def _own_part(stmt):
-    if isinstance(stmt, gast.If):
-        return stmt.test
-    if isinstance(stmt, gast.For):
-        return stmt.iter
-    if isinstance(stmt, gast.While):
-        return stmt.test
-    return stmt
 
 
 _SYMBOLS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.FloorDiv: "//", gast.Mod: "%",

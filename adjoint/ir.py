@@ -76,6 +76,15 @@ def names_stored(node):
     return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]
 
 
+def header(stmt):
+    """The part of a statement evaluated by the statement itself (not its nested blocks)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return stmt.test
+    if isinstance(stmt, gast.For):
+        return stmt.iter
+    return stmt
+
+
 def is_phi(stmt):
     return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == PHI)

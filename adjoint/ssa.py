@@ -173,7 +173,7 @@ def prune_phis(tree):
             continue
     for stmt in ir.statements(tree.body):
         if not ir.is_phi(stmt):
-            roots.update(ir.names_read(_header(stmt)))
+            roots.update(ir.names_read(ir.header(stmt)))
     live, work = set(), [r for r in roots if r in phis]
     while work:
         var = work.pop()
@@ -183,17 +183,6 @@ def prune_phis(tree):
     _filter_blocks(tree, lambda s: not ir.is_phi(s) or ir.target_name(s) in live)
     return tree
 
-
-
-def _header(stmt):
-    """The part of a statement evaluated by the statement itself (not its nested blocks)."""
-    if isinstance(stmt, gast.If):
-        return stmt.test
-    if isinstance(stmt, gast.For):
-        return stmt.iter
-    if isinstance(stmt, gast.While):
-        return stmt.test
-    return stmt
 
 
 def _filter_blocks(node, keep):
