@@ -4,7 +4,9 @@ Two tables, neither holding the user's function alive:
 
 * a recipe per (code object of the user's function, request): the compiled factories of every
   function of the unit (callees included), shared by all functions with that code — 1,000 closures
-  made by one `def` compile once;
+  made by one `def` compile once. The code object is the key by identity, not by `==`: two code
+  objects compare equal when their bytecode is, and the bytecode leaves out what the compiler
+  dropped (code after `if 0.5: break`), which adjoint, reading the source, does compile;
 * an instance per (user function, request), kept on the function itself: the recipe's factories run
   with that function's own closure cells, so generated code reads a closure variable when it runs,
   never a frozen copy. The instance lives and dies with its function (a recursive closure's
@@ -35,7 +37,7 @@ _COMPILE_COUNT = [0]
 _RULES_VERSION = [0]
 _LOCK = threading.RLock()          # one compile at a time: each first call compiles once, whatever the threads
 _DEPTH = [0]                       # nesting of builds (a derivative compiled while compiling another)
-_RECIPES = weakref.WeakKeyDictionary()     # user code object -> {request key: _Recipe}
+_RECIPES = {}             # id(user code object) -> (weak reference to it, {request key: _Recipe})
 _INSTANCES = "__adjoint_instances__"       # attribute of a user function: {request key: Linked}
 _HOLDERS = weakref.WeakSet()               # functions holding instances (to measure the cache)
 _MISSING = object()
@@ -81,7 +83,7 @@ def cached(fn, key, build):
 def _instance(fn, key, build):
     """fn's own instance of the recipe for (fn's code, key), compiling the recipe when it has none
     or when what it was compiled against no longer holds for fn."""
-    recipes = _RECIPES.setdefault(fn.__code__, {})
+    recipes = _recipes_of(fn.__code__)
     recipe = recipes.get(key)
     linked = recipe.instantiate(fn) if recipe is not None and recipe.version == _RULES_VERSION[0] else None
     if linked is None or not linked.current():
@@ -89,6 +91,26 @@ def _instance(fn, key, build):
             recipe = recipes[key] = _Recipe(build())
         linked = recipe.instantiate(fn)
     return linked
+
+
+def _recipes_of(code):
+    """The recipes table of this very code object (made empty on first use, dropped when the code is
+    freed). Not a WeakKeyDictionary: that looks keys up by `==`, and code objects from two files are
+    `==` when their bytecode is, although their sources (which adjoint compiles) may differ."""
+    entry = _RECIPES.get(id(code))
+    if entry is None or entry[0]() is not code:
+        entry = _RECIPES[id(code)] = (weakref.ref(code, _forget_code(id(code))), {})
+    return entry[1]
+
+
+def _forget_code(ident, recipes=_RECIPES):
+    """The weak reference's callback: drop the table of a freed code object (the table is bound
+    here, not looked up as a global, which is gone when this runs at interpreter exit)."""
+    def forget(ref):
+        entry = recipes.get(ident)
+        if entry is not None and entry[0] is ref:
+            del recipes[ident]
+    return forget
 
 
 @contextlib.contextmanager
@@ -120,7 +142,7 @@ def compile_count():
 
 def size():
     """How many compiled recipes and instances the cache holds (for tests of its bounds)."""
-    return sum(map(len, list(_RECIPES.values()))) + sum(len(fn.__dict__[_INSTANCES]) for fn in list(_HOLDERS))
+    return sum(len(recipes) for _, recipes in list(_RECIPES.values())) + sum(len(fn.__dict__[_INSTANCES]) for fn in list(_HOLDERS))
 
 
 class Linked:
