@@ -184,7 +184,8 @@ class _Gradient:
         key = _shape_key(args, self.compiled)
         kinds = dict(zip(self.params, key or ()))
         selector = cache.cached(self.fn, (self.wrt, "gradient-selector", key), lambda: driver.build_selector(
-            driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux), self.params, "gradient"))
+            driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux), self.params, "gradient",
+            self.wrt))
         return selector.function
 
     def __call__(self, *args, **kwargs):

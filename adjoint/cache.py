@@ -31,6 +31,7 @@ import numpy as np
 from . import driver, runtime, shapes
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
+from .forward import RETURNS_STATE
 from .reverse import COMMENT
 
 _COMPILE_COUNT = [0]
@@ -180,6 +181,7 @@ class _Member:
         self.owner = None if generated.fn is entry_fn else generated.fn
         self.imports = {alias: (index[id(dep)], name) for alias, (dep, name) in generated.imports.items()}
         self.bindings = _static_bindings(generated)
+        self.returns_state = generated.returns_state
 
     def run(self, owner):
         """The factory run with owner's globals and closure cells: name -> generated function (the same
@@ -221,6 +223,8 @@ class _Recipe:
             global_checks += more_globals
             cell_checks += more_cells
         for member, module in zip(self.members, modules):
+            for name in member.returns_state:       # read by forward mode over this code (RETURNS_STATE)
+                setattr(module[name], RETURNS_STATE, True)
             for function in module.values():
                 for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
                     if name in member.imports:

@@ -16,6 +16,7 @@ from .errors import AdjointError
 from .frontend import unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
+from .quoting import quote_expr
 from .reverse import generate
 
 
@@ -31,6 +32,7 @@ class Generated:
     imports: dict = field(default_factory=dict)  # name used in this code -> (Generated, its function's name)
     tangent_params: list = field(default_factory=list)   # forward mode: names of the tangent parameters
     temporaries: set = field(default_factory=set)        # compiler-made names cleanup may inline
+    returns_state: set = field(default_factory=set)      # defs returning (value, saved state): a pair's fwd
     module: object = None      # filled by cache.link: name -> compiled function
 
 
@@ -164,6 +166,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     bwd_body = unpack + [cleanup.backward_marker()] + backward + [gast.Return(grad_value)]
     generated.defs = [_funcdef(fwd_name, ir.clone(tree.args), fwd_body, tree),
                       _funcdef(bwd_name, bwd_args, bwd_body, tree)]
+    generated.returns_state = {fwd_name}
     _finish(generated, optimize, copies, backward, gen.stack)
     return generated
 
@@ -292,12 +295,16 @@ def _tangent_reads(body, gen):
     return reads
 
 
-def build_selector(inner, params, kind):
+def build_selector(inner, params, kind, wrt=()):
     """A plain function with readable source that computes one output of generated code, so that a
     derivative can itself be differentiated (forward mode reads this source like any user function).
 
-    kind "gradient": `value, gradient = grad_f(*params); return gradient`
+    kind "gradient": `value, gradient = grad_f(*params); return rt.like(gradient, x)`
     kind "tangent":  `value, tangent = f_jvp(*params, 1.0, ...); return tangent` (unit tangents)
+
+    A gradient is given the type and shape of its argument, as adjoint.grad gives it at the top level:
+    the generated code leaves rt.zero for a parameter nothing reached (`(x, 0.0)[1]` w.r.t. x), which
+    is no value to differentiate further (wrt names the gradient's parameters).
     """
     fn = inner.fn
     call_args = [ir.name(p) for p in params]
@@ -306,8 +313,12 @@ def build_selector(inner, params, kind):
     name = f"{kind}_of_{inner.entry}"
     pick = gast.Assign([gast.Tuple([ir.name("value", store=True), ir.name(kind, store=True)], gast.Store())],
                        gast.Call(ir.name(inner.entry), call_args, []), None)
+    result = ir.name(kind)
+    if kind == "gradient":
+        items = ["gradient"] if len(wrt) == 1 else [f"gradient[{i}]" for i in range(len(wrt))]
+        result = quote_expr(", ".join(f"rt.like({g}, {x})" for g, x in zip(items, wrt)), rt=inner.names["rt"])
     args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, [])
-    definition = gast.FunctionDef(name, args, [pick, gast.Return(ir.name(kind))], [], None, None)
+    definition = gast.FunctionDef(name, args, [pick, gast.Return(result)], [], None, None)
     gast.fix_missing_locations(definition)
     selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner],
                          {inner.entry: (inner, inner.entry)})

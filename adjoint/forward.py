@@ -8,7 +8,11 @@ import gast
 from . import ir, rules
 from .errors import NonDifferentiable
 from .quoting import quote_expr
-from .shapes import SEQUENCE
+
+# The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
+# mode over reverse code always runs it in forward mode, so that every saved state carries tangents
+# on its stack (see varied_names).
+RETURNS_STATE = "__adjoint_returns_state__"
 
 
 
@@ -178,10 +182,10 @@ class Forward:
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
         shapes = {p: self.shapes.get(v.id) for p, v in bound.items() if isinstance(v, gast.Name)}
-        if rule.broadcasting and not _joins_or_repeats(rule, shapes):
-            for param in shapes:
-                if shapes[param] is SEQUENCE and "d" + param in subs:     # NumPy reads the list as an array
-                    subs["d" + param] = quote_expr("np.asarray(t)", np=self.names["np"], t=subs["d" + param])
+        for param in rules.lists_read_as_arrays(rule, shapes):      # and so does the list's tangent
+            for name in [param, "d" + param]:
+                if name in subs:
+                    subs[name] = quote_expr("np.asarray(t)", np=self.names["np"], t=subs[name])
         terms = []
         forward = rule.forward_for({}, constants)
         forward = forward if isinstance(forward, dict) else {None: forward}
@@ -239,16 +243,6 @@ class Forward:
         return NonDifferentiable(what, where, reason)
 
 
-def _joins_or_repeats(rule, shapes):
-    """Whether the operation treats its list operands as lists: `list + list` joins them and
-    `list * n` repeats one (the tangents do the same); any other operation reads a list as an array."""
-    if rule is rules.lookup(gast.Add):
-        return shapes.get("a") is SEQUENCE and shapes.get("b") is SEQUENCE
-    if rule is rules.lookup(gast.Mult):
-        return SEQUENCE in (shapes.get("a"), shapes.get("b"))
-    return False
-
-
 def _stack_ops(tree, wrt):
     """(names bound to `<list>.append`, names bound to `<list>.pop` whose entries carry tangents):
     the save stack of generated reverse code. A stack built in this function carries them (its
@@ -301,9 +295,13 @@ def _stack_lists(tree, pushes, pops):
 
 def varied_names(tree, parsed, wrt):
     """Names that depend differentiably on the `wrt` parameters (forward activity). A value popped
-    off the save stack always has a tangent (see Forward.push); the stack list itself never does."""
+    off the save stack always has a tangent (see Forward.push); the stack list itself never does.
+
+    A helper's saved state varies whatever its inputs: the helper's bwd pops tangents from the state's
+    stack when the state varies, and a state that went through the save stack or another saved state
+    always does, so the stack inside must have been filled in forward mode, by the helper's fwd_jvp."""
     from .activity import carries_derivative
-    varied = set(wrt)
+    varied = set(wrt) | _helper_states(tree, parsed)
     pushes, pops = _stack_ops(tree, wrt)
     stacks = _stack_lists(tree, pushes, pops)
     defs = []
@@ -324,6 +322,13 @@ def varied_names(tree, parsed, wrt):
                 varied.add(name)
                 changed = True
     return varied
+
+
+def _helper_states(tree, parsed):
+    """Names bound to what a helper's generated fwd returns: (value, saved state)."""
+    return {ir.target_name(stmt) for stmt in ir.statements(tree.body)
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call) and getattr(parsed.resolve(stmt.value.func), RETURNS_STATE, False)}
 
 
 def _differentiable_reads(value, parsed):

@@ -269,8 +269,9 @@ def widen(t, z):
     """The tangent t spread over the shape of z, the output it is the tangent of (t itself when it has
     that shape): `a - x` with only a scalar x varying has the tangent -dx, whose sum is not the sum of
     the output's tangent."""
-    if isinstance(z, (list, tuple, dict)) or t is zero:
-        return t                          # containers' tangents are containers, item by item
+    if isinstance(z, (list, tuple, dict)) or t is zero or z is zero:
+        return t                          # containers' tangents are containers, item by item (and an
+                                          # adjoint nothing reached has no shape to spread over)
     shape = _shape(z)
     if _shape(t) == shape:
         return t

@@ -3,3 +3,4 @@ from . import elementwise, fft, linalg, operators, reductions, runtime_rules, sh
 from .core import (ATTRIBUTES, CONSTANT_ATTRIBUTES, CONSTANT_METHODS, METHODS, RULES, Rule,  # noqa: F401
                    all_rules, attribute, complex_form, complex_reverse, defrule, elementwise as elementwise_rule,
                    holomorphic, is_constant, linear, lookup, method, nondifferentiable, real_valued, unary)
+from .operators import lists_read_as_arrays  # noqa: F401

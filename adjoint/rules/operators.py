@@ -2,7 +2,7 @@
 import gast
 
 from ..shapes import SEQUENCE
-from .core import defrule, elementwise, nondifferentiable, nonzero_number, partial_variant, variant
+from .core import defrule, elementwise, lookup, nondifferentiable, nonzero_number, partial_variant, variant
 
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
 elementwise(gast.Sub, "a, b", {"a": "1", "b": "-1"}, name="-")
@@ -31,10 +31,26 @@ def _sequences(shapes, constants):
 variant(gast.Add, _sequences, {"a": "g[:len(a)]", "b": "g[len(a):]"})       # list + list joins them
 
 
-def _repeated(operand):
-    """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`."""
-    return lambda shapes, constants: shapes.get(operand) is SEQUENCE
+def _repeated(operand, other):
+    """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`. Times an array,
+    a list is read as one: the product is elementwise."""
+    return lambda shapes, constants: shapes.get(operand) is SEQUENCE and not _is_array(shapes.get(other))
 
 
-variant(gast.Mult, _repeated("a"), {"a": "rt.unrepeat_sequence(g, a)"})
-variant(gast.Mult, _repeated("b"), {"b": "rt.unrepeat_sequence(g, b)"})
+def _is_array(shape):
+    return isinstance(shape, tuple) and len(shape) > 0
+
+
+variant(gast.Mult, _repeated("a", "b"), {"a": "rt.unrepeat_sequence(g, a)"})
+variant(gast.Mult, _repeated("b", "a"), {"b": "rt.unrepeat_sequence(g, b)"})
+
+
+def lists_read_as_arrays(rule, shapes):
+    """The parameters of a broadcasting operation bound to lists (shapes: parameter -> shape), which
+    NumPy reads as arrays; their templates read `np.asarray(x)` (`x1 <= x2` compares no list with a
+    number). `list + list` joins the lists and `list * n` repeats one: those stay lists."""
+    joins = rule is lookup(gast.Add) and _sequences(shapes, {})
+    repeats = rule is lookup(gast.Mult) and (_repeated("a", "b")(shapes, {}) or _repeated("b", "a")(shapes, {}))
+    if not rule.broadcasting or joins or repeats:
+        return []
+    return [p for p, shape in shapes.items() if shape is SEQUENCE]
