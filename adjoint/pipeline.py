@@ -27,22 +27,47 @@ PASSES = [
 
 def fold_static_calls(program):
     """Record locals computed by adjoint's own transforms from compile-time values, e.g.
-    `d = adjoint.grad(inner, wrt=1)`, so that a later `d(x, y)` is known to be a derivative."""
+    `d = adjoint.grad(inner, wrt=(0, 1))`, so that a later `d(x, y)` is known to be a derivative."""
     from . import api
     transforms = {api.grad, api.value_and_grad}
     parsed = program.parsed
+    definitions = {ir.target_name(s): s.value for s in ir.statements(program.tree.body)
+                   if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
     for node in gast.walk(program.tree):
         if not (isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)):
             continue
         call = node.value
         if parsed.resolve(call.func) not in transforms:
             continue
-        args = [parsed.resolve(a) if isinstance(a, gast.Name) else getattr(a, "value", None) for a in call.args]
-        keywords = {k.arg: (parsed.resolve(k.value) if isinstance(k.value, gast.Name) else
-                            getattr(k.value, "value", None)) for k in call.keywords}
-        if all(isinstance(a, (gast.Name, gast.Constant)) for a in call.args + [k.value for k in call.keywords]) \
-                and args and args[0] is not None:
+        try:
+            args = [_static_value(a, parsed, definitions) for a in call.args]
+            keywords = {k.arg: _static_value(k.value, parsed, definitions) for k in call.keywords}
+        except _NotStatic:
+            continue
+        if args and args[0] is not None:
             parsed.static_locals[ir.target_name(node)] = parsed.resolve(call.func)(*args, **keywords)
+
+
+class _NotStatic(Exception):
+    pass
+
+
+def _static_value(node, parsed, definitions):
+    """The compile-time value of an argument: a constant, a resolved name, or a tuple of those (which
+    ANF has bound to a temporary)."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, (gast.Tuple, gast.List)):
+        return tuple(_static_value(e, parsed, definitions) for e in node.elts)
+    if isinstance(node, gast.Name):
+        value = parsed.resolve(node)
+        if value is not None:
+            return value
+        if isinstance(definitions.get(node.id), (gast.Tuple, gast.List, gast.Constant)):
+            return _static_value(definitions[node.id], parsed, definitions)
+    raise _NotStatic
+
+
 STAGES = [name for name, _, _ in PASSES]
 TIMINGS = {}
 

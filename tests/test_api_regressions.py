@@ -143,6 +143,22 @@ def test_second_derivative_through_a_function_calling_grad_is_6x():
     assert adjoint.grad(slope_of_cube)(0.3) == pytest.approx(numerical_grad(slope_of_cube, (0.3,)), rel=1e-6)
 
 
+def squared_times(a, b):
+    return a * a * b
+
+
+def sum_of_partials(x):
+    da, db = adjoint.grad(squared_times, wrt=(0, 1))(x, 2.0)
+    return da + db
+
+
+def test_grad_with_a_tuple_wrt_called_inside_differentiated_code():
+    # ANF bound `(0, 1)` to a temporary, which the compile-time folding of `adjoint.grad(...)` read as
+    # wrt=None ("wrt must be an int, a str or a tuple of them, not None")
+    assert adjoint.grad(sum_of_partials)(0.5) == pytest.approx(4.0 + 2 * 0.5)
+    assert adjoint.grad(sum_of_partials)(0.5) == pytest.approx(numerical_grad(sum_of_partials, (0.5,)), rel=1e-6)
+
+
 def product_of_pair(p):
     return p[0] * p[1] + p[0]
 
