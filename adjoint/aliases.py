@@ -16,8 +16,9 @@ import weakref
 import gast
 import numpy as np
 
-from . import ir, runtime
+from . import ir, runtime, writes
 from .errors import AdjointError, UnsupportedSyntax
+from .writes import is_write
 
 # methods and NumPy functions whose result may share memory with their first operand
 VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "swapaxes", "squeeze", "diagonal", "flatten"}
@@ -53,25 +54,159 @@ def shared_operands(value, parsed):
     return []
 
 
-def check_in_place(tree, parsed, shapes, namer, runtime_name):
-    """Raise UnsupportedSyntax at an in-place update of an array whose object another variable,
-    read later, shares: `z += e` directly, or a call of a helper that updates its parameter in
-    place. Where the value may be a number or an array (its shape is unknown), the update is
-    compiled as a rebinding after `rt.expect_number(z)`, which raises if it is an array after all."""
+def check_in_place(tree, parsed, shapes, namer, runtime_name, generated=False):
+    """Check every in-place update and return the objects written in place (Objects).
+
+    A parameter written into (`x[i] = v`, directly or through another name) is copied first, so the
+    caller's array is never changed. An update of an object another variable, read later, shares is
+    rejected with UnsupportedSyntax: `z += e` directly, a write `z[i] = v`, or a call of a helper that
+    updates its parameter in place. Where the value may be a number or an array (its shape is
+    unknown), `z += e` is compiled as a rebinding after `rt.expect_number(z)`, which raises if it is
+    an array after all.
+
+    Code adjoint generated (a derivative differentiated again) is not checked for stale reads: its
+    backward sweep reads views made before a store after putting back what the store overwrote."""
+    if not generated:           # (generated code writes only into objects it made or was handed to restore)
+        _copy_written_parameters(tree, parsed, shapes, namer, runtime_name)
     analysis = _Analysis(tree, parsed, shapes)
     guards = []
-    for stmt, updated, helper in analysis.updates:
-        if shapes.get(updated) == ():          # numbers are immutable: `+=` rebinds
+    for stmt, updated, helper in [] if generated else analysis.updates:
+        if shapes.get(updated) == () and not is_write(stmt):    # numbers are immutable: `+=` rebinds
             continue
         stale = _stale_reader(stmt, updated, helper, analysis, namer.origin)
         if stale is None:
             continue
-        if shapes.get(updated) is not None or analysis.is_array(updated):
+        if is_write(stmt) or shapes.get(updated) is not None or analysis.is_array(updated):
             raise _stale(stmt, namer.origin.get(updated, updated), stale, helper, parsed)
         guards.append((stmt, updated))
+    objects = _written_objects(analysis, parsed, namer.origin, generated)
     for stmt, updated in guards:               # (after the analysis, which they would invalidate)
         _guard(tree, stmt, updated, runtime_name)
         parsed.static_locals[runtime_name] = runtime
+    return objects
+
+
+class Objects:
+    """The objects the function writes into (`y[i] = v`), for the generators. Each is named by the
+    variable that makes it (`y = np.zeros(n)`, or a parameter's private copy); `of` maps each SSA
+    name that is the object itself (the name that made it, the versions its writes define, the
+    copies and phis joining them; not a view or an item of it) to that object's name."""
+
+    def __init__(self, of=None, reach=None, received=()):
+        self.of = of or {}
+        self.reach = reach or {}        # name -> the written objects it may be, view or hold
+        self.received = set(received)   # objects generated code was handed (a saved state's), not made
+    def reached_by(self, name):
+        return self.reach.get(name, frozenset())
+
+    def members(self, obj):
+        return {n for n, o in self.of.items() if o == obj}
+
+    def __bool__(self):
+        return bool(self.of)
+
+
+def joins_versions(stmt, objects):
+    """Whether stmt defines a version of a written object without computing it: `y_3 = y_2` (a phi's
+    copy between versions) or `y_3 = None` (a version unset on some path, see lower.py)."""
+    target = ir.target_name(stmt)
+    if target not in objects.of:
+        return False
+    value = stmt.value
+    if isinstance(value, gast.Constant) and value.value is None:
+        return True
+    return isinstance(value, gast.Name) and objects.of.get(value.id) == objects.of[target]
+
+
+def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
+    """`p_1 = rt.private(p)` first in the body for each parameter whose object a write may reach,
+    the body reading p_1 after it: a derivative call never changes the caller's data."""
+    analysis = _Analysis(tree, parsed, shapes)
+    params = [a.id for a in tree.args.args]
+    written = set()
+    for stmt, updated, _ in analysis.updates:
+        if is_write(stmt):
+            written |= analysis.points.get(updated, set()) & set(params)
+    if not written:
+        return
+    rename = {p: namer.fresh(p) for p in params if p in written}
+    for node in gast.walk(gast.Module(tree.body, [])):
+        if isinstance(node, gast.Name) and node.id in rename:
+            node.id = rename[node.id]
+    copies = []
+    for param, private in rename.items():
+        namer.origin[private] = namer.origin.get(param, param)
+        shapes[private] = shapes.get(param)
+        call = gast.Call(gast.Attribute(ir.name(runtime_name), "private", gast.Load()), [ir.name(param)], [])
+        copies.append(ir.at(ir.assign(private, call), tree.body[0]))
+    tree.body[:0] = copies
+    parsed.static_locals[runtime_name] = runtime
+
+
+def _written_objects(analysis, parsed, origin, generated=False):
+    """Objects: each written object and the names that are it. A write must go into one object
+    made in this function (a parameter was copied), under a name that is the object itself. In
+    generated code a store may go into an object popped off the save stack: that name is its own object."""
+    sources = {}                    # version -> the names it joins: writes, copies and phis
+    for stmt in analysis.order.stmts:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if is_write(stmt):
+                sources[ir.target_name(stmt)] = [writes.parts(stmt)[0]]
+            elif ir.is_phi(stmt):
+                sources[ir.target_name(stmt)] = [a for a in ir.phi_args(stmt) if a]
+            elif isinstance(stmt.value, gast.Name):
+                sources[ir.target_name(stmt)] = [stmt.value.id]
+    members, received = {}, set()
+    for stmt in analysis.order.stmts:
+        if not is_write(stmt):
+            continue
+        base = writes.parts(stmt)[0]
+        if any(base in names for names in members.values()):
+            continue
+        objects = analysis.points.get(base, set())
+        obj = next(iter(objects)) if len(objects) == 1 else None
+        names = _versions(obj, sources, analysis) if obj is not None else set()
+        if base not in names and generated:
+            obj, names = base, _versions(base, sources, analysis)
+            received.add(obj)
+        elif len(objects) != 1:
+            variable = origin.get(base, base)
+            raise _unsupported_write(stmt, parsed, variable,
+                                     "may be one of several arrays here (it is assigned on more than one path)",
+                                     f"copy it before writing: `{variable} = {variable}.copy()`")
+        elif base not in names:
+            whole = origin.get(obj, obj)
+            raise _unsupported_write(stmt, parsed, origin.get(base, base), f"is a view or an item of `{whole}`",
+                                     f"write into `{whole}` itself (`a[i, j] = v` rather than `row = a[i]; row[j] = v`)")
+        members[obj] = members.get(obj, set()) | names
+    written = set(members)
+    reach = {}
+    for name, objects in analysis.points.items():
+        found = (objects | analysis.reachable(objects)) & written
+        if found:
+            reach[name] = frozenset(found)
+    return Objects({name: obj for obj, names in members.items() for name in names}, reach, received)
+
+
+def _versions(obj, sources, analysis):
+    """The names that are obj itself: it, and the writes, copies and phis joining only such names
+    (the greatest such set: a loop phi reads a write that comes after it)."""
+    objects = analysis.points.get(obj, {obj})
+    names = {obj} | {n for n in sources if analysis.points.get(n) == objects}
+    changed = True
+    while changed:
+        changed = False
+        for name in list(names - {obj}):
+            if not all(s in names for s in sources[name]):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _unsupported_write(stmt, parsed, variable, what, hint):
+    line = parsed.line_text(stmt.lineno)
+    return UnsupportedSyntax(f"a store into `{variable}`, which {what}", parsed.filename, stmt.lineno,
+                             getattr(stmt, "col_offset", 0) + parsed.col_offset, line, hint)
 
 
 def _guard(tree, stmt, updated, runtime_name):
@@ -133,6 +268,8 @@ class _Analysis:
         for stmt in self.order.stmts:
             if _in_place(stmt):
                 self.updates.append((stmt, stmt.value.left.id, None))
+            elif is_write(stmt):
+                self.updates.append((stmt, writes.parts(stmt)[0], None))
             elif isinstance(stmt, (gast.Assign, gast.Expr)):        # (a helper called for its effect)
                 self._note_helper_updates(stmt)
         changed = True
@@ -154,6 +291,8 @@ class _Analysis:
             return self._of(a for a in ir.phi_args(stmt) if a)
         if _in_place(stmt):
             return self._of([value.left.id])
+        if is_write(stmt):
+            return self._of([writes.parts(stmt)[0]])
         if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
             items = value.values if isinstance(value, gast.Dict) else value.elts
             self.holds.setdefault(target, set()).update(self._of(e.id for e in items if isinstance(e, gast.Name)))
@@ -257,9 +396,16 @@ def _stale(stmt, variable, other, helper, parsed):
     if helper is not None:
         return UnsupportedSyntax(
             f"`{helper.__name__}` updates its argument `{variable}` in place (an augmented assignment to "
-            f"its parameter), and `{other}` is read afterwards", *where,
-            f"in `{helper.__name__}`, write `p = p + ...` instead of `p += ...` so that it makes a new "
-            f"array, or pass a copy (`{variable}.copy()`)")
+            f"its parameter, or a store into it), and `{other}` is read afterwards", *where,
+            f"in `{helper.__name__}`, make a new array (`p = p + ...`, or `p = p.copy()` before storing "
+            f"into it) and return it, or pass a copy (`{variable}.copy()`)")
+    if is_write(stmt):
+        return UnsupportedSyntax(
+            f"this store writes into the array `{variable}`, and `{other}` may be the same array (or a view "
+            f"of it, or a container holding it) and is read afterwards; adjoint does not follow a write "
+            f"through a second name", *where,
+            f"copy where the two names part (`{other} = {variable}.copy()` or `{variable} = {other}.copy()`), "
+            f"or read `{variable}` after the store")
     symbol = _op(stmt.value.op)
     return UnsupportedSyntax(
         f"`{variable} {symbol}= ...` updates the array in place, and `{other}` may be "

@@ -2,6 +2,7 @@
 import gast
 
 from . import ir
+from .writes import is_write_call
 
 INACTIVE_ROOTS = (gast.Compare, gast.BoolOp, gast.JoinedStr)
 
@@ -159,6 +160,12 @@ class _ANF:
         return result
 
     def call(self, node, like):
+        if is_write_call(node):         # `rt.write(y[index], v)`: the slot stays a subscript
+            slot, value = node.args
+            new = gast.Call(node.func, [gast.Subscript(slot.value, self.index(slot.slice, like), gast.Load()),
+                                        self.atom(value, like)], [])
+            new.writes = True
+            return new
         func = node.func
         if not self.is_static(func):
             if isinstance(func, gast.Attribute):

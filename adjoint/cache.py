@@ -31,7 +31,7 @@ import numpy as np
 from . import driver, runtime, shapes
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
-from .forward import RETURNS_STATE
+from .forward import GENERATED, RETURNS_STATE
 from .reverse import COMMENT
 
 _COMPILE_COUNT = [0]
@@ -225,6 +225,8 @@ class _Recipe:
         for member, module in zip(self.members, modules):
             for name in member.returns_state:       # read by forward mode over this code (RETURNS_STATE)
                 setattr(module[name], RETURNS_STATE, True)
+            for function in module.values():
+                setattr(function, GENERATED, True)
             for function in module.values():
                 for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
                     if name in member.imports:

@@ -17,6 +17,17 @@ def check_simplify(tree, stage):
             _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
 
 
+def check_writes(tree, stage):
+    from .writes import is_write_call
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Assign) and any(isinstance(n, gast.Subscript) for n in gast.walk(stmt.targets[0])):
+            _fail(stage, "a store into an item or slice left", stmt)
+        for node in gast.walk(stmt):
+            if is_write_call(node) and not (len(node.args) == 2 and isinstance(node.args[0], gast.Subscript)
+                                            and isinstance(node.args[0].value, gast.Name)):
+                _fail(stage, "a write whose first argument is not `name[index]`", stmt)
+
+
 def check_for_range(tree, stage):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.For) and not (isinstance(stmt.target, gast.Name) and isinstance(stmt.iter, gast.Call)
@@ -61,6 +72,7 @@ _OPERATIONS = (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)
 
 
 def check_anf(tree, stage):
+    from .writes import is_write_call
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Name):
             _fail(stage, "an assignment to something other than one name", stmt)
@@ -68,7 +80,8 @@ def check_anf(tree, stage):
             operands = list(gast.iter_child_nodes(stmt.value))
             operands += [k.value for k in operands if isinstance(k, gast.keyword)]
             for child in operands:
-                if isinstance(child, _OPERATIONS) and not isinstance(stmt.value, gast.Attribute):
+                if isinstance(child, _OPERATIONS) and not isinstance(stmt.value, gast.Attribute) \
+                        and not (is_write_call(stmt.value) and child is stmt.value.args[0]):
                     _fail(stage, f"nested operation in `{type(stmt.value).__name__}`", stmt)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.UnaryOp) and \
                 not isinstance(stmt.value.op, gast.Not) and isinstance(stmt.value.operand, _OPERATIONS):
@@ -88,5 +101,5 @@ def check_ssa(tree, stage):
             seen.add(name)
 
 
-CHECKS = {"simplify": check_simplify, "for-range": check_for_range, "loop-returns": check_loop_returns,
+CHECKS = {"simplify": check_simplify, "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

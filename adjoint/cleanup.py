@@ -138,13 +138,17 @@ def propagate_copies(fn):
 
 
 def _summary(stmt):
-    """(names read with their counts, names written) anywhere inside stmt."""
+    """(names read with their counts, names written) anywhere inside stmt; a store into an item
+    (`y[i] = v`) writes y's object, so it counts as writing y."""
     reads, writes = {}, set()
     for node in _name_nodes(stmt):
         if isinstance(node.ctx, gast.Load):
             reads[node.id] = reads.get(node.id, 0) + 1
         else:
             writes.add(node.id)
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) and isinstance(node.value, gast.Name):
+            writes.add(node.value.id)
     return reads, writes
 
 
@@ -296,7 +300,7 @@ def _inline_into(block, i, within_comment_block):
 
 def _header_node(stmt):
     """The part of a statement evaluated once, where an inlined value may go."""
-    if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)):
+    if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
         return stmt
     if isinstance(stmt, (gast.If, gast.While)):
         return stmt.test if isinstance(stmt, gast.If) else None
@@ -346,8 +350,19 @@ def _number(node):
 
 
 class _Simplify(gast.NodeTransformer):
-    def __init__(self):
+    def __init__(self, stored_into=()):
         self.changed = False
+        self.stored_into = stored_into
+
+    def visit_Assign(self, node):
+        # `y = x * 1.0` makes a new array; `y = x` would make y the same one as x, and a store into y
+        # would then write into x (the caller's array, say)
+        value = node.value
+        self.generic_visit(node)
+        if isinstance(node.value, gast.Name) and not isinstance(value, gast.Name) \
+                and any(n in self.stored_into for n in _names(node.targets[0], gast.Store)):
+            node.value = value
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -391,7 +406,9 @@ class _Simplify(gast.NodeTransformer):
 
 def simplify(fn):
     """Fold constant arithmetic and drop multiplications by one."""
-    pass_ = _Simplify()
+    stored_into = {n.value.id for n in gast.walk(fn) if isinstance(n, gast.Subscript)
+                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
+    pass_ = _Simplify(stored_into)
     pass_.visit(fn)
     return pass_.changed
 
@@ -492,7 +509,7 @@ def _is_comment(stmt):
 
 
 def tidy_blocks(fn):
-    """Drop empty branches and loops, and comments that no longer precede code."""
+    """Drop empty branches and loops, `y = y`, and comments that no longer precede code."""
     changed = False
     for block in _blocks(fn):
         out = []
@@ -511,6 +528,9 @@ def tidy_blocks(fn):
                 stmt.body, stmt.orelse = stmt.orelse, []
                 changed = True
             if isinstance(stmt, gast.For) and not _code(stmt.body) and _pure(stmt.iter):
+                changed = True
+                continue
+            if _is_copy(stmt) and ir.target_name(stmt) == stmt.value.id:      # `y = y`
                 changed = True
                 continue
             out.append(stmt)

@@ -18,6 +18,7 @@ from .shapes import infer_shapes
 from .lower import lower_phis
 from .quoting import quote_expr
 from .reverse import generate
+from .forward import GENERATED
 
 
 @dataclass(eq=False)
@@ -47,7 +48,7 @@ def _global_names(program):
         existing = program.parsed.namespace.get(short)
         names[short] = short if existing is None or existing is module else program.namer.fresh("numpy" if short == "np" else "math_")
         program.namer.reserve(names[short])
-    names["rt"] = program.namer.fresh("rt")
+    names["rt"] = program.namer.runtime_name()
     return names
 
 
@@ -90,7 +91,8 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
+    program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
+                                             generated=getattr(fn, GENERATED, False))
     output = _auxiliary_output(tree) if has_aux else None
     active = activity(tree, program.parsed, wrt, output)
     active |= {w for w in wrt}
@@ -124,7 +126,12 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names,
                                                      output)
     seed = gen.seed
-    if isinstance(result, gast.Name) and any(result.id in ir.names_stored(s) for s in backward):
+    if isinstance(result, gast.Name) and gen.restores(result.id):
+        value = program.namer.fresh("value")            # a copy: the backward sweep puts back what stores
+        copy = gast.Call(gast.Attribute(ir.name(names["rt"]), "private", gast.Load()), [result], [])
+        forward = forward + [ir.assign(value, copy)]    # into the returned object overwrote
+        result = ir.name(value)
+    elif isinstance(result, gast.Name) and any(result.id in ir.names_stored(s) for s in backward):
         value = program.namer.fresh("value")            # the backward sweep restores loop values
         forward = forward + [ir.assign(value, result)]
         result = ir.name(value)
@@ -215,7 +222,7 @@ def _funcdef(name, args, body, like):
 
 def _residuals(gen, backward):
     """Forward values the backward sweep reads, in order of first use."""
-    wanted = set(gen.primal) | set(gen.residual.values())
+    wanted = set(gen.primal) | set(gen.residual.values()) | set(gen.overwritten.values())
     if gen.stack:
         wanted.add(gen.stack[0])
     order = []
@@ -246,8 +253,9 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
-    varied = forward.varied_names(tree, program.parsed, list(wrt))
+    program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
+                                             generated=getattr(fn, GENERATED, False))
+    varied = forward.varied_names(tree, program.parsed, list(wrt), program.objects)
     copies = lower_phis(tree)
     jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)

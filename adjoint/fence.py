@@ -110,7 +110,7 @@ def _check(parsed, node):
         _reject(parsed, node, "`else` clauses on loops are not supported",
                 "set a flag before `break` and test it after the loop")
     elif isinstance(node, gast.For):
-        _check_target(parsed, node.target)
+        _check_target(parsed, node.target, loop=True)
         _check_iterable(parsed, node.iter)
     elif isinstance(node, gast.Call):
         _check_call(parsed, node)
@@ -178,16 +178,22 @@ def _hashable(fn):
         return False
 
 
-def _check_target(parsed, target):
+def _check_target(parsed, target, loop=False):
     if isinstance(target, (gast.Tuple, gast.List)):
         for elt in target.elts:
-            _check_target(parsed, elt)
+            _check_target(parsed, elt, loop)
     elif isinstance(target, gast.Attribute):
         _reject(parsed, target, "assignment to an attribute is not differentiable yet",
                 "assign to a local variable instead and return it")
-    elif isinstance(target, gast.Subscript):
-        _reject(parsed, target, "assignment into an array element or slice (in-place update) is not differentiable yet",
-                "build a new array instead, e.g. with np.where, np.concatenate or np.stack")
+    elif isinstance(target, gast.Subscript) and loop:
+        _reject(parsed, target, "a loop target that stores into an item or slice is not supported",
+                "loop over a plain name and assign the item in the body: `for v in xs: y[i] = v`")
+    elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Subscript):
+        _reject(parsed, target, "a store through two subscripts (`x[i][j] = v`) is not supported: the first one "
+                "may make a copy or a view", "write `x[i, j] = v` for an array, or `row = x[i]; row[j] = v`")
+    elif isinstance(target, gast.Subscript) and not isinstance(target.value, gast.Name):
+        _reject(parsed, target, "a store into an item of an expression is not supported",
+                "bind the object to a name first: `y = ...; y[i] = v`")
 
 
 def _reject(parsed, node, message, hint):

@@ -5,7 +5,9 @@ needs saving. Tangents follow names: the tangent of `h_1` is `dh_1`.
 """
 import gast
 
-from . import ir, rules
+from . import ir, rules, runtime, writes
+from .aliases import Objects, joins_versions
+from .writes import is_write
 from .errors import NonDifferentiable
 from .quoting import quote_expr
 
@@ -13,6 +15,7 @@ from .quoting import quote_expr
 # mode over reverse code always runs it in forward mode, so that every saved state carries tangents
 # on its stack (see varied_names).
 RETURNS_STATE = "__adjoint_returns_state__"
+GENERATED = "__adjoint_generated__"     # on every function adjoint generated
 
 
 
@@ -30,8 +33,11 @@ class Forward:
         self.pushed = {n.id for s in ir.statements(program.tree.body) if isinstance(s, gast.Expr)
                        and ir.calls(s.value, self.pushes) for n in s.value.args if isinstance(n, gast.Name)}
         self.shapes = shapes            # what is known of the values' shapes (scalars, lists, ...)
+        self.objects = program.objects or Objects()     # what the function writes into, see writes.py
 
     def d(self, var):
+        """The tangent of var; every version of an object written in place shares one buffer."""
+        var = self.objects.of.get(var, var)
         if var not in self.tangents:
             self.tangents[var] = self.namer.tangent(var)
         return self.tangents[var]
@@ -75,14 +81,51 @@ class Forward:
         value = stmt.value
         if ir.calls(value, self.pops):        # pushed as value then tangent: the tangent comes off first
             return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
-        if z not in self.varied:
+        if is_write(stmt):
+            return self.write(stmt)
+        if z not in self.varied or self._joins_versions(stmt):
             return [stmt]
+        if self.objects.of.get(z) == z and z not in self.objects.received:
+            return self.make_object(stmt)       # (a received object's tangent came with it, stores and all)
         pre, tangent, primal = self.tangent(stmt, z, value)
         if primal is not None:             # a call that returns its own tangent
             return pre + [primal]
         if tangent is None:
             tangent = self._zeros_like(ir.name(z))
         return pre + [stmt, ir.assign(self.d(z), tangent, stmt)]
+
+    # objects written in place (writes.py): the tangent is a buffer of the object's own, written with it
+    def _joins_versions(self, stmt):
+        return joins_versions(stmt, self.objects)
+
+    def make_object(self, stmt):
+        """The statement making an object that stores write into, then its tangent buffer: a copy of
+        the value's tangent that the stores may write into (`dy = rt.tangent_buffer(t, y)`)."""
+        z = ir.target_name(stmt)
+        value = stmt.value
+        if isinstance(value, gast.Call) and self.parsed.resolve(value.func) is runtime.private:
+            pre, tangent, primal = [], self.tangent_of(value.args[0]), None      # (a parameter's copy)
+        elif not any(r in self.varied for r in _differentiable_reads(value, self.parsed)):
+            pre, tangent, primal = [], None, None                             # (np.zeros(n): a constant)
+        else:
+            pre, tangent, primal = self.tangent(stmt, z, value)
+        out = pre + [primal if primal is not None else stmt]
+        if primal is not None:
+            tangent = ir.name(self.d(z))
+        tangent = tangent or quote_expr("rt.zero", rt=self.names["rt"])
+        return out + [ir.assign(self.d(z), quote_expr("rt.tangent_buffer(t, y)", rt=self.names["rt"], t=tangent,
+                                                      y=ir.name(z)), stmt)]
+
+    def write(self, stmt):
+        """`y_1[index] = v` and, when y varies, `dy[index] = dv` (0.0 for a v that does not vary)."""
+        from .reverse import store_statements
+        out = store_statements(stmt)
+        if ir.target_name(stmt) not in self.varied:
+            return out
+        base, index, value = writes.parts(stmt)
+        tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
+        store = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
+        return out[:1] + [ir.at(gast.Assign([store], tangent or ir.const(0.0), None), stmt)] + out[1:]
 
     def _constant_tangent(self, node, saved):
         """The tangent of an item that does not vary: none for the save stack itself (its entries carry
@@ -293,7 +336,7 @@ def _stack_lists(tree, pushes, pops):
     return lists
 
 
-def varied_names(tree, parsed, wrt):
+def varied_names(tree, parsed, wrt, objects=None):
     """Names that depend differentiably on the `wrt` parameters (forward activity). A value popped
     off the save stack always has a tangent (see Forward.push); the stack list itself never does.
 
@@ -314,6 +357,9 @@ def varied_names(tree, parsed, wrt):
                 defs.append((ir.target_name(stmt), [a for a in ir.phi_args(stmt) if a]))
             elif carries_derivative(value, parsed):
                 defs.append((ir.target_name(stmt), _differentiable_reads(value, parsed)))
+    if objects:         # the versions of a written object vary together: they share one tangent buffer
+        for name, obj in objects.of.items():
+            defs.append((name, list(objects.members(obj))))
     changed = True
     while changed:
         changed = False

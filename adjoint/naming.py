@@ -12,6 +12,14 @@ class Namer:
         self.temporaries = set()      # names the compiler invented to hold intermediate values
         self.origin = {}              # SSA version -> the variable it is a version of (`x_2` -> `x`)
         self._next_temp = 1
+        self._runtime = None
+
+    def runtime_name(self):
+        """The one name generated code (and IR that calls the runtime, such as writes) gives adjoint's
+        runtime: `rt` unless the user's function has an `rt` of its own."""
+        if self._runtime is None:
+            self._runtime = self.fresh("rt")
+        return self._runtime
 
     def reserve(self, name):
         self.taken.add(name)

@@ -9,13 +9,14 @@ import time
 
 import gast
 
-from . import anf, check, desugar, exits, fence, frontend, ir, ssa
+from . import anf, check, desugar, exits, fence, frontend, ir, runtime, ssa, writes
 from .errors import AdjointError
 from .naming import Namer
 
 # (stage name, pass, what it guarantees afterwards)
 PASSES = [
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
+    ("writes", writes.lower_writes, "every store into an item or slice is `y = rt.write(y[index], value)`"),
     ("for-range", desugar.lower_for_iterables, "every `for` loop runs over range(...) with a name target"),
     ("loop-returns", exits.lower_returns_in_loops, "no `return` inside a loop"),
     ("absorb", exits.absorb_exits, "exits end their block; no `continue`"),
@@ -79,6 +80,7 @@ class Program:
         self.parsed = parsed
         self.tree = parsed.tree
         self.namer = Namer(_all_names(parsed))
+        self.objects = None             # aliases.Objects: what the function writes into (set by the driver)
 
 
 def _all_names(parsed):
@@ -107,6 +109,7 @@ def normalize(fn, upto="ssa"):
             print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)
         if stage == upto:
             break
+    parsed.static_locals[program.namer.runtime_name()] = runtime   # read by IR that calls the runtime
     if upto == "ssa":
         fold_static_calls(program)
     return program

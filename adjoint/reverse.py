@@ -16,7 +16,10 @@ from . import ir, rules
 from .errors import NonDifferentiable
 from .frontend import unwrap
 from .quoting import quote, quote_expr
-from .shapes import ComplexShape, is_container
+from . import runtime, writes
+from .aliases import Objects, joins_versions
+from .shapes import MAPPING, ComplexShape, is_container
+from .writes import is_write
 from .ssa import loop_breaks
 
 
@@ -55,9 +58,29 @@ class Reverse:
         self._adjoint_code = {}
         self.indexed = {n.value.id for n in gast.walk(self.tree) if isinstance(n, gast.Subscript)
                         and isinstance(n.value, gast.Name)}
+        self.objects = program.objects or Objects()     # what the function writes into, see writes.py
+        # names whose adjoint is a buffer the backward sweep adds into in place: the versions of a written
+        # object share one; an array read item by item in a loop has its own (an add per item read,
+        # not an array of zeros)
+        self.buffers = dict(self.objects.of)
+        self.buffers.update({n: n for n in _read_by_item_in_loops(self.tree, shapes) if n not in self.buffers})
+        # buffers that are arrays from their first definition on, written with plain stores (`dy[i] = 0.0`,
+        # `dx[i] += g`): real arrays of a known rank, made outside loops (so of one shape)
+        in_loops = {id(s) for L in ir.statements(self.tree.body) if isinstance(L, (gast.For, gast.While))
+                    for s in ir.statements(L.body)}
+        self.dense = {b for b in set(self.buffers.values()) if not self.complex
+                      and isinstance(shapes.get(b), tuple) and len(shapes[b]) > 0
+                      and not isinstance(shapes[b], ComplexShape)
+                      and not any(id(s) in in_loops for s in ir.statements(self.tree.body)
+                                  if isinstance(s, gast.Assign) and ir.target_name(s) == b)}
+        self.overwritten = {}           # id(write) -> name of what it overwrote, restored by the backward sweep
+        self.clears = {}                # id(write) -> `dy = rt.clear(dy, index)`, after v's adjoint is read
+        self.emitted_clears = []
 
     # names ---------------------------------------------------------------
     def d(self, var):
+        """The adjoint of var; every version of an object written in place shares one buffer."""
+        var = self.buffers.get(var, var)
         if var not in self.adjoints:
             self.adjoints[var] = self.namer.adjoint(var)
         return self.adjoints[var]
@@ -78,13 +101,112 @@ class Reverse:
     def has_backward(self, stmt):
         # an active target has a backward step even when nothing flows to its operands: the
         # assignment kills the adjoint of the value it overwrites
+        if is_write(stmt):
+            return ir.target_name(stmt) in self.active or id(stmt) in self.overwritten
+        if self._joins_versions(stmt):
+            return False
         if isinstance(stmt, gast.Assign):
             return ir.target_name(stmt) in self.active
         if _is_compound(stmt):
             return any(self.has_backward(s) for s in stmt.body + getattr(stmt, "orelse", []))
         return False
 
+    def _joins_versions(self, stmt):
+        """`y_3 = y_2` (a phi's copy) between versions of one written object, which share their buffer,
+        or `y_3 = None` (a version unset on some path): nothing for the buffer to do."""
+        return isinstance(stmt, gast.Assign) and joins_versions(stmt, self.objects)
+
+    def _plan_restores(self):
+        """Which writes put back what they overwrote: those that can run after a statement whose adjoint
+        reads the object's contents (Tapenade's rule), so that its adjoint sees the object as it was
+        when it ran. A write saves what it overwrites; the backward sweep puts it back."""
+        readers = {}                    # object -> statements whose adjoint reads its contents
+        for stmt in ir.statements(self.tree.body):
+            if isinstance(stmt, gast.Assign) and not is_write(stmt) and self.has_backward(stmt):
+                pre, contribs = self.adjoint_code(stmt)
+                item_read = isinstance(stmt.value, gast.Subscript)      # adds into the buffer at the item
+                for node in pre + [c for v, c in contribs if not (item_read and v in self.objects.of)]:
+                    for name in self._contents_read(node):
+                        for obj in self.objects.reached_by(name):
+                            readers.setdefault(obj, []).append(stmt)
+        order = list(ir.statements(self.tree.body))
+        position = {id(s): k for k, s in enumerate(order)}
+        loops = {id(s): {id(L) for L in order if isinstance(L, (gast.For, gast.While))
+                         and any(inner is s for inner in ir.statements(L.body))} for s in order}
+        for stmt in order:
+            if not is_write(stmt):
+                continue
+            obj = self.objects.of[ir.target_name(stmt)]
+            if any(position[id(r)] < position[id(stmt)] or loops[id(r)] & loops[id(stmt)]
+                   for r in readers.get(obj, ())):
+                base = writes.parts(stmt)[0]
+                self.overwritten[id(stmt)] = self.namer.fresh(f"{self.namer.origin.get(base, base)}_old")
+
+    def restores(self, name):
+        """Whether the backward sweep puts back what stores into the object `name` may be overwrote."""
+        objects = self.objects.reached_by(name)
+        return any(self.objects.of[ir.target_name(s)] in objects for s in ir.statements(self.tree.body)
+                   if id(s) in self.overwritten)
+
+    def _contents_read(self, node):
+        """Names whose values (not only shapes) an adjoint expression reads."""
+        skipped = set()
+        for call in gast.walk(node):
+            if isinstance(call, gast.Call):
+                for k in runtime.SHAPE_ONLY.get(self.parsed.resolve(call.func), ()):
+                    if k < len(call.args):
+                        skipped.add(id(call.args[k]))
+        return {n.id for n in _walk_skipping(node, skipped) if isinstance(n, gast.Name)}
+
+    def _write_adjoint(self, stmt):
+        """`y_2 = rt.write(y_1[index], v)` backwards: the object gets back what the store overwrote,
+        v's adjoint is the slot of y's buffer, and the slot is cleared (before the store, the output
+        did not depend on what it held)."""
+        base, index, value = writes.parts(stmt)
+        target = ir.target_name(stmt)
+        out = []
+        if id(stmt) in self.overwritten:
+            out.append(self._restore(base, index, self.overwritten[id(stmt)], stmt))
+        if target not in self.active:
+            return out, []
+        dy = self.d(target)
+        index_expr = _index_expr(index, self.names["np"])
+        contribs = []
+        if isinstance(value, gast.Name) and value.id in self.active:
+            contribs.append((value.id, self._written(dy, index, index_expr, base, value)))
+        if self.objects.of[target] in self.dense:
+            store = gast.Subscript(ir.name(dy), ir.clone(index), gast.Store())
+            self.clears[id(stmt)] = ir.at(gast.Assign([store], ir.const(0.0), None), stmt)
+        else:
+            self.clears[id(stmt)] = ir.assign(dy, quote_expr("rt.clear(dy, index)", rt=self.names["rt"], dy=dy,
+                                                             index=ir.clone(index_expr)), stmt)
+        return out, contribs
+
+    def _written(self, dy, index, index_expr, base, value):
+        """The adjoint of a stored value: `dy[i]` for a number stored at an item of a vector, else
+        rt.written, told the value's shape (read from the value only when it is not known)."""
+        shape = self.shapes.get(value.id)
+        if shape == () and self.subscript_shape(base, index) == ():
+            return gast.Subscript(ir.name(dy), ir.clone(index), gast.Load())
+        known = isinstance(shape, tuple) and not isinstance(shape, ComplexShape) and None not in shape
+        size = quote_expr(repr(tuple(shape)), ) if known else quote_expr("np.shape(v)", np=self.names["np"], v=value)
+        return quote_expr("rt.written(dy, index, shape)", rt=self.names["rt"], dy=dy, index=index_expr, shape=size)
+
+    def subscript_shape(self, base, index):
+        from .shapes import item_shape
+        return item_shape(self.shapes.get(base), index, self.shapes)
+
+    def _restore(self, base, index, old, like):
+        if self.shapes.get(base) is MAPPING:       # a store may have added the key
+            call = quote_expr("rt.restore(y, index, old)", rt=self.names["rt"], y=base, old=old,
+                              index=_index_expr(index, self.names["np"]))
+            return ir.at(gast.Expr(call), like)
+        store = gast.Subscript(ir.name(base), ir.clone(index), gast.Store())
+        return ir.at(gast.Assign([store], ir.name(old), None), like)
+
     def _make_adjoint(self, stmt):
+        if is_write(stmt):
+            return self._write_adjoint(stmt)
         z = ir.target_name(stmt)
         value = stmt.value
         g = self.d(z)
@@ -157,6 +279,8 @@ class Reverse:
 
     def forward_stmt(self, stmt):
         """The statement as the forward sweep runs it (calls to differentiated helpers save state)."""
+        if is_write(stmt):
+            return self.forward_write(stmt)
         if id(stmt) in self.residual and ir.target_name(stmt) in self.active:
             call = stmt.value
             fwd, _ = self.callee_names[id(stmt)]
@@ -164,6 +288,16 @@ class Reverse:
                                  ir.name(self.residual[id(stmt)], store=True)], gast.Store())
             return [ir.assign(target, gast.Call(ir.name(fwd), call.args, call.keywords), stmt)]
         return [stmt]
+
+    def forward_write(self, stmt):
+        """`y_1[index] = v` (then `y_2 = y_1`), after saving what it overwrites when it is restored."""
+        base, index, value = writes.parts(stmt)
+        out = []
+        if id(stmt) in self.overwritten:
+            old = quote_expr("rt.overwritten(y, index)", rt=self.names["rt"], y=base,
+                             index=_index_expr(index, self.names["np"]))
+            out.append(ir.assign(self.overwritten[id(stmt)], old, stmt))
+        return out + store_statements(stmt)
 
     def _apply(self, rule, args, keywords, z, g, stmt, callee):
         if rule is None:
@@ -236,7 +370,9 @@ class Reverse:
             pre, contribs = self.adjoint_code(stmt)
             names = []
             for node in pre + [c for _, c in contribs]:
-                names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()]
+                names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()
+                          or n in self.overwritten.values()]
+            names += [v for v, _ in contribs if v in self.buffers]     # a buffer's shape (rt.add_into)
             return list(dict.fromkeys(names))
         if isinstance(stmt, gast.If):
             return [stmt.test.id] if self.has_backward(stmt) else []
@@ -250,6 +386,7 @@ class Reverse:
     # planning ---------------------------------------------------------------
     def plan(self):
         """Decide loop counters and, per block and segment, which values to push."""
+        self._plan_restores()
         for stmt in ir.statements(self.tree.body):     # names the residuals of callees first
             if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active:
                 self.adjoint_code(stmt)
@@ -263,6 +400,7 @@ class Reverse:
             if isinstance(stmt, (gast.For, gast.While)):
                 names = {ir.target_name(s) for s in ir.statements(stmt.body) if isinstance(s, gast.Assign)}
                 names |= set(self.residual[id(s)] for s in ir.statements(stmt.body) if id(s) in self.residual)
+                names |= set(self.overwritten[id(s)] for s in ir.statements(stmt.body) if id(s) in self.overwritten)
                 names |= {self.counts[id(s)] for s in ir.statements(stmt.body) if id(s) in self.counts}
                 # a for loop's target is not saved: the backward loop header runs the range backwards
                 self.assigned[id(stmt)] = names
@@ -296,7 +434,7 @@ class Reverse:
     def _record(self, names, loops, path):
         for var in names:
             owner = next((L for L in reversed(loops) if var in self.assigned[id(L)]), None)
-            if owner is None:
+            if owner is None or self._same_object_each_iteration(var, owner):
                 continue
             block, k, _ = next(entry for entry in reversed(path) if entry[2] is owner)
             recipe = self._recompute_recipe(var, loops[:loops.index(owner) + 1],
@@ -309,17 +447,30 @@ class Reverse:
             if var not in pushes:
                 pushes.append(var)
 
+    def _cheap_item(self, value):
+        """`x[i]`, an item read again more cheaply than saved, of an array no store writes into."""
+        return isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and not self.objects.reached_by(value.value.id) and self._basic(value.slice) \
+            and self.subscript_shape(value.value.id, value.slice) == ()
+
+    def _same_object_each_iteration(self, var, loop):
+        """Whether var, a version of a written object, names the same object in every iteration of
+        loop (the object was made before it): nothing to save, the backward sweep restores it."""
+        obj = self.objects.of.get(var)
+        made = self.definitions.get(obj)
+        return obj is not None and (made is None or made not in list(ir.statements(loop.body)))
+
     def _recompute_recipe(self, var, loops, saved=()):
         """The statements recomputing var in the backward sweep from values it has anyway (loop
         counters, values no loop changes, values saved for this segment), dependencies first;
         None when var must be saved. Inactive values may use `math`; others must be one arithmetic
         operation, which costs less than saving and restoring them."""
         stmt = self.definitions.get(var)
-        if stmt is None or stmt in self.copies or not _cheap(stmt.value, self.parsed):
+        if stmt is None or stmt in self.copies or not (_cheap(stmt.value, self.parsed) or self._cheap_item(stmt.value)):
             return None
-        if var in self.active and not (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
-                                       and all(ir.is_atom(n) for n in gast.iter_child_nodes(stmt.value)
-                                               if isinstance(n, gast.expr))):
+        if var in self.active and not self._cheap_item(stmt.value) \
+                and not (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
+                         and all(ir.is_atom(n) for n in gast.iter_child_nodes(stmt.value) if isinstance(n, gast.expr))):
             return None
         restored = {L.target.id for L in loops if isinstance(L, gast.For)}
         recipe = []
@@ -404,7 +555,9 @@ class Reverse:
 
     def backward_assign(self, stmt, defined):
         z = ir.target_name(stmt)
-        if z not in self.active or self.d(z) not in defined:
+        if is_write(stmt):
+            return self.backward_write(stmt, defined)
+        if z not in self.active or self.d(z) not in defined or self._joins_versions(stmt):
             return []
         pre, contribs = self.adjoint_code(stmt)
         out = [self._comment(stmt)] if (pre or contribs) and stmt not in self.copies else []
@@ -414,10 +567,27 @@ class Reverse:
             out += self.accumulate(var, expr, defined, stmt)
         return out
 
+    def backward_write(self, stmt, defined):
+        """A store backwards: the restore whenever the object is restored; the rest when its buffer holds
+        something (the buffer stays defined: it goes on as the adjoint of the version before)."""
+        pre, contribs = self.adjoint_code(stmt)
+        target = ir.target_name(stmt)
+        reached = target in self.active and self.d(target) in defined
+        out = list(pre)
+        if reached:
+            for var, expr in contribs:
+                out += self.accumulate(var, expr, defined, stmt)
+            clear = ir.clone(self.clears[id(stmt)])
+            self.emitted_clears.append(clear)
+            out.append(clear)
+        return [self._comment(stmt)] + out if out else []
+
     def accumulate(self, var, expr, defined, like):
         if var not in self.active:
             return []
         dv = self.d(var)
+        if var in self.buffers:
+            return [self._add_into_buffer(var, expr, defined, like)]
         if dv in defined:
             if self.may_be_container(var):
                 expr = quote_expr("rt.add(a, e)", rt=self.names["rt"], a=dv, e=expr)
@@ -425,6 +595,28 @@ class Reverse:
                 expr = gast.BinOp(ir.name(dv), gast.Add(), expr)
         defined.add(dv)
         return [ir.assign(dv, expr, like)]
+
+    def _add_into_buffer(self, var, expr, defined, like):
+        """`dy = rt.add_into(dy, e, y)`: a contribution to a written object's adjoint is added into its
+        buffer in place; reading an item adds at the item (`rt.add_at`), with no array of zeros."""
+        dv = self.d(var)
+        buffer = ir.name(dv) if dv in defined else quote_expr("rt.zero", rt=self.names["rt"])
+        defined.add(dv)
+        value = like.value if isinstance(like, gast.Assign) else None
+        if isinstance(value, gast.Subscript) and getattr(value.value, "id", None) == var:
+            g = ir.name(self.d(ir.target_name(like)))
+            if isinstance(buffer, gast.Name) and self.buffers[var] in self.dense and self._basic(value.slice):
+                store = gast.Subscript(ir.name(dv), ir.clone(value.slice), gast.Store())
+                return ir.at(gast.AugAssign(store, gast.Add(), g), like)         # `dy[i] += g`
+            return ir.assign(dv, quote_expr("rt.add_at(dy, index, g, y)", rt=self.names["rt"], dy=buffer, g=g, y=var,
+                                            index=_index_expr(value.slice, self.names["np"])), like)
+        return ir.assign(dv, quote_expr("rt.add_into(dy, e, y)", rt=self.names["rt"], dy=buffer, e=expr, y=var), like)
+
+    def _basic(self, index):
+        """Whether an index picks items or slices without index arrays (repeats could not add up)."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return all(isinstance(p, gast.Slice) or (isinstance(p, (gast.Name, gast.Constant)) and self.shapes.get(
+            getattr(p, "id", None), () if isinstance(p, gast.Constant) else None) == ()) for p in parts)
 
     def backward_compound(self, stmt, defined):
         if not self.has_backward(stmt):
@@ -490,7 +682,9 @@ class Reverse:
         """The adjoint of var before anything reached it: rt.zero where it may be indexed (a container's,
         or an array's that the backward sweep reads item by item: indexing rt.zero gives zero again),
         else 0.0."""
-        if self.may_be_container(var) or self.d(var) in self._indexed_adjoints():
+        if self.buffers.get(var) in self.dense:
+            return quote_expr("rt.buffer(y)", rt=self.names["rt"], y=self.buffers[var])
+        if self.may_be_container(var) or self.d(var) in self._indexed_adjoints() or var in self.buffers:
             return quote_expr("rt.zero", rt=self.names["rt"])
         return ir.const(0.0)
 
@@ -510,6 +704,36 @@ class Reverse:
 
 
 COMMENT = "@adjoint-comment@ "
+
+
+def _walk_skipping(node, skipped):
+    if id(node) in skipped:
+        return
+    yield node
+    for child in gast.iter_child_nodes(node):
+        yield from _walk_skipping(child, skipped)
+
+
+def _read_by_item_in_loops(tree, shapes):
+    """Arrays (known to be arrays) read item by item or by slices inside a loop."""
+    found = set()
+    for loop in ir.statements(tree.body):
+        if isinstance(loop, (gast.For, gast.While)):
+            for stmt in ir.statements(loop.body):
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
+                        and isinstance(stmt.value.value, gast.Name):
+                    shape = shapes.get(stmt.value.value.id)
+                    if isinstance(shape, tuple) and len(shape) > 0:
+                        found.add(stmt.value.value.id)
+    return found
+
+
+def store_statements(stmt):
+    """`y_2 = rt.write(y_1[index], v)` as Python runs it: `y_1[index] = v`, then `y_2 = y_1`."""
+    base, index, value = writes.parts(stmt)
+    store = ir.at(gast.Assign([gast.Subscript(ir.name(base), ir.clone(index), gast.Store())], ir.clone(value), None),
+                  stmt)
+    return [store, ir.assign(ir.target_name(stmt), ir.name(base), stmt)]
 
 
 def _bundle(names, ctx):
@@ -588,6 +812,24 @@ def _spell(func):
     return "this callable"
 
 
+def _without_last_clears(backward, clears, returned):
+    """The backward sweep without the clears of a buffer that nothing reads afterwards (the last
+    statements of the sweep zeroing a slot of an adjoint that is then dropped)."""
+    read_after = set(returned)
+    kept = []
+    for stmt in reversed(backward):
+        if id(stmt) in clears and _cleared_buffer(stmt) not in read_after:
+            continue
+        read_after.update(ir.names_read(stmt))
+        kept.append(stmt)
+    return kept[::-1]
+
+
+def _cleared_buffer(clear):
+    target = clear.targets[0]
+    return target.value.id if isinstance(target, gast.Subscript) else target.id
+
+
 def generate(program, wrt, active, shapes, copies, callees, names, output=None):
     """(forward statements, backward statements, gradient expressions, generator) for the function.
 
@@ -600,11 +842,14 @@ def generate(program, wrt, active, shapes, copies, callees, names, output=None):
     gen.plan()
     forward = gen.forward_block(body[:-1])
     start = []
-    if isinstance(result, gast.Name) and result.id in active:
+    if isinstance(result, gast.Name) and result.id in active and result.id in gen.buffers:
+        start = [gen._add_into_buffer(result.id, ir.name(seed), defined, None)]     # (never the caller's array)
+    elif isinstance(result, gast.Name) and result.id in active:
         defined.add(gen.d(result.id))
         start = [ir.assign(gen.d(result.id), ir.name(seed))]
     backward, defined = gen.backward_block(body[:-1], defined)
-    backward = start + backward
     gen.seed = seed
     grads = [ir.name(gen.d(p)) if gen.d(p) in defined else gen.zero(p) for p in wrt]
+    backward = _without_last_clears(start + backward, {id(c) for c in gen.emitted_clears},
+                                    {n for g in grads for n in ir.names_read(g)})
     return gen, forward, backward, grads, body[-1].value

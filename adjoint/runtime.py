@@ -960,3 +960,156 @@ def eig_grad(gw, gv, a, z):
     vh = np.conj(_mT(v))
     inner = np.expand_dims(gw, -1) * np.eye(np.shape(w)[-1]) + np.conj(_inverse_gaps(w)) * (vh @ x)
     return match_real(np.linalg.solve(vh, inner @ vh), a)
+
+
+# --- writes into arrays, lists and dicts (the state model: see writes.py) ------------------------
+# Unlike the rest of the runtime, these change an argument in place: the object a store writes into
+# (as the user's own code does), or an adjoint or tangent buffer that the generated code made itself
+# and shares with nothing (a buffer starts as rt.zero; the first contribution allocates it).
+
+def write(slot, value):
+    """The IR's form of `y[index] = value` (`y_2 = rt.write(y_1[index], value)`, see writes.py); the
+    generators emit the store itself, so generated code never calls this."""
+    raise TypeError("rt.write is the compiler's form of a store and is not called")
+
+
+def private(x):
+    """A copy of a parameter the function writes into: the caller's object is never changed."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return list(x)
+    if isinstance(x, dict):
+        return dict(x)
+    return x
+
+
+class _Absent:
+    """What `overwritten` saves for a dict key a store adds: restoring it deletes the key."""
+
+    def __repr__(self):
+        return "rt.absent"
+
+
+absent = _Absent()
+
+
+def overwritten(y, index):
+    """What y[index] holds before a store replaces it (a copy: a slice of an array is a view)."""
+    if isinstance(y, dict) and index not in y:
+        return absent
+    old = y[index]
+    return old.copy() if isinstance(old, np.ndarray) else old
+
+
+def restore(y, index, old):
+    """Undo a store into a dict (the backward sweep runs the program backwards): put back what
+    `overwritten` saved, or delete a key the store added."""
+    if old is absent:
+        del y[index]
+    else:
+        y[index] = old
+    return y
+
+
+def written(dy, index, shape):
+    """The adjoint of the value a store `y[index] = value` wrote, from the buffer dy of y's adjoint: a copy
+    of dy[index] summed to the value's shape. An index array naming a slot twice wrote only its last
+    value there (as NumPy does), so the earlier ones get zero."""
+    if dy is zero:
+        return zero
+    if isinstance(dy, (list, dict)):
+        return dy[index]
+    g = np.array(dy[index], copy=True)
+    positions = np.asarray(index) if isinstance(index, (list, np.ndarray)) else None
+    if positions is not None and positions.dtype.kind in "iu" and positions.ndim == 1 and positions.size > 1:
+        _, last = np.unique(positions[::-1] % np.shape(dy)[0], return_index=True)
+        kept = np.zeros(positions.size, dtype=bool)
+        kept[positions.size - 1 - last] = True
+        g[~kept] = 0
+    return _sum_to_shape(g, shape) if np.ndim(g) else g[()]
+
+
+def _sum_to_shape(g, shape):
+    extra = np.ndim(g) - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
+    g = np.sum(g, axis=axes, keepdims=True) if axes else g
+    return np.reshape(g, shape) if shape else g.reshape(())[()]
+
+
+def clear(dy, index):
+    """dy with dy[index] set to zero, in place: before the store, y[index] held a value the store
+    replaced, which the output does not depend on."""
+    if dy is zero:
+        return zero
+    if isinstance(dy, (list, dict)):
+        if isinstance(dy, dict) and index not in dy:
+            return dy
+        dy[index] = zero
+        return dy
+    dy[index] = 0
+    return dy
+
+
+def cleared(g, index):
+    """A copy of g with g[index] zero (clear, for an adjoint the caller does not own)."""
+    if g is zero:
+        return zero
+    return clear(g.copy() if isinstance(g, (np.ndarray, list, dict)) else g, index)
+
+
+def add_into(dy, e, like):
+    """dy + e, added into the buffer dy in place; dy is rt.zero until the first contribution, which
+    allocates it shaped like the object `like` (e may be smaller: a broadcast adjoint)."""
+    if isinstance(like, (list, tuple, dict)):
+        return add(dy, e)
+    if dy is zero:
+        dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))
+    if e is zero:
+        return dy
+    elif np.result_type(dy, e) != dy.dtype:     # a complex contribution to a real buffer
+        return dy + e
+    dy += e
+    return dy
+
+
+def buffer(like):
+    """The adjoint buffer of an array before anything reached it: zeros (real ones for a real array)."""
+    return np.zeros(_shape(like), dtype=np.result_type(like, float))
+
+
+def add_at(dy, index, g, like):
+    """dy with g added at dy[index], in place (repeated indices add up): the adjoint of reading an item
+    or slice of a written object, without an array of zeros per read."""
+    if g is zero:
+        return dy
+    if isinstance(like, (list, dict)):
+        if dy is zero:
+            dy = zeros_like(like) if isinstance(like, dict) else [zero] * len(like)
+        dy[index] = add(dy[index], g)
+        return dy
+    if dy is zero:
+        dy = np.zeros(_shape(like), dtype=np.result_type(like, g, float))
+    elif np.result_type(dy, g) != dy.dtype:
+        dy = dy.astype(np.result_type(dy, g))
+    if _is_basic(index):
+        dy[index] += g
+    else:
+        np.add.at(dy, index, g)
+    return dy
+
+
+def tangent_buffer(t, like):
+    """A tangent of the object `like` that stores may write into: a copy of t (or zeros for rt.zero),
+    shaped like the object."""
+    if isinstance(like, (list, tuple, dict)):
+        return private(zeros_like(like) if t is zero else t)
+    out = np.zeros(_shape(like), dtype=np.result_type(like, t, float))
+    if t is not zero:
+        out += t
+    return out
+
+
+# the arguments (by position) these read only for their shape and type, never their values
+SHAPE_ONLY = {unbroadcast: (1,), unreduce: (1,), like: (1,), unindex: (1,), broadcast_like: (1,),
+              reduce_like: (1,), add_into: (2,), add_at: (3,), tangent_buffer: (1,), zeros_like: (0,), buffer: (0,)}

@@ -17,7 +17,8 @@ import math
 import gast
 import numpy as np
 
-from . import ir
+from . import ir, runtime
+from .writes import is_write_call
 
 _UNSET = object()          # not computed yet (optimistic start for loops)
 
@@ -208,6 +209,8 @@ class _Shapes:
             return None
         if isinstance(value, gast.Subscript):
             return self.subscript(self.of(value.value), value.slice)
+        if is_write_call(value):                    # the same object, written into
+            return self.of(value.args[0].value)
         if isinstance(value, gast.Call):
             return self.call(value)
         return None
@@ -247,6 +250,8 @@ class _Shapes:
             return None
         if fn is None:
             return None
+        if fn is runtime.private:
+            return args[0]
         if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
             return returned_container(fn) or self.returned(fn, call)
         if fn in _SCALAR_CALLS or getattr(fn, "__module__", None) == "math" or fn in vars(math).values():
@@ -262,6 +267,9 @@ class _Shapes:
             return _complex_if(broadcast(*args), any(map(is_complex, args[1:])))
         if fn in (np.zeros_like, np.ones_like, np.copy, np.asarray) and args:
             return args[0]
+        if fn in (np.zeros, np.ones, np.empty, np.full) and call.args:
+            return self.made(call.args[0], call.args[2] if fn is np.full and len(call.args) > 2 else
+                             keywords.get("dtype"))
         if _key(fn) in _REAL_PARTS and args:
             return _complex_if(args[0], False)
         if _key(fn) in _TRANSFORMS and args and isinstance(args[0], tuple):
@@ -270,6 +278,18 @@ class _Shapes:
             return _complex_if(broadcast(*args), any(map(is_complex, args)))
         if fn in (builtins.max, builtins.min) and len(args) == 2:
             return broadcast(*args)
+        return None
+
+    def made(self, size, dtype):
+        """The shape of np.zeros(size, dtype): (n,) for a constant n, (None,) for a number n; a real
+        dtype or none (a complex one is not followed)."""
+        if dtype is not None and not (isinstance(dtype, gast.Constant) and dtype.value in (float, "float64")) \
+                and self.parsed is not None and self.parsed.resolve(dtype) not in (float, np.float64):
+            return None
+        if isinstance(size, gast.Constant) and isinstance(size.value, int) and not isinstance(size.value, bool):
+            return (size.value,)
+        if isinstance(size, gast.Name) and self.of(size) == ():
+            return (None,)
         return None
 
     def returned(self, fn, call):
@@ -394,3 +414,8 @@ def returned_container(fn):
             elif isinstance(stmt.value, gast.Dict):
                 _RETURNS[fn] = MAPPING
     return _RETURNS[fn]
+
+
+def item_shape(base, index, shapes):
+    """The shape of `y[index]` for a y of shape base (None when not known); shapes gives the index's names'."""
+    return _Shapes(None, shapes).subscript(base, index)

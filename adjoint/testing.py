@@ -299,3 +299,35 @@ def numerical_jacobian(f, args, wrt=0, eps=1e-6):
         stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
         result.append(stacked.reshape(out_shape + arg.shape))
     return tuple(result) if many else result[0]
+
+
+def check_derivatives(f, *args, wrt=0, rtol=1e-5, atol=1e-7):
+    """Check f's derivatives in every mode against central differences: the gradient (check_grads), the
+    jvp (check_jvp), the Hessian (forward over reverse) against differences of the gradient, and, for a
+    number, grad of grad. The array arguments are made read-only for the derivative calls, so a
+    derivative that writes into the caller's data, even for a moment, fails."""
+    import adjoint
+
+    check_grads(f, *args, wrt=wrt, rtol=rtol, atol=atol)
+    check_jvp(f, *args, rtol=rtol, atol=atol)
+    gradient = adjoint.grad(f, wrt=wrt)
+    expected = numerical_jacobian(lambda *a: np.asarray(gradient(*a), dtype=float), args, wrt=wrt, eps=1e-5)
+    frozen = _read_only(args)
+    np.testing.assert_allclose(adjoint.hessian(f, wrt=wrt)(*frozen), expected, rtol=rtol, atol=atol)
+    if np.ndim(args[wrt]) == 0:
+        second = adjoint.grad(gradient, wrt=wrt)(*frozen)
+        np.testing.assert_allclose(second, expected, rtol=rtol, atol=atol)
+    adjoint.grad(f, wrt=wrt)(*frozen)
+    if all(isinstance(a, (float, np.ndarray)) for a in frozen):
+        adjoint.jvp(f, frozen, tuple(np.ones(np.shape(a)) if isinstance(a, np.ndarray) else 1.0 for a in frozen))
+
+
+def _read_only(args):
+    """Copies of the arguments whose arrays cannot be written into."""
+    out = []
+    for arg in args:
+        if isinstance(arg, np.ndarray):
+            arg = arg.copy()
+            arg.flags.writeable = False
+        out.append(arg)
+    return tuple(out)

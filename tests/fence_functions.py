@@ -165,9 +165,38 @@ def for_else(x):
     return x
 
 
-def subscript_target(x):
+def store_through_two_subscripts(x):
+    y = np.zeros((3, 3))
+    y[0][1] = x  # REJECT store-through-two-subscripts
+    return np.sum(y)
+
+
+def store_into_a_view(x):
+    y = np.zeros((3, 3))
+    row = y[0]
+    row[1] = x  # REJECT store-into-a-view
+    return np.sum(row)
+
+
+def store_seen_through_another_name(x):
     y = np.zeros(3)
-    y[0] = x  # REJECT subscript-target
+    z = y
+    y[0] = x  # REJECT store-seen-through-another-name
+    return np.sum(z)
+
+
+def store_into_one_of_two_arrays(x, flag):
+    a = np.zeros(3)
+    b = np.ones(3)
+    y = a if flag else b
+    y[0] = x  # REJECT store-into-one-of-two-arrays
+    return np.sum(y)
+
+
+def loop_target_stores_into_an_item(x):
+    y = np.zeros(3)
+    for y[0] in x:  # REJECT loop-target-item
+        pass
     return np.sum(y)
 
 

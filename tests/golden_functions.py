@@ -90,3 +90,18 @@ def flight(v0, angle, drag):
         vx = vx - 0.05 * drag * speed * vx
         vy = vy - 0.05 * (9.81 + drag * speed * vy)
     return x
+
+
+def fill(x):
+    y = np.zeros(len(x))
+    for i in range(len(x)):
+        y[i] = x[i] * x[i] + 1.0
+    return np.sum(y * y)
+
+
+def recurrence(x, a):
+    y = np.zeros(5)
+    y[0] = x
+    for i in range(1, 5):
+        y[i] = a * y[i - 1] + np.sin(y[i - 1])
+    return np.sum(y ** 2)

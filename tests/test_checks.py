@@ -20,6 +20,10 @@ BROKEN = {
         "def f(x):\n    y: float = x\n    return y",
         "def f(x):\n    a = b = x\n    return a",
     ],
+    "writes": [
+        "def f(x):\n    x[0] = 1.0\n    return x",
+        "def f(x):\n    x[0], y = 1.0, x\n    return y",
+    ],
     "for-range": [
         "def f(x):\n    for v in x:\n        x = v\n    return x",
         "def f(x):\n    for i, v in range(3):\n        x = v\n    return x",

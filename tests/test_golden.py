@@ -15,6 +15,7 @@ GOLDEN = pathlib.Path(__file__).parent / "golden"
 A = np.ones(3)
 FORWARD = [
     ("forward_loop", gf.loop, 0, (1.0, 3)),
+    ("forward_fill", gf.fill, 0, (A,)),
     ("forward_mlp", gf.mlp, 0, None),
 ]
 CASES = [
@@ -29,6 +30,8 @@ CASES = [
     ("dict_params", gf.dict_params, 0, ({"W": np.ones((2, 3)), "b": np.ones(2)}, np.ones(3))),
     ("recursion", gf.recursive_power, 0, (1.5, 3)),
     ("several_saves", gf.flight, (0, 1), (20.0, 0.8, 0.05)),
+    ("fill", gf.fill, 0, (A,)),
+    ("recurrence", gf.recurrence, (0, 1), (0.3, 0.9)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

@@ -76,6 +76,8 @@ class Campaign:
             self.counts[mode, result.outcome] += 1
             if result.outcome in oracle.FAILURES or result.outcome == "rejected":
                 self.classes[signature(result)].append(index)
+            if result.outcome in oracle.FAILURES:       # said at once: a long campaign is read as it runs
+                self.log(f"  program {index}: {mode} {result.outcome}: {signature(result)[2][:100]}", flush=True)
 
     def record(self, index, key, budget):
         """Shrink a failure and write it, unless the same shrunk program is already on disk."""

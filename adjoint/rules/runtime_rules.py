@@ -43,7 +43,7 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
         forward={"v": "rt.unconcatenate(dv, arrays, axis)"},
         no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
-nondifferentiable(rt.zeros_like, rt.tangent_zero, rt.expect_number)
+nondifferentiable(rt.zeros_like, rt.tangent_zero, rt.expect_number, rt.buffer)
 # the exponent of a power's slope: b - 1 (1 at 0 ** 0, where a slope's value does not depend on it)
 defrule(rt.power_exponent, "a, b", {"b": "g"}, forward={"b": "db"}, broadcasting=True, no_derivative=("a",))
 defrule(rt.zero_as_one, "a", {"a": "g * (a != 0)"}, forward={"a": "da * (a != 0)"})
@@ -143,3 +143,23 @@ SELECTORS = {"axis", "axes", "keepdims", "index", "i", "k", "subscripts", "name"
              "repeats", "pad_width", "mode", "offset", "axis1", "axis2", "deg", "n"}
 for _rule in [r for fn, r in RULES.items() if getattr(fn, "__module__", None) == rt.__name__]:
     _rule.no_derivative = tuple(_rule.no_derivative) + tuple(p for p in _rule.params if p in SELECTORS)
+
+# --- writes (see writes.py): a parameter's private copy, and the adjoint and tangent buffers, all linear.
+# The buffers' functions add into their first argument in place, which generated code owns.
+defrule(rt.private, "v", {"v": "g"}, forward={"v": "rt.tangent_buffer(dv, v)"})
+defrule(rt.tangent_buffer, "v, like", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.tangent_buffer(dv, like)"},
+        no_derivative=("like",))
+defrule(rt.overwritten, "v, index", {"v": "rt.unindex(g, v, index)"}, forward={"v": "rt.overwritten(dv, index)"},
+        no_derivative=("index",))
+defrule(rt.written, "v, index, shape", {"v": "rt.unindex(g, v, index)"}, forward={"v": "rt.written(dv, index, shape)"},
+        no_derivative=("index", "shape"))
+defrule(rt.clear, "v, index", {"v": "rt.cleared(g, index)"}, forward={"v": "rt.clear(dv, index)"},
+        no_derivative=("index",))
+defrule(rt.cleared, "v, index", {"v": "rt.cleared(g, index)"}, forward={"v": "rt.cleared(dv, index)"},
+        no_derivative=("index",))
+defrule(rt.add_into, "v, e, like", {"v": "g", "e": "rt.unbroadcast(g, e)"}, forward="rt.add_into(dv, de, like)",
+        no_derivative=("like",))
+defrule(rt.add_at, "v, index, e, like", {"v": "g", "e": "rt.unbroadcast(g[index], e)"},
+        forward="rt.add_at(dv, index, de, like)", no_derivative=("index", "like"))
+defrule(rt.restore, "v, index, old", {"v": "rt.cleared(g, index)", "old": "g[index]"},
+        forward="rt.restore(dv, index, dold)", no_derivative=("index",))

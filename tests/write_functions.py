@@ -1,0 +1,171 @@
+"""Functions that write into arrays, lists and dicts as people write them (tests/test_writes.py)."""
+import numpy as np
+
+
+def fill_in_a_loop(x):
+    y = np.zeros(len(x))
+    for i in range(len(x)):
+        y[i] = x[i] * x[i]
+    return np.sum(y * y)
+
+
+def recurrence(x, a):
+    y = np.zeros(5)
+    y[0] = x
+    for i in range(1, 5):
+        y[i] = a * y[i - 1] + np.sin(y[i - 1])
+    return np.sum(y ** 2)
+
+
+def write_rows(x):
+    m = np.ones((3, 2))
+    for i in range(3):
+        m[i, :] = x[:2] * (i + 1)
+    m[:, 1] = np.tanh(m[:, 1])
+    return np.sum(m @ x[1:])
+
+
+def write_slices(x):
+    y = np.empty(4)
+    y[:2] = x[:2] ** 2
+    y[2:4] = np.sin(x[1:])
+    y[::3] = y[::3] * 2.0
+    return np.sum(y * x[0])
+
+
+def write_a_scalar_into_a_slice(x, s):
+    y = x.copy()
+    y[1:] = s
+    return np.sum(y ** 3)
+
+
+def write_through_a_mask(x):
+    y = x * 2.0
+    y[x > 0] = np.sqrt(x[x > 0])
+    return np.sum(y * y)
+
+
+def write_at_repeated_indices(x):
+    y = np.zeros(3)
+    y[np.array([0, 2, 0])] = x * np.array([1.0, 2.0, 3.0])
+    return np.sum(y * np.array([1.0, 10.0, 100.0]))
+
+
+def write_everything(x):
+    y = np.zeros(3)
+    y[...] = x ** 2
+    return np.sum(y * y)
+
+
+def augmented_writes(x):
+    y = np.array([1.0, 2.0, 3.0])
+    for i in range(3):
+        y[i] += x[i] * y[i]
+        y[i] *= x[(i + 1) % 3]
+    y[1:] -= x[:2]
+    return np.sum(y ** 2)
+
+
+def write_into_a_parameter(x):
+    x[0] = x[1] * 3.0
+    x[2] += x[0]
+    return np.sum(x * x)
+
+
+def write_into_a_parameter_read_through_an_item(x, w):
+    for i in range(1, 3):
+        x[i] = x[i - 1] * w
+    return np.sum(np.sin(x))
+
+
+def write_in_a_branch(x):
+    y = np.ones(3)
+    if x[0] > 0:
+        y[0] = x[0] * x[1]
+    else:
+        y[1] = x[2]
+    return np.sum(y * x)
+
+
+def write_an_array_made_in_a_loop(x):
+    total = 0.0
+    for i in range(3):
+        y = np.zeros(3)
+        y[i] = x[i]
+        y[(i + 1) % 3] = x[i] ** 2
+        total = total + np.sum(y * x)
+    return total
+
+
+def write_then_read_the_whole(x):
+    y = np.zeros(3)
+    y[0] = x[0]
+    s = np.sum(y * x)
+    y[1] = s
+    return np.sum(y ** 2) + s
+
+
+def running_state(x, dt):
+    state = np.zeros(2)
+    state[0] = x
+    for step in range(4):
+        force = -np.sin(state[0])
+        state[1] += dt * force
+        state[0] += dt * state[1]
+    return state[0] ** 2 + state[1]
+
+
+def fill_a_grid(x):
+    grid = np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            grid[i, j] = x[i] * x[j] + i - j
+    return np.sum(np.tanh(grid))
+
+
+def writer(v):
+    out = np.zeros(2)
+    out[0] = v * v
+    out[1] = np.sin(v)
+    return out
+
+
+def helper_that_writes_its_own_array(x):
+    total = 0.0
+    for i in range(2):
+        total = total + np.sum(writer(x[i] * (i + 1)) ** 2)
+    return total
+
+
+def scale_in_place(a, s):
+    a[0] = a[0] * s
+    return np.sum(a)
+
+
+def helper_that_writes_its_parameter(x, s):
+    return scale_in_place(x * 1.0, s) + x[0]
+
+
+def write_into_a_list(x):
+    xs = [x, 2.0 * x, 3.0]
+    xs[2] = xs[0] * xs[1]
+    xs[0] = np.sin(x)
+    return xs[0] + xs[1] * xs[2]
+
+
+def write_into_a_dict(x):
+    state = {"a": x, "b": 1.0}
+    state["b"] = state["a"] * 2.0
+    state["c"] = state["b"] ** 2
+    return state["a"] + state["b"] + state["c"]
+
+
+def returns_what_it_wrote(x):
+    y = np.ones(3)
+    y[1] = np.sum(y * x)
+    y[0] = x[0] * y[1]
+    return y
+
+
+def loss_of_a_helper_returning_what_it_wrote(x):
+    return np.sum(returns_what_it_wrote(x) ** 2)
