@@ -92,10 +92,11 @@ class Objects:
     name that is the object itself (the name that made it, the versions its writes define, the
     copies and phis joining them; not a view or an item of it) to that object's name."""
 
-    def __init__(self, of=None, reach=None, received=()):
+    def __init__(self, of=None, reach=None, received=(), made=()):
         self.of = of or {}
         self.reach = reach or {}        # name -> the written objects it may be, view or hold
         self.received = set(received)   # objects generated code was handed (a saved state's), not made
+        self.made = set(made)           # the names that make a written object (`y = np.zeros(n)`)
     def reached_by(self, name):
         return self.reach.get(name, frozenset())
 
@@ -144,9 +145,12 @@ def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
 
 
 def _written_objects(analysis, parsed, origin, generated=False):
-    """Objects: each written object and the names that are it. A write must go into one object
-    made in this function (a parameter was copied), under a name that is the object itself. In
-    generated code a store may go into an object popped off the save stack: that name is its own object."""
+    """Objects: the objects stores write into and the names that are them. A store must go into an
+    object made in this function (a parameter was copied first), under a name that is the object
+    itself (not a view). One variable may hold objects made on different paths (`y = np.zeros(n)`,
+    then `y = np.ones(n)` in a branch): they form one object as far as stores go, since the variable
+    holds one at a time. In generated code a store may go into an object popped off the save stack
+    or unpacked from a saved state: that name is an object of its own, received with its tangent."""
     sources = {}                    # version -> the names it joins: writes, copies and phis
     for stmt in analysis.order.stmts:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -156,48 +160,55 @@ def _written_objects(analysis, parsed, origin, generated=False):
                 sources[ir.target_name(stmt)] = [a for a in ir.phi_args(stmt) if a]
             elif isinstance(stmt.value, gast.Name):
                 sources[ir.target_name(stmt)] = [stmt.value.id]
-    members, received = {}, set()
+    classes, received = [], set()       # [(objects made, names that are them)]
     for stmt in analysis.order.stmts:
         if not is_write(stmt):
             continue
         base = writes.parts(stmt)[0]
-        if any(base in names for names in members.values()):
+        if any(base in names for _, names in classes):
             continue
-        objects = analysis.points.get(base, set())
-        obj = next(iter(objects)) if len(objects) == 1 else None
-        names = _versions(obj, sources, analysis) if obj is not None else set()
+        made = frozenset(analysis.points.get(base, set()))
+        names = _versions(made, sources, analysis)
+        variable = origin.get(base, base)
         if base not in names and generated:
-            obj, names = base, _versions(base, sources, analysis)
-            received.add(obj)
-        elif len(objects) != 1:
-            variable = origin.get(base, base)
-            raise _unsupported_write(stmt, parsed, variable,
-                                     "may be one of several arrays here (it is assigned on more than one path)",
-                                     f"copy it before writing: `{variable} = {variable}.copy()`")
+            made, names = frozenset({base}), _versions(frozenset(analysis.points.get(base, set())), sources,
+                                                          analysis, base)
+            received.add(base)
         elif base not in names:
-            whole = origin.get(obj, obj)
-            raise _unsupported_write(stmt, parsed, origin.get(base, base), f"is a view or an item of `{whole}`",
-                                     f"write into `{whole}` itself (`a[i, j] = v` rather than `row = a[i]; row[j] = v`)")
-        members[obj] = members.get(obj, set()) | names
-    written = set(members)
+            whole = ", ".join(f"`{origin.get(o, o)}`" for o in sorted(made))
+            raise _unsupported_write(stmt, parsed, variable, f"is a view or an item of {whole}",
+                                     "write into the array itself (`a[i, j] = v` rather than `row = a[i]; "
+                                     "row[j] = v`)")
+        elif len(made) > 1 and len({origin.get(n, n) for n in names | made}) > 1 and not generated:
+            raise _unsupported_write(stmt, parsed, variable, "may be one of several arrays that other "
+                                     "variables hold too", f"copy it before storing into it: "
+                                     f"`{variable} = {variable}.copy()`")
+        classes.append((made, names))
+    of = {}
+    for made, names in classes:
+        key = min(made, key=lambda n: (len(n), n)) if made else None
+        for name in names | made:
+            of[name] = key
     reach = {}
     for name, objects in analysis.points.items():
-        found = (objects | analysis.reachable(objects)) & written
+        found = {of[o] for o in (objects | analysis.reachable(objects)) if o in of}
         if found:
             reach[name] = frozenset(found)
-    return Objects({name: obj for obj, names in members.items() for name in names}, reach, received)
+    made_here = {m for made, _ in classes for m in made if m not in received}
+    return Objects(of, reach, received, made_here)
 
 
-def _versions(obj, sources, analysis):
-    """The names that are obj itself: it, and the writes, copies and phis joining only such names
-    (the greatest such set: a loop phi reads a write that comes after it)."""
-    objects = analysis.points.get(obj, {obj})
-    names = {obj} | {n for n in sources if analysis.points.get(n) == objects}
+def _versions(made, sources, analysis, start=None):
+    """The names that are the objects `made` (or, for a received object, `start` and its versions):
+    the writes, copies and phis joining only such names (the greatest such set: a loop phi reads a
+    write that comes after it)."""
+    first = {start} if start else set(made)
+    names = first | {n for n in sources if n in made or (analysis.points.get(n) and analysis.points[n] <= made)}
     changed = True
     while changed:
         changed = False
-        for name in list(names - {obj}):
-            if not all(s in names for s in sources[name]):
+        for name in list(names - first):
+            if name in sources and not all(s in names for s in sources[name]):
                 names.discard(name)
                 changed = True
     return names

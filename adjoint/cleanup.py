@@ -74,7 +74,9 @@ def _is_copy(stmt):
 
 # --- out of SSA ---------------------------------------------------------------------------------
 def coalesce_webs(fn, copies, backward_reads):
-    """Give every phi web one variable, except members the backward sweep reads (they keep theirs)."""
+    """Give every phi web one variable, except members the backward sweep reads (they keep theirs). A copy
+    `a = b` whose b is still read afterwards joins nothing: a copy propagated into a phi (`v = x`, then
+    `v` and `x` both changed in a branch) would otherwise give two live values one variable."""
     parent = {}
 
     def find(x):
@@ -82,9 +84,10 @@ def coalesce_webs(fn, copies, backward_reads):
             x = parent[x]
         return x
 
+    live_after = _LiveAfter(fn)
     for block in _blocks(fn):
         for stmt in block:
-            if stmt in copies and _is_copy(stmt):     # (inlining may have replaced its value)
+            if stmt in copies and _is_copy(stmt) and not live_after(stmt.value.id, stmt):
                 a, b = find(ir.target_name(stmt)), find(stmt.value.id)
                 if a != b:
                     parent[max(a, b, key=_order)] = min(a, b, key=_order)
@@ -112,6 +115,42 @@ def coalesce_webs(fn, copies, backward_reads):
     for block in _blocks(fn):
         block[:] = [s for s in block if not (_is_copy(s) and ir.target_name(s) == s.value.id)]
     return True
+
+
+class _LiveAfter:
+    """Whether a name may be read after a statement: later in program order, or anywhere in a loop
+    around the statement when the loop does not define it (a read in the next iteration)."""
+
+    def __init__(self, fn):
+        self.position, self.reads, self.defs, self.loops = {}, [], {}, []
+        self._walk(fn.body, [])
+
+    def _walk(self, block, around):
+        for stmt in block:
+            k = len(self.reads)
+            self.position[id(stmt)] = k
+            header = stmt if not _is_compound(stmt) else (stmt.test if not isinstance(stmt, gast.For) else stmt.iter)
+            self.reads.append(set(_names(header, gast.Load)))
+            for name in _names(stmt.targets[0] if isinstance(stmt, gast.Assign) else
+                               stmt.target if isinstance(stmt, gast.For) else gast.Pass(), gast.Store):
+                self.defs.setdefault(name, []).append(k)
+            if _is_compound(stmt):
+                start = len(self.reads)
+                inner = around + [stmt] if isinstance(stmt, (gast.For, gast.While)) else around
+                self._walk(stmt.body, inner)
+                self._walk(getattr(stmt, "orelse", []) or [], inner)
+                if isinstance(stmt, (gast.For, gast.While)):
+                    self.loops.append((k, len(self.reads)))
+
+    def __call__(self, name, stmt):
+        here = self.position[id(stmt)]
+        if any(name in names for names in self.reads[here + 1:]):
+            return True
+        for start, end in self.loops:
+            if start < here < end and not any(start < d < end for d in self.defs.get(name, ())) \
+                    and any(name in names for names in self.reads[start:end]):
+                return True
+        return False
 
 
 def _order(name):

@@ -6,7 +6,7 @@ needs saving. Tangents follow names: the tangent of `h_1` is `dh_1`.
 import gast
 
 from . import ir, rules, runtime, writes
-from .aliases import Objects, joins_versions
+from .aliases import Objects
 from .writes import is_write
 from .errors import NonDifferentiable
 from .quoting import quote_expr
@@ -36,8 +36,8 @@ class Forward:
         self.objects = program.objects or Objects()     # what the function writes into, see writes.py
 
     def d(self, var):
-        """The tangent of var; every version of an object written in place shares one buffer."""
-        var = self.objects.of.get(var, var)
+        """The tangent of var. A version of an object stored into has the object's tangent buffer: the
+        copies and phis between versions alias it as they alias the object."""
         if var not in self.tangents:
             self.tangents[var] = self.namer.tangent(var)
         return self.tangents[var]
@@ -83,9 +83,9 @@ class Forward:
             return [ir.assign(self.d(z), gast.Call(value.func, [], []), stmt), stmt]
         if is_write(stmt):
             return self.write(stmt)
-        if z not in self.varied or self._joins_versions(stmt):
+        if z not in self.varied:
             return [stmt]
-        if self.objects.of.get(z) == z and z not in self.objects.received:
+        if z in self.objects.made:
             return self.make_object(stmt)       # (a received object's tangent came with it, stores and all)
         pre, tangent, primal = self.tangent(stmt, z, value)
         if primal is not None:             # a call that returns its own tangent
@@ -95,9 +95,6 @@ class Forward:
         return pre + [stmt, ir.assign(self.d(z), tangent, stmt)]
 
     # objects written in place (writes.py): the tangent is a buffer of the object's own, written with it
-    def _joins_versions(self, stmt):
-        return joins_versions(stmt, self.objects)
-
     def make_object(self, stmt):
         """The statement making an object that stores write into, then its tangent buffer: a copy of
         the value's tangent that the stores may write into (`dy = rt.tangent_buffer(t, y)`)."""
@@ -120,12 +117,14 @@ class Forward:
         """`y_1[index] = v` and, when y varies, `dy[index] = dv` (0.0 for a v that does not vary)."""
         from .reverse import store_statements
         out = store_statements(stmt)
-        if ir.target_name(stmt) not in self.varied:
+        target = ir.target_name(stmt)
+        if target not in self.varied:
             return out
         base, index, value = writes.parts(stmt)
         tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
         store = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
-        return out[:1] + [ir.at(gast.Assign([store], tangent or ir.const(0.0), None), stmt)] + out[1:]
+        return out[:1] + [ir.at(gast.Assign([store], tangent or ir.const(0.0), None), stmt)] + out[1:] + \
+            [ir.assign(self.d(target), ir.name(self.d(base)), stmt)]
 
     def _constant_tangent(self, node, saved):
         """The tangent of an item that does not vary: none for the save stack itself (its entries carry

@@ -72,7 +72,7 @@ class Reverse:
                       and isinstance(shapes.get(b), tuple) and len(shapes[b]) > 0
                       and not isinstance(shapes[b], ComplexShape)
                       and not any(id(s) in in_loops for s in ir.statements(self.tree.body)
-                                  if isinstance(s, gast.Assign) and ir.target_name(s) == b)}
+                                  if isinstance(s, gast.Assign) and ir.target_name(s) in self.sites(b))}
         self.overwritten = {}           # id(write) -> name of what it overwrote, restored by the backward sweep
         self.clears = {}                # id(write) -> `dy = rt.clear(dy, index)`, after v's adjoint is read
         self.emitted_clears = []
@@ -447,6 +447,10 @@ class Reverse:
             if var not in pushes:
                 pushes.append(var)
 
+    def sites(self, key):
+        """The names that make the objects a buffer is the adjoint of (`y = np.zeros(n)`, ...)."""
+        return {n for n in self.objects.made if self.objects.of.get(n) == key} or {key}
+
     def _cheap_item(self, value):
         """`x[i]`, an item read again more cheaply than saved, of an array no store writes into."""
         return isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
@@ -457,8 +461,8 @@ class Reverse:
         """Whether var, a version of a written object, names the same object in every iteration of
         loop (the object was made before it): nothing to save, the backward sweep restores it."""
         obj = self.objects.of.get(var)
-        made = self.definitions.get(obj)
-        return obj is not None and (made is None or made not in list(ir.statements(loop.body)))
+        inside = {id(s) for s in ir.statements(loop.body)}
+        return obj is not None and not any(id(self.definitions.get(site)) in inside for site in self.sites(obj))
 
     def _recompute_recipe(self, var, loops, saved=()):
         """The statements recomputing var in the backward sweep from values it has anyway (loop
@@ -557,6 +561,9 @@ class Reverse:
         z = ir.target_name(stmt)
         if is_write(stmt):
             return self.backward_write(stmt, defined)
+        if z in self.objects.made and z not in self.active:
+            defined.discard(self.d(z))      # the object is made here: its buffer starts again before
+            return []
         if z not in self.active or self.d(z) not in defined or self._joins_versions(stmt):
             return []
         pre, contribs = self.adjoint_code(stmt)
@@ -687,6 +694,12 @@ class Reverse:
         if self.may_be_container(var) or self.d(var) in self._indexed_adjoints() or var in self.buffers:
             return quote_expr("rt.zero", rt=self.names["rt"])
         return ir.const(0.0)
+
+    def unreached(self, param):
+        """The gradient of a parameter nothing reached (read from no value: a bwd function has none)."""
+        if param in self.buffers:
+            return quote_expr("rt.zero", rt=self.names["rt"])
+        return self.zero(param)
 
     def _indexed_adjoints(self):
         """Adjoint names the backward code indexes (`dv2[0]` for `v2 = np.array([x0, ...])`)."""
@@ -849,7 +862,7 @@ def generate(program, wrt, active, shapes, copies, callees, names, output=None):
         start = [ir.assign(gen.d(result.id), ir.name(seed))]
     backward, defined = gen.backward_block(body[:-1], defined)
     gen.seed = seed
-    grads = [ir.name(gen.d(p)) if gen.d(p) in defined else gen.zero(p) for p in wrt]
+    grads = [ir.name(gen.d(p)) if gen.d(p) in defined else gen.unreached(p) for p in wrt]
     backward = _without_last_clears(start + backward, {id(c) for c in gen.emitted_clears},
                                     {n for g in grads for n in ir.names_read(g)})
     return gen, forward, backward, grads, body[-1].value

@@ -1081,15 +1081,15 @@ def buffer(like):
 def add_at(dy, index, g, like):
     """dy with g added at dy[index], in place (repeated indices add up): the adjoint of reading an item
     or slice of a written object, without an array of zeros per read."""
-    if g is zero:
-        return dy
     if isinstance(like, (list, dict)):
         if dy is zero:
             dy = zeros_like(like) if isinstance(like, dict) else [zero] * len(like)
         dy[index] = add(dy[index], g)
         return dy
     if dy is zero:
-        dy = np.zeros(_shape(like), dtype=np.result_type(like, g, float))
+        dy = buffer(like) if g is zero else np.zeros(_shape(like), dtype=np.result_type(like, g, float))
+    if g is zero:
+        return dy
     elif np.result_type(dy, g) != dy.dtype:
         dy = dy.astype(np.result_type(dy, g))
     if _is_basic(index):

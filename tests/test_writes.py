@@ -40,6 +40,8 @@ CASES = [
     (w.write_into_a_list, (0.4,), 0),
     (w.write_into_a_dict, (0.4,), 0),
     (w.loss_of_a_helper_returning_what_it_wrote, (X,), 0),
+    (w.store_into_an_array_made_on_either_path, (X,), 0),
+    (w.store_into_an_array_made_on_either_path, (-X,), 0),
 ]
 
 

@@ -169,3 +169,12 @@ def returns_what_it_wrote(x):
 
 def loss_of_a_helper_returning_what_it_wrote(x):
     return np.sum(returns_what_it_wrote(x) ** 2)
+
+
+def store_into_an_array_made_on_either_path(x):
+    y = np.zeros(3)
+    s = np.sum(y * x)
+    if x[0] > 0:
+        y = np.ones(3) * x[1]
+    y[2] = x[0] * s
+    return np.sum(y ** 2) + s

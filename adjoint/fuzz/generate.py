@@ -9,6 +9,7 @@ Numbers are kept tame so that finite differences are reliable: values are squash
 tanh/sin, divisions are by `1.5 + x * x`, powers are small, loops are short.
 """
 import random
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,6 +238,7 @@ class _Generator:
         choice = self.pick({
             "assign": 14, "reassign": 8 if kinds_here else 0, "augassign": 6 if kinds_here else 0,
             "constant": 4 if kinds_here else 0, "unpack": 4, "container": 3, "alias": 0.3 if scope.of(ARRAY) else 0,
+            "store": 3 if self.storable(scope) else 0, "fill": 1 if compound else 0,
             "tuple_call": 3 if any(h[2] == TUPLE for h in self.helpers) else 0,
             "if": 6 if compound else 0, "for_range": 5 if compound else 0,
             "for_rows": 2 if compound and scope.of(ARRAY) + scope.of(MATRIX) else 0,
@@ -253,8 +255,10 @@ class _Generator:
         name, value = self.fresh(), self.expr(kind, scope)
         if self.rng.random() < 0.3:
             value = f"np.tanh({value})"           # squash, so loops do not blow values up
-        if kind == ARRAY and value not in scope.names:
-            scope.owned.add(name)
+        if kind == ARRAY and value in scope.names:
+            scope.owned.discard(value)            # two names for one array now
+        elif kind == ARRAY and not re.fullmatch(r"\w+\[[^\]]*\]", value):
+            scope.owned.add(name)                 # a new array (not a row or item: a view of another)
         return [f"{name} = {value}"], {name: kind}, False
 
     def existing(self, scope, owned_arrays=False):
@@ -298,6 +302,8 @@ class _Generator:
     def stmt_container(self, scope, depth):
         kind = self.rng.choice([LIST, TUPLE, DICT])
         name = self.fresh()
+        if kind in (LIST, DICT):
+            scope.owned.add(name)
         return [f"{name} = {self.expr(kind, scope)}"], {name: kind}, False
 
     def stmt_alias(self, scope, depth):
@@ -306,6 +312,45 @@ class _Generator:
         source = self.rng.choice(scope.of(ARRAY))
         scope.owned.discard(source)
         return [f"{name} = {source}", f"{name} += {self.scalar(scope)}"], {name: ARRAY}, False
+
+    def storable(self, scope):
+        """Arrays, lists and dicts a store may write into: ones this function made and shares with no
+        other name, and its array parameters (a derivative copies them before the first store)."""
+        return [n for n in scope.of(ARRAY) + scope.of(LIST) + scope.of(DICT) if n in scope.owned]
+
+    def stmt_store(self, scope, depth):
+        """`y[i] = v`, `y[a:b] = ...`, `y[mask] = v`, `y[i] += v` into an array, list or dict."""
+        name = self.rng.choice(self.storable(scope))
+        kind = scope.names[name]
+        item = f"{self.rng.choice(scope.ints)} % 3" if scope.ints and self.rng.random() < 0.5 else \
+            str(self.rng.randrange(3))
+        if kind == DICT:
+            return [f"{name}['{self.rng.choice('pr')}'] = {self.scalar(scope)}"], {}, False
+        if kind == LIST:
+            return [f"{name}[{item}] = {self.scalar(scope)}"], {}, False
+        form = self.pick({"item": 4, "augmented": 2, "slice": 2, "mask": 1, "all": 1})
+        if form == "item":
+            return [f"{name}[{item}] = {self.scalar(scope)}"], {}, False
+        if form == "augmented":
+            return [f"{name}[{item}] {self.rng.choice(['+=', '-=', '*='])} np.tanh({self.scalar(scope)})"], {}, False
+        if form == "slice":
+            part = self.rng.choice(["1:", ":2", "::2"])
+            size = {"1:": 2, ":2": 2, "::2": 2}[part]
+            return [f"{name}[{part}] = {self.array(scope)}[:{size}] * {self.scalar_leaf(scope)}"], {}, False
+        if form == "mask":
+            return [f"{name}[{name} > {self.const()}] = {self.scalar(scope)}"], {}, False
+        return [f"{name}[...] = np.tanh({self.array(scope)})"], {}, False
+
+    def stmt_fill(self, scope, depth):
+        """An array filled item by item in a loop, each item maybe reading the one before."""
+        name, counter = self.fresh("buf"), "ijk"[depth]
+        inner = scope.child(new_ints=[counter], in_loop=True)
+        inner.names[name] = ARRAY
+        previous = f" + 0.5 * np.tanh({name}[{counter} - 1])" if self.rng.random() < 0.5 else ""
+        value = f"np.tanh({self.scalar(inner)}){previous}"
+        scope.owned.add(name)
+        return [f"{name} = np.{self.rng.choice(['zeros', 'ones'])}(3)", f"for {counter} in range(3):",
+                f"    {name}[{counter}] = {value}"], {name: ARRAY}, False
 
     def stmt_tuple_call(self, scope, depth):
         helper = self.rng.choice([h for h in self.helpers if h[2] == TUPLE])

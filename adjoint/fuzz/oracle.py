@@ -233,9 +233,25 @@ def same_value(mode, got, expected):
 
 
 # --- the modes ---------------------------------------------------------------------------------
+def frozen(args):
+    """A deep copy of the arguments whose arrays are read-only: a derivative that writes into the
+    caller's data (even for a moment) crashes instead of passing."""
+    args = copy.deepcopy(args)
+    stack = [args]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            item.flags.writeable = False
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return args
+
+
 def check_reverse(f, program, value, judging=True):
     wrt = program.modes["reverse"]
-    got_value, grads = adjoint.value_and_grad(f, wrt=wrt)(*copy.deepcopy(program.args))
+    got_value, grads = adjoint.value_and_grad(f, wrt=wrt)(*frozen(program.args))
     if not judging:
         return Result("reverse", "ok", "not judged")
     mismatch = same_value("reverse", got_value, value)
@@ -251,7 +267,7 @@ def check_reverse(f, program, value, judging=True):
 
 def check_forward(f, program, value, judging=True):
     positions = tuple(range(len(program.args)))
-    got_value, tangent = adjoint.jvp(f, copy.deepcopy(program.args), copy.deepcopy(program.tangents))
+    got_value, tangent = adjoint.jvp(f, frozen(program.args), frozen(program.tangents))
     if not judging:
         return Result("forward", "ok", "not judged")
     mismatch = same_value("forward", got_value, value)
@@ -265,7 +281,7 @@ def check_forward(f, program, value, judging=True):
 
 def check_grad_of_grad(f, program, value, judging=True):
     i, j = program.modes["grad-of-grad"]
-    got = adjoint.grad(adjoint.grad(f, wrt=i), wrt=j)(*copy.deepcopy(program.args))
+    got = adjoint.grad(adjoint.grad(f, wrt=i), wrt=j)(*frozen(program.args))
     if not judging:
         return Result("grad-of-grad", "ok", "not judged")
     F, x = restricted(f, program.args, tuple(range(len(program.args))))
@@ -275,7 +291,7 @@ def check_grad_of_grad(f, program, value, judging=True):
 
 def check_hessian(f, program, value, judging=True):
     k = program.modes["hessian"]
-    got = np.asarray(adjoint.hessian(f, wrt=k)(*copy.deepcopy(program.args)))
+    got = np.asarray(adjoint.hessian(f, wrt=k)(*frozen(program.args)))
     if not judging:
         return Result("hessian", "ok", "not judged")
     shape = np.shape(program.args[k])
