@@ -669,6 +669,8 @@ class Reverse:
         return {v for v in touched if v in self.active and v not in only_inside}
 
     def _defined_outside(self, var, loop):
+        if var in self.objects.of and var not in self.objects.made:     # a version of an object: its buffer
+            return any(self._defined_outside(site, loop) for site in self.sites(self.objects.of[var]))  # lives on
         if var in {a.id for a in self.tree.args.args}:
             return True
         inside = {id(s) for s in ir.statements(loop.body)}

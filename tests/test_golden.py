@@ -69,3 +69,9 @@ def test_generated_code_has_no_trivial_statements():
                 target, _, value = code.partition(" = ")
                 assert target != value, f"{name}: self-copy `{code}`"
                 assert not value.endswith(" + 0") and not value.endswith(" + 0.0"), f"{name}: `{code}`"
+
+
+def test_the_readme_shows_the_stores_generated_code_as_it_is():
+    readme = (GOLDEN.parent.parent / "README.md").read_text()
+    block = readme.split("a loop\nfilling an n-array costs O(n) in both sweeps:\n\n```python\n")[1].split("```")[0]
+    assert block.strip() in (GOLDEN / "recurrence.py.txt").read_text()

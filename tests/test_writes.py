@@ -42,6 +42,8 @@ CASES = [
     (w.loss_of_a_helper_returning_what_it_wrote, (X,), 0),
     (w.store_into_an_array_made_on_either_path, (X,), 0),
     (w.store_into_an_array_made_on_either_path, (-X,), 0),
+    (w.list_stored_into_and_read_in_a_loop_only, (X,), 0),
+    (w.array_stored_into_and_read_in_a_loop_only, (X,), 0),
 ]
 
 

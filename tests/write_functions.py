@@ -178,3 +178,25 @@ def store_into_an_array_made_on_either_path(x):
         y = np.ones(3) * x[1]
     y[2] = x[0] * s
     return np.sum(y ** 2) + s
+
+
+def list_stored_into_and_read_in_a_loop_only(a):
+    # found by the fuzzer (seed 32, program 40): the list's adjoint buffer started again every
+    # iteration, and its items' derivative was lost (0 instead of -2)
+    v = [a, a[0], a]
+    s = 0.5
+    total = 0.4
+    for item in a:
+        v[2] = 0.5
+        total += s
+        s = -v[1]
+    return total
+
+
+def array_stored_into_and_read_in_a_loop_only(a):
+    y = a * 2.0
+    total = 0.0
+    for i in range(3):
+        y[(i + 1) % 3] = np.sin(y[i])
+        total += y[i] * a[i]
+    return total
