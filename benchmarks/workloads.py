@@ -323,6 +323,32 @@ def projectile_grad(v0, angle, drag, dt):
 # Registry
 # ---------------------------------------------------------------------------
 
+def fill_recurrence(x, a):
+    """An array filled item by item in a loop, each item reading the one before (issue 11's target)."""
+    n = x.shape[0]
+    y = np.zeros(n)
+    y[0] = x[0]
+    for i in range(1, n):
+        y[i] = a * y[i - 1] + x[i] * x[i]
+    return np.sum(y * y)
+
+
+def fill_recurrence_grad(x, a):
+    n = x.shape[0]
+    y = np.zeros(n)
+    y[0] = x[0]
+    for i in range(1, n):
+        y[i] = a * y[i - 1] + x[i] * x[i]
+    dy = 2.0 * y
+    dx = np.zeros(n)
+    for i in range(n - 1, 0, -1):
+        g = dy[i]
+        dx[i] += 2.0 * x[i] * g
+        dy[i - 1] += a * g
+    dx[0] += dy[0]
+    return dx
+
+
 @dataclass
 class Workload:
     name: str
@@ -383,6 +409,11 @@ WORKLOADS = [
     Workload(
         "projectile", projectile, projectile_grad, lambda: (20.0, 0.8, 0.05, 0.01), (0, 1),
         "quadratic drag, `while y >= 0` (data-dependent length); d/d(v0, angle)",
+    ),
+    Workload(
+        "fill", fill_recurrence, fill_recurrence_grad,
+        lambda: (np.random.default_rng(0).uniform(-0.5, 0.5, 10000), 0.5), 0,
+        "y[i] = a * y[i - 1] + x[i] ** 2 stored item by item, 10,000 items; d/dx",
     ),
 ]
 
