@@ -164,7 +164,7 @@ def propagate_copies(fn):
     stores = _count(fn, gast.Store)
     loads = _count(fn, gast.Load)
     changed = False
-    for block in _blocks(fn):
+    for block in _blocks(fn):       # (a store into a's object changes b's too: they stay one object)
         summary = [_summary(s) for s in block]
         i = 0
         while i < len(block):
@@ -176,9 +176,10 @@ def propagate_copies(fn):
     return changed
 
 
-def _summary(stmt):
+def _summary(stmt, sharing=None):
     """(names read with their counts, names written) anywhere inside stmt; a store into an item
-    (`y[i] = v`) writes y's object, so it counts as writing y."""
+    (`y[i] = v`) writes y's object, so it counts as writing y and every name `sharing` says may be
+    the same object or a view of it."""
     reads, writes = {}, set()
     for node in _name_nodes(stmt):
         if isinstance(node.ctx, gast.Load):
@@ -187,8 +188,39 @@ def _summary(stmt):
             writes.add(node.id)
     for node in gast.walk(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) and isinstance(node.value, gast.Name):
-            writes.add(node.value.id)
+            writes |= (sharing or {}).get(node.value.id, {node.value.id})
     return reads, writes
+
+
+def _sharing(fn):
+    """name -> the names that may be the same object or a view of it: `a = b`, `t = b[1:]`, `t = b.T`,
+    `t = b.reshape(...)`, `t = np.reshape(b, ...)`, and the runtime's in-place buffer updates
+    (`dy = rt.add_at(dy, ...)`): what a store into one of them may change."""
+    from .aliases import VIEW_ATTRIBUTES, VIEW_FUNCTIONS, VIEW_METHODS
+    views = VIEW_METHODS | {f.__name__ for f in VIEW_FUNCTIONS} | {"add_into", "add_at", "clear"}
+    parent = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+    for node in gast.walk(fn):
+        if not (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)):
+            continue
+        value, source = node.value, None
+        while isinstance(value, gast.Subscript) or isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
+            value = value.value
+        if isinstance(value, gast.Name):
+            source = value.id
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in views:
+            first = value.args[0] if value.args and value.func.attr not in VIEW_METHODS else value.func.value
+            source = first.id if isinstance(first, gast.Name) else None
+        if source is not None and find(source) != find(node.targets[0].id):
+            parent[find(node.targets[0].id)] = find(source)
+    classes = {}
+    for name in list(parent):
+        classes.setdefault(find(name), set()).add(name)
+    return {name: members | {root} for root, members in classes.items() for name in members | {root}}
 
 
 def _propagate(block, summary, i, loads):
@@ -266,6 +298,7 @@ def inline_temporaries(fn, temporaries):
         return loads.get(name, 0) + later_loads.get(name, 0) == 1
 
     changed = False
+    sharing = _sharing(fn)
     for block, sweep in _blocks_in_sweeps(fn, marker):
         # adjoint code (after the first comment or the backward marker) stays in its line's block;
         # in the function's own body that boundary is where the backward sweep begins
@@ -277,7 +310,7 @@ def inline_temporaries(fn, temporaries):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and ir.target_name(stmt) in temporaries and single_use(ir.target_name(stmt), here) \
                     and _pure(stmt.value) and not _calls_runtime(stmt.value) \
-                    and _inline_into(block, i, i > backward):
+                    and _inline_into(block, i, i > backward, sharing):
                 changed = True
                 backward -= i < backward
                 continue
@@ -307,14 +340,14 @@ def _blocks_in_sweeps(fn, marker):
             yield block, int(k > marker)
 
 
-def _inline_into(block, i, within_comment_block):
+def _inline_into(block, i, within_comment_block, sharing):
     name, value = ir.target_name(block[i]), block[i].value
     inputs = set(_names(value, gast.Load))
     for j in range(i + 1, len(block)):
         stmt = block[j]
         if within_comment_block and _is_comment(stmt):
             return False
-        reads, writes = _summary(stmt)
+        reads, writes = _summary(stmt, sharing)
         if name in reads:
             header = _header_node(stmt)
             if header is None or name not in _names(header, gast.Load):

@@ -227,8 +227,10 @@ def expect_number(x):
 def tangent_zero(x):
     """The tangent of a value that does not vary: rt.zero for a number (an integer or a flag the
     reverse sweep saved), so that no slope at it is ever evaluated into a NaN; else zeros like x."""
-    if isinstance(x, (list, tuple, dict)):
-        return zeros_like(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(tangent_zero(item) for item in x)     # a saved tuple's integer gets rt.zero too
+    if isinstance(x, dict):
+        return {k: tangent_zero(v) for k, v in x.items()}
     return zero if np.ndim(x) == 0 else zeros_like(x)
 
 

@@ -50,8 +50,9 @@ def _rebuild(template, leaves):
 
 
 def _moved(args, positions, steps):
-    """Return a new argument list with args[p] moved leafwise by steps[i] (a list of arrays)."""
-    new = list(args)
+    """Return a new argument list with args[p] moved leafwise by steps[i] (a list of arrays), the
+    others copied (a function may store into its arguments, as Python allows)."""
+    new = list(copy.deepcopy(args))
     for p, step in zip(positions, steps):
         new[p] = _rebuild(args[p], iter([a + s for a, s in zip(_leaves(args[p]), step)]))
     return new

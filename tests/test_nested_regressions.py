@@ -174,3 +174,25 @@ def test_grad_of_grad_where_a_helper_state_does_not_vary(f, wrt):
     expected = numerical_jacobian(adjoint.grad(f, wrt=1 - wrt), (0.3, 0.4), wrt=wrt, eps=1e-5)
     np.testing.assert_allclose(adjoint.grad(adjoint.grad(f, wrt=1 - wrt), wrt=wrt)(0.3, 0.4), expected, rtol=1e-6)
     check_all_modes(f, 0.3, 0.4, wrt=wrt)
+
+
+# --- a saved tuple's integer gets the tangent that no slope turns into a NaN ---
+
+def power_by_a_counter_of_a_rebound_base(x0, x1, x2):
+    n = 0
+    while True:
+        n += 1
+        x2 = x0 ** n
+        x0 = x1
+        if n >= 3:
+            break
+    return x2
+
+
+def test_grad_of_grad_of_a_power_by_a_saved_counter_at_a_negative_base():
+    # the loop saved (n, x0) as one tuple; its tangent was (0.0, 0.0), and 0.0 times the exponent's
+    # slope x0 ** n * log(x0) at x0 < 0 is NaN (rt.zero is the zero no slope is evaluated at; fuzzer
+    # seed 32, program 233)
+    args = (0.11, -0.07, 0.05)
+    assert adjoint.grad(adjoint.grad(power_by_a_counter_of_a_rebound_base, wrt=1), wrt=2)(*args) == 0.0
+    check_all_modes(power_by_a_counter_of_a_rebound_base, *args, wrt=1)

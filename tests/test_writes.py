@@ -44,6 +44,8 @@ CASES = [
     (w.store_into_an_array_made_on_either_path, (-X,), 0),
     (w.list_stored_into_and_read_in_a_loop_only, (X,), 0),
     (w.array_stored_into_and_read_in_a_loop_only, (X,), 0),
+    (w.store_into_a_parameter_in_a_branch_then_reduce, (np.array([[0.2, 0.6, -1.4], [-0.3, 0.3, 0.0]]), 0.5), 0),
+    (w.store_into_a_parameter_in_a_branch_then_reduce, (np.array([[0.2, 0.6, -1.4], [-0.3, 0.3, 0.0]]), 0.5), 1),
 ]
 
 

@@ -200,3 +200,11 @@ def array_stored_into_and_read_in_a_loop_only(a):
         y[(i + 1) % 3] = np.sin(y[i])
         total += y[i] * a[i]
     return total
+
+
+def store_into_a_parameter_in_a_branch_then_reduce(m, x):
+    # found by the fuzzer (seed 32, program 362): cleanup moved `np.sum(m)` past the backward sweep's
+    # putting back of m[:2], into the return statement (a wrong value)
+    if x > -1.0:
+        m[:2] = np.sin(m)
+    return np.sum(m) * x
