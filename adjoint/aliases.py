@@ -303,7 +303,12 @@ class _Analysis:
         if _in_place(stmt):
             return self._of([value.left.id])
         if is_write(stmt):
-            return self._of([writes.parts(stmt)[0]])
+            base, _, item = writes.parts(stmt)
+            if isinstance(item, gast.Name) and not isinstance(self.shapes.get(base), tuple):
+                # a list or dict now holds the stored object (an array copies the values in)
+                for obj in self._of([base]):
+                    self.holds.setdefault(obj, set()).update(self._of([item]))
+            return self._of([base])
         if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
             items = value.values if isinstance(value, gast.Dict) else value.elts
             self.holds.setdefault(target, set()).update(self._of(e.id for e in items if isinstance(e, gast.Name)))

@@ -2,7 +2,7 @@
 import gast
 
 from . import ir
-from .writes import is_write_call
+from .writes import is_append_call, is_write_call
 
 INACTIVE_ROOTS = (gast.Compare, gast.BoolOp, gast.JoinedStr)
 
@@ -124,7 +124,9 @@ class _ANF:
                 return node
             return gast.Attribute(self.atom(node.value, like), node.attr, gast.Load())
         if isinstance(node, gast.Subscript):
-            return gast.Subscript(self.atom(node.value, like), self.index(node.slice, like), gast.Load())
+            new = gast.Subscript(self.atom(node.value, like), self.index(node.slice, like), gast.Load())
+            new.loop_item = getattr(node, "loop_item", False)
+            return new
         if isinstance(node, (gast.Tuple, gast.List)):
             return type(node)([self.atom(e, like) for e in node.elts], gast.Load())
         if isinstance(node, gast.IfExp):
@@ -165,6 +167,10 @@ class _ANF:
             new = gast.Call(node.func, [gast.Subscript(slot.value, self.index(slot.slice, like), gast.Load()),
                                         self.atom(value, like)], [])
             new.writes = True
+            return new
+        if is_append_call(node):         # `rt.append(xs, v)`: keeps its mark
+            new = gast.Call(node.func, [self.atom(a, like) for a in node.args], [])
+            new.appends = True
             return new
         func = node.func
         if not self.is_static(func):

@@ -17,7 +17,15 @@ def check_simplify(tree, stage):
             _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
 
 
+def check_comprehensions(tree, stage):
+    from .comprehensions import BUILT
+    for node in gast.walk(tree):
+        if isinstance(node, BUILT):
+            _fail(stage, "a comprehension left", node)
+
+
 def check_writes(tree, stage):
+    from . import writes
     from .writes import is_write_call
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and any(isinstance(n, gast.Subscript) for n in gast.walk(stmt.targets[0])):
@@ -26,6 +34,8 @@ def check_writes(tree, stage):
             if is_write_call(node) and not (len(node.args) == 2 and isinstance(node.args[0], gast.Subscript)
                                             and isinstance(node.args[0].value, gast.Name)):
                 _fail(stage, "a write whose first argument is not `name[index]`", stmt)
+        if writes.is_statement_append(stmt):
+            _fail(stage, "`xs.append(v)` left", stmt)
 
 
 def check_for_range(tree, stage):
@@ -101,5 +111,5 @@ def check_ssa(tree, stage):
             seen.add(name)
 
 
-CHECKS = {"simplify": check_simplify, "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
+CHECKS = {"simplify": check_simplify, "comprehensions": check_comprehensions, "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

@@ -101,7 +101,31 @@ def _range_len(seq):
 
 
 def _item(seq, index):
-    return gast.Subscript(ir.name(seq), ir.name(index), gast.Load())
+    item = gast.Subscript(ir.name(seq), ir.name(index), gast.Load())
+    item.loop_item = True           # the k-th item a loop visits: a dict's k-th key (see iterate_mappings)
+    return item
+
+
+def iterate_mappings(tree, shapes, runtime_name):
+    """Where a loop runs over a dict, its k-th item is the k-th key (`rt.key_at(d, k)`), and
+    `d.items()`, `d.values()`, `d.keys()` are lists: known once the argument types are (`shapes`)."""
+    from .shapes import MAPPING
+    for stmt in ir.statements(tree.body):
+        if not isinstance(stmt, gast.Assign):
+            continue
+        value = stmt.value
+        if getattr(value, "loop_item", False) and shapes.get(getattr(value.value, "id", None)) is MAPPING:
+            stmt.value = _runtime_call(runtime_name, "key_at", [value.value, value.slice])
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and not value.args \
+                and value.func.attr in _VIEWS and shapes.get(getattr(value.func.value, "id", None)) is MAPPING:
+            stmt.value = _runtime_call(runtime_name, _VIEWS[value.func.attr], [value.func.value])
+
+
+_VIEWS = {"items": "dict_items", "values": "dict_values", "keys": "dict_keys"}
+
+
+def _runtime_call(runtime_name, name, args):
+    return gast.Call(gast.Attribute(ir.name(runtime_name), name, gast.Load()), args, [])
 
 
 def lower_for_iterables(tree, namer):

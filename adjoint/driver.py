@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import aliases, cleanup, forward, ir, pipeline
+from . import aliases, cleanup, desugar, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
 from .frontend import unwrap
@@ -91,6 +91,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
+    desugar.iterate_mappings(tree, shapes, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
                                              generated=getattr(fn, GENERATED, False))
     output = _auxiliary_output(tree) if has_aux else None
@@ -253,6 +254,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
+    desugar.iterate_mappings(tree, shapes, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
                                              generated=getattr(fn, GENERATED, False))
     varied = forward.varied_names(tree, program.parsed, list(wrt), program.objects)

@@ -7,6 +7,8 @@ import gast
 import numpy as np
 
 from .errors import UnsupportedSyntax
+from .comprehensions import BUILT
+from .writes import is_statement_append
 
 # node type -> (what it is, what to write instead)
 REJECTED = {
@@ -15,10 +17,7 @@ REJECTED = {
     gast.Try: ("`try` statements", "validate inputs before calling the differentiated function"),
     gast.Raise: ("`raise`", "check inputs outside the differentiated function, or use `assert`"),
     gast.Lambda: ("lambda expressions", "define the function with `def` at module level and call it"),
-    gast.ListComp: ("list comprehensions", "write an explicit loop that accumulates into an array"),
     gast.SetComp: ("set comprehensions", "write an explicit loop"),
-    gast.DictComp: ("dict comprehensions", "write an explicit loop"),
-    gast.GeneratorExp: ("generator expressions", "write an explicit `for` loop"),
     gast.Global: ("`global` declarations", "pass the value as an argument and return the new value"),
     gast.Nonlocal: ("`nonlocal` declarations", "pass the value as an argument and return the new value"),
     gast.Yield: ("generators (`yield`)", "return a value instead"),
@@ -100,6 +99,12 @@ def fence(parsed):
 
 
 def _check(parsed, node):
+    if isinstance(node, (gast.While, gast.IfExp, gast.BoolOp, gast.Lambda)):
+        _check_no_comprehension(parsed, node)
+    if isinstance(node, BUILT) and any(g.is_async for g in node.generators):
+        _reject(parsed, node, "async comprehensions are not supported", "write an explicit loop")
+    if is_statement_append(node):
+        node.value.statement_append = True      # (its call is checked next: gast.walk goes parent first)
     kind = REJECTED.get(type(node))
     if kind:
         _reject(parsed, node, kind[0] + " are not supported", kind[1])
@@ -114,6 +119,20 @@ def _check(parsed, node):
         _check_iterable(parsed, node.iter)
     elif isinstance(node, gast.Call):
         _check_call(parsed, node)
+
+
+def _check_no_comprehension(parsed, node):
+    """A comprehension is built before the statement that reads it (comprehensions.py): not where it
+    would be evaluated again (a `while` test) or only on one side (`a if c else [...]`, `and`, `or`)."""
+    parts = [node.test] if isinstance(node, gast.While) else \
+        [node.body, node.orelse] if isinstance(node, gast.IfExp) else \
+        node.values[1:] if isinstance(node, gast.BoolOp) else [node.body]
+    for part in parts:
+        for inner in gast.walk(part):
+            if isinstance(inner, BUILT):
+                _reject(parsed, inner, "a comprehension here would be evaluated where Python would not (in a "
+                        "`while` test, one branch of a conditional expression, or after `and`/`or`)",
+                        "build it on a line of its own and use the variable")
 
 
 def _check_iterable(parsed, iterable):
@@ -144,6 +163,8 @@ def _check_call(parsed, call):
                 "differentiable", "build the update with np.bincount (sums per index) or np.where, "
                 "or add a one-hot matrix product")
     method = _mutating_method(fn, call.func)
+    if method == "append" and getattr(call, "statement_append", False):
+        return                          # `xs.append(v)` as a statement: a store (writes.py)
     if method:
         _reject(parsed, call, f"in-place mutation (`.{method}(...)`) is not differentiable yet",
                 METHOD_HINTS.get(method, "build a new value instead, e.g. collect with np.stack / np.concatenate "

@@ -122,9 +122,14 @@ class Forward:
             return out
         base, index, value = writes.parts(stmt)
         tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
-        store = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
-        return out[:1] + [ir.at(gast.Assign([store], tangent or ir.const(0.0), None), stmt)] + out[1:] + \
-            [ir.assign(self.d(target), ir.name(self.d(base)), stmt)]
+        if index is None:           # `dxs.append(dv)`, a zero like v when v does not vary
+            tangent = tangent or quote_expr("rt.tangent_zero(v)", rt=self.names["rt"], v=value)
+            append = gast.Call(gast.Attribute(ir.name(self.d(base)), "append", gast.Load()), [tangent], [])
+            store = ir.at(gast.Expr(append), stmt)
+        else:
+            target_slot = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
+            store = ir.at(gast.Assign([target_slot], tangent or ir.const(0.0), None), stmt)
+        return out[:1] + [store] + out[1:] + [ir.assign(self.d(target), ir.name(self.d(base)), stmt)]
 
     def _constant_tangent(self, node, saved):
         """The tangent of an item that does not vary: none for the save stack itself (its entries carry

@@ -9,13 +9,15 @@ import time
 
 import gast
 
-from . import anf, check, desugar, exits, fence, frontend, ir, runtime, ssa, writes
+from . import anf, check, comprehensions, desugar, exits, fence, frontend, ir, runtime, ssa, writes
 from .errors import AdjointError
 from .naming import Namer
 
 # (stage name, pass, what it guarantees afterwards)
 PASSES = [
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
+    ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
+                                                            "is the loop that builds it"),
     ("writes", writes.lower_writes, "every store into an item or slice is `y = rt.write(y[index], value)`"),
     ("for-range", desugar.lower_for_iterables, "every `for` loop runs over range(...) with a name target"),
     ("loop-returns", exits.lower_returns_in_loops, "no `return` inside a loop"),

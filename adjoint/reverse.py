@@ -19,7 +19,7 @@ from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
 from .shapes import MAPPING, ComplexShape, is_container
-from .writes import is_write
+from .writes import is_append, is_write
 from .ssa import loop_breaks
 
 
@@ -74,6 +74,7 @@ class Reverse:
                       and not any(id(s) in in_loops for s in ir.statements(self.tree.body)
                                   if isinstance(s, gast.Assign) and ir.target_name(s) in self.sites(b))}
         self.overwritten = {}           # id(write) -> name of what it overwrote, restored by the backward sweep
+        self.restored_stores = set()    # id(store) of the stores the backward sweep undoes
         self.clears = {}                # id(write) -> `dy = rt.clear(dy, index)`, after v's adjoint is read
         self.emitted_clears = []
 
@@ -102,7 +103,7 @@ class Reverse:
         # an active target has a backward step even when nothing flows to its operands: the
         # assignment kills the adjoint of the value it overwrites
         if is_write(stmt):
-            return ir.target_name(stmt) in self.active or id(stmt) in self.overwritten
+            return ir.target_name(stmt) in self.active or id(stmt) in self.restored_stores
         if self._joins_versions(stmt):
             return False
         if isinstance(stmt, gast.Assign):
@@ -139,14 +140,16 @@ class Reverse:
             obj = self.objects.of[ir.target_name(stmt)]
             if any(position[id(r)] < position[id(stmt)] or loops[id(r)] & loops[id(stmt)]
                    for r in readers.get(obj, ())):
+                self.restored_stores.add(id(stmt))
                 base = writes.parts(stmt)[0]
-                self.overwritten[id(stmt)] = self.namer.fresh(f"{self.namer.origin.get(base, base)}_old")
+                if not is_append(stmt):         # (an append is undone by dropping the last item)
+                    self.overwritten[id(stmt)] = self.namer.fresh(f"{self.namer.origin.get(base, base)}_old")
 
     def restores(self, name):
         """Whether the backward sweep puts back what stores into the object `name` may be overwrote."""
         objects = self.objects.reached_by(name)
         return any(self.objects.of[ir.target_name(s)] in objects for s in ir.statements(self.tree.body)
-                   if id(s) in self.overwritten)
+                   if id(s) in self.restored_stores)
 
     def _contents_read(self, node):
         """Names whose values (not only shapes) an adjoint expression reads."""
@@ -165,11 +168,16 @@ class Reverse:
         base, index, value = writes.parts(stmt)
         target = ir.target_name(stmt)
         out = []
-        if id(stmt) in self.overwritten:
-            out.append(self._restore(base, index, self.overwritten[id(stmt)], stmt))
+        if id(stmt) in self.restored_stores:
+            out.append(self._restore(base, index, self.overwritten.get(id(stmt)), stmt))
         if target not in self.active:
             return out, []
         dy = self.d(target)
+        if index is None:                       # an append: the buffer's last item, then dropped
+            contribs = [(value.id, quote_expr("rt.last(dy)", rt=self.names["rt"], dy=dy))] \
+                if isinstance(value, gast.Name) and value.id in self.active else []
+            self.clears[id(stmt)] = ir.assign(dy, quote_expr("rt.drop_last(dy)", rt=self.names["rt"], dy=dy), stmt)
+            return out, contribs
         index_expr = _index_expr(index, self.names["np"])
         contribs = []
         if isinstance(value, gast.Name) and value.id in self.active:
@@ -197,6 +205,8 @@ class Reverse:
         return item_shape(self.shapes.get(base), index, self.shapes)
 
     def _restore(self, base, index, old, like):
+        if index is None:
+            return ir.assign(base, quote_expr("rt.unappend(xs)", rt=self.names["rt"], xs=base), like)
         if self.shapes.get(base) is MAPPING:       # a store may have added the key
             call = quote_expr("rt.restore(y, index, old)", rt=self.names["rt"], y=base, old=old,
                               index=_index_expr(index, self.names["np"]))
@@ -293,7 +303,7 @@ class Reverse:
         """`y_1[index] = v` (then `y_2 = y_1`), after saving what it overwrites when it is restored."""
         base, index, value = writes.parts(stmt)
         out = []
-        if id(stmt) in self.overwritten:
+        if id(stmt) in self.overwritten:            # (what an index store overwrites; an append none)
             old = quote_expr("rt.overwritten(y, index)", rt=self.names["rt"], y=base,
                              index=_index_expr(index, self.names["np"]))
             out.append(ir.assign(self.overwritten[id(stmt)], old, stmt))
@@ -744,10 +754,15 @@ def _read_by_item_in_loops(tree, shapes):
 
 
 def store_statements(stmt):
-    """`y_2 = rt.write(y_1[index], v)` as Python runs it: `y_1[index] = v`, then `y_2 = y_1`."""
+    """`y_2 = rt.write(y_1[index], v)` as Python runs it: `y_1[index] = v`, then `y_2 = y_1` (and
+    `xs_1.append(v)` for an append)."""
     base, index, value = writes.parts(stmt)
-    store = ir.at(gast.Assign([gast.Subscript(ir.name(base), ir.clone(index), gast.Store())], ir.clone(value), None),
-                  stmt)
+    if index is None:
+        append = gast.Call(gast.Attribute(ir.name(base), "append", gast.Load()), [ir.clone(value)], [])
+        store = ir.at(gast.Expr(append), stmt)
+    else:
+        store = ir.at(gast.Assign([gast.Subscript(ir.name(base), ir.clone(index), gast.Store())], ir.clone(value),
+                                  None), stmt)
     return [store, ir.assign(ir.target_name(stmt), ir.name(base), stmt)]
 
 

@@ -98,6 +98,60 @@ def add(a, b):
     return a + b
 
 
+def key_at(d, k):
+    """The k-th key of a dict, which a loop over it visits k-th."""
+    return list(d)[k]
+
+
+def dict_items(d):
+    """d.items() as a list of (key, value) pairs."""
+    return list(d.items())
+
+
+def dict_values(d):
+    return list(d.values())
+
+
+def dict_keys(d):
+    return list(d)
+
+
+def undict_items(g, d):
+    """The adjoint of dict_items(d): each pair's value adjoint under its key."""
+    if g is zero:
+        return zero
+    return {k: (pair[1] if pair is not zero else zero) for k, pair in zip(d, g)}
+
+
+def undict_values(g, d):
+    if g is zero:
+        return zero
+    return dict(zip(d, g))
+
+
+def items_tangent(dd, d):
+    """The tangent of dict_items(d): keys carry none."""
+    return [(zero, dd[k] if dd is not zero else zero) for k in d]
+
+
+def unsum(g, xs):
+    """The adjoint of Python's sum(xs): every item gets g (summed to its shape); for an array, every
+    row along the first axis."""
+    if isinstance(xs, (list, tuple)):
+        return type(xs)(unbroadcast(g, item) for item in xs)
+    return np.broadcast_to(g, _shape(xs))
+
+
+def sum_tangents(dxs):
+    """The tangent of Python's sum(xs): the tangents of the items added up (a list's may hold rt.zero)."""
+    if isinstance(dxs, (list, tuple)):
+        total = zero
+        for t in dxs:
+            total = add(total, t)
+        return 0.0 if total is zero else total
+    return np.sum(dxs, axis=0)
+
+
 def unrepeat_sequence(g, x):
     """The adjoint of `x * n` for a list or tuple x (n copies of x one after another): the adjoints of
     the copies added item by item."""
@@ -975,6 +1029,29 @@ def write(slot, value):
     raise TypeError("rt.write is the compiler's form of a store and is not called")
 
 
+def append(xs, value):
+    """The IR's form of `xs.append(value)` (`xs_2 = rt.append(xs_1, value)`, see writes.py)."""
+    raise TypeError("rt.append is the compiler's form of a store and is not called")
+
+
+def unappend(xs):
+    """Undo `xs.append(v)` (the backward sweep runs the program backwards)."""
+    xs.pop()
+    return xs
+
+
+def last(dxs):
+    """The adjoint of the value the last append stored, from the buffer of the list's adjoint."""
+    return zero if dxs is zero or not dxs else dxs[-1]
+
+
+def drop_last(dxs):
+    """The buffer of a list's adjoint before its last append: its last item dropped, in place."""
+    if dxs is not zero and dxs:
+        dxs.pop()
+    return dxs
+
+
 def private(x):
     """A copy of a parameter the function writes into: the caller's object is never changed."""
     if isinstance(x, np.ndarray):
@@ -1064,7 +1141,7 @@ def add_into(dy, e, like):
     """dy + e, added into the buffer dy in place; dy is rt.zero until the first contribution, which
     allocates it shaped like the object `like` (e may be smaller: a broadcast adjoint)."""
     if isinstance(like, (list, tuple, dict)):
-        return add(dy, e)
+        return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
     if dy is zero:
         dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))
     if e is zero:

@@ -18,7 +18,7 @@ import gast
 import numpy as np
 
 from . import ir, runtime
-from .writes import is_write_call
+from .writes import is_append_call, is_write_call
 
 _UNSET = object()          # not computed yet (optimistic start for loops)
 
@@ -211,6 +211,8 @@ class _Shapes:
             return self.subscript(self.of(value.value), value.slice)
         if is_write_call(value):                    # the same object, written into
             return self.of(value.args[0].value)
+        if is_append_call(value):
+            return SEQUENCE
         if isinstance(value, gast.Call):
             return self.call(value)
         return None

@@ -10,6 +10,9 @@ changed), and records, per written object, what the generators need (aliases.Obj
 
 The call is marked (`call.writes = True`): ANF keeps its first argument the subscript it is, with
 each index part made atomic, rather than reading the slot into a temporary.
+
+`xs.append(v)` is a store too, at the end of a list that grows: `xs_2 = rt.append(xs_1, v)` (marked
+`call.appends = True`), with the same analysis and the same generators.
 """
 import gast
 
@@ -17,18 +20,36 @@ from . import ir
 
 
 def is_write(stmt):
-    """Whether stmt is `y2 = rt.write(y1[index], value)`."""
-    return isinstance(stmt, gast.Assign) and is_write_call(stmt.value)
+    """Whether stmt is a store: `y2 = rt.write(y1[index], value)` or `xs2 = rt.append(xs1, value)`."""
+    return isinstance(stmt, gast.Assign) and (is_write_call(stmt.value) or is_append_call(stmt.value))
+
+
+def is_append(stmt):
+    return isinstance(stmt, gast.Assign) and is_append_call(stmt.value)
 
 
 def is_write_call(node):
     return isinstance(node, gast.Call) and getattr(node, "writes", False)
 
 
+def is_append_call(node):
+    return isinstance(node, gast.Call) and getattr(node, "appends", False)
+
+
 def parts(stmt):
-    """(the name written into, its index node, the value node) of a write statement."""
+    """(the name stored into, its index node (None for an append), the value node) of a store."""
+    if is_append_call(stmt.value):
+        base, value = stmt.value.args
+        return base.id, None, value
     slot, value = stmt.value.args
     return slot.value.id, slot.slice, value
+
+
+def is_statement_append(node):
+    """`xs.append(v)` called as a statement on a name, with one argument: a store."""
+    return isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
+        and isinstance(node.value.func, gast.Attribute) and node.value.func.attr == "append" \
+        and isinstance(node.value.func.value, gast.Name) and len(node.value.args) == 1 and not node.value.keywords
 
 
 def write_call(runtime_name, slot, value):
@@ -50,6 +71,15 @@ class _Writes(gast.NodeTransformer):
         slot = gast.Subscript(ir.name(target.value.id), target.slice, gast.Load())
         return ir.assign(target.value.id, write_call(self.namer.runtime_name(), slot, node.value), node)
 
+    def visit_Expr(self, node):
+        if not is_statement_append(node):
+            return node
+        name = node.value.func.value.id
+        call = gast.Call(gast.Attribute(ir.name(self.namer.runtime_name()), "append", gast.Load()),
+                         [ir.name(name), node.value.args[0]], [])
+        call.appends = True
+        return ir.assign(name, call, node)
+
     def _unpack(self, target, value, like):
         """`y[0], b = e`  ->  `t = e; y[0] = t[0]; b = t[1]` (each item's store then lowered)."""
         whole = self.namer.temp()
@@ -66,5 +96,6 @@ def _stores_into_items(target):
 
 
 def lower_writes(tree, namer):
-    """Afterwards every store into an item or slice is `y = rt.write(y[index], value)`."""
+    """Afterwards every store into an item or slice is `y = rt.write(y[index], value)`, and every
+    `xs.append(v)` is `xs = rt.append(xs, v)`."""
     return _Writes(namer).visit(tree)

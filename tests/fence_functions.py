@@ -34,20 +34,22 @@ def lambda_expression(x):
     return double(x)
 
 
-def list_comprehension(x):
-    return sum([x * i for i in range(3)])  # REJECT ListComp
+def comprehension_in_a_while_test(x):
+    while sum([v for v in x]) < 3.0:  # REJECT comprehension-in-while
+        x = x * 2.0
+    return np.sum(x)
+
+
+def comprehension_on_one_side_of_a_condition(x, flag):
+    return sum([v for v in x] if flag else [0.0])  # REJECT comprehension-in-ifexp
 
 
 def set_comprehension(x):
     return len({x * i for i in range(3)}) * x  # REJECT SetComp
 
 
-def dict_comprehension(x):
-    return len({i: x for i in range(3)}) * x  # REJECT DictComp
-
-
-def generator_expression(x):
-    return sum(x * i for i in range(3))  # REJECT GeneratorExp
+def comprehension_after_or(x, flag):
+    return sum(flag or [v for v in x])  # REJECT comprehension-after-or
 
 
 COUNT = 0
@@ -345,9 +347,15 @@ def fill_through_the_class(x):
     return np.sum(y)
 
 
-def list_append(x):
+def list_append_in_an_expression(x):
     y = [x]
-    y.append(x)  # REJECT .append
+    z = y.append(x)  # REJECT .append-value
+    return y[0] + y[1] + z
+
+
+def list_extend(x):
+    y = [x]
+    y.extend([x])  # REJECT .extend
     return y[0] + y[1]
 
 

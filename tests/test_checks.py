@@ -20,9 +20,14 @@ BROKEN = {
         "def f(x):\n    y: float = x\n    return y",
         "def f(x):\n    a = b = x\n    return a",
     ],
+    "comprehensions": [
+        "def f(x):\n    return sum([v * v for v in x])",
+        "def f(x):\n    return sum(v for v in x)",
+    ],
     "writes": [
         "def f(x):\n    x[0] = 1.0\n    return x",
         "def f(x):\n    x[0], y = 1.0, x\n    return y",
+        "def f(x):\n    x.append(1.0)\n    return x",
     ],
     "for-range": [
         "def f(x):\n    for v in x:\n        x = v\n    return x",

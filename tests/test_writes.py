@@ -1,13 +1,14 @@
-"""Stores into arrays, lists and dicts (`y[i] = v`, `y[a:b] += v`, ...): every construct in every mode
-against central differences, with the caller's arrays read-only (a derivative never writes into them,
-not even for a moment); what is rejected, and where; what the generated code does per store."""
+"""Stores into arrays, lists and dicts (`y[i] = v`, `y[a:b] += v`, `xs.append(v)`, ...), comprehensions
+and loops over dicts: every construct in every mode against central differences, with the caller's
+arrays read-only (a derivative never writes into them, not even for a moment); what is rejected, and
+where; what the generated code does per store."""
 import re
 
 import numpy as np
 import pytest
 
 import adjoint
-from adjoint.testing import check_derivatives
+from adjoint.testing import check_derivatives, check_grads, check_jvp
 import write_functions as w
 
 X = np.array([0.3, -0.5, 0.7])
@@ -46,6 +47,17 @@ CASES = [
     (w.array_stored_into_and_read_in_a_loop_only, (X,), 0),
     (w.store_into_a_parameter_in_a_branch_then_reduce, (np.array([[0.2, 0.6, -1.4], [-0.3, 0.3, 0.0]]), 0.5), 0),
     (w.store_into_a_parameter_in_a_branch_then_reduce, (np.array([[0.2, 0.6, -1.4], [-0.3, 0.3, 0.0]]), 0.5), 1),
+    (w.simulate_and_stack, (X, 0.1), 0),
+    (w.simulate_and_stack, (X, 0.1), 1),
+    (w.simulate_and_stack, (0.4, 0.1), 0),
+    (w.collect_then_read, (X,), 0),
+    (w.list_comprehension, (X,), 0),
+    (w.generator_expression, (X, 0.7), 0),
+    (w.generator_expression, (X, 0.7), 1),
+    (w.nested_comprehensions, (np.array([[0.2, -0.4, 0.5], [0.1, 0.3, -0.6]]),), 0),
+    (w.dict_comprehension, (X,), 0),
+    (w.per_step_dicts, (0.4, 0.8), 0),
+    (w.per_step_dicts, (0.4, 0.8), 1),
 ]
 
 
@@ -124,3 +136,22 @@ def test_the_value_of_a_vjp_is_not_changed_by_its_pullback():
     np.testing.assert_allclose(gradient, cotangent @ adjoint.jacobian(w.returns_what_it_wrote)(X))
     np.testing.assert_allclose(adjoint.jacobian(w.returns_what_it_wrote, mode="forward")(X),
                                adjoint.jacobian(w.returns_what_it_wrote)(X))
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_loops_over_a_dict_its_items_values_and_keys(wrt):
+    params = {"W": np.array([0.2, -0.3, 0.5]), "b": np.array([0.1, 0.4, -0.2])}
+    check_grads(w.loops_over_a_dict, params, X, wrt=wrt)
+    check_jvp(w.loops_over_a_dict, params, X)
+    if wrt == 1:
+        check_derivatives(lambda_free_loops_over_a_dict, X)
+
+
+def lambda_free_loops_over_a_dict(x):
+    return w.loops_over_a_dict({"W": x * 2.0, "b": np.sin(x)}, x)
+
+
+def test_appends_are_undone_by_the_backward_sweep_only_when_read_before():
+    source = adjoint.source(w.simulate_and_stack, args=(X, 0.1))
+    assert "trajectory.append(state)" in source and "rt.unappend" not in source
+    assert "rt.last(dtrajectory)" in source and "rt.drop_last(dtrajectory)" in source

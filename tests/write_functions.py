@@ -208,3 +208,61 @@ def store_into_a_parameter_in_a_branch_then_reduce(m, x):
     if x > -1.0:
         m[:2] = np.sin(m)
     return np.sum(m) * x
+
+
+def simulate_and_stack(x, dt):
+    state = x
+    trajectory = []
+    for step in range(4):
+        state = state + dt * np.sin(state)
+        trajectory.append(state)
+    return np.sum(np.stack(trajectory) ** 2)
+
+
+def collect_then_read(x):
+    squares = []
+    for v in x:
+        squares.append(v * v)
+    total = 0.0
+    for item in squares:
+        total = total + np.tanh(item)
+    return total + squares[0] * squares[-1]
+
+
+def list_comprehension(x):
+    ys = [np.sin(v) * x[0] for v in x if v > -0.4]
+    return sum(ys) + ys[-1] ** 2
+
+
+def generator_expression(x, w):
+    return sum(w * v * v for v in x)
+
+
+def nested_comprehensions(m):
+    rows = [[m[i, j] * (i + 1) for j in range(m.shape[1])] for i in range(m.shape[0])]
+    return sum(sum(np.tanh(v) for v in row) for row in rows)
+
+
+def dict_comprehension(x):
+    scaled = {k: x * (k + 1) for k in range(3)}
+    return sum(np.sum(scaled[k] ** 2) for k in scaled)
+
+
+def per_step_dicts(x, w):
+    steps = []
+    h = x
+    for t in range(3):
+        h = np.tanh(w * h + 0.1)
+        steps.append({"h": h, "y": h * h})
+    return sum(step["y"] for step in steps) + steps[-1]["h"]
+
+
+def loops_over_a_dict(params, x):
+    total = 0.0
+    for name in params:
+        total = total + np.sum(params[name] * x)
+    for name, value in params.items():
+        total = total + np.sum(np.tanh(value))
+    for value in params.values():
+        total = total + np.sum(value ** 2)
+    return total + len(list(params.keys()))

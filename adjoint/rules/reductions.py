@@ -1,4 +1,5 @@
 """Reductions: sum, mean, prod, var, std, max, min, ptp, cumsum, cumprod, average, norm, with `axis` and `keepdims`."""
+import builtins
 import numpy as np
 
 from .core import METHODS, defrule, holomorphic, linear, method, real_valued, variant
@@ -98,3 +99,8 @@ variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, k
 # complex operands
 holomorphic(np.prod, METHODS["prod"], np.cumprod, METHODS["cumprod"])
 real_valued(np.var, METHODS["var"], np.std, METHODS["std"], np.linalg.norm)
+
+
+# Python's sum over a list (or an array's first axis), from start
+defrule(builtins.sum, "v, start=0", {"v": "rt.unsum(g, v)", "start": "g"},
+        forward={"v": "rt.sum_tangents(dv)", "start": "dstart"}, name="sum (builtin)")

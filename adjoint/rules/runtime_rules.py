@@ -163,3 +163,18 @@ defrule(rt.add_at, "v, index, e, like", {"v": "g", "e": "rt.unbroadcast(g[index]
         forward="rt.add_at(dv, index, de, like)", no_derivative=("index", "like"))
 defrule(rt.restore, "v, index, old", {"v": "rt.cleared(g, index)", "old": "g[index]"},
         forward="rt.restore(dv, index, dold)", no_derivative=("index",))
+defrule(rt.unappend, "v", {}, forward={"v": "rt.unappend(dv)"})
+defrule(rt.last, "v", {}, forward={"v": "rt.last(dv)"})
+defrule(rt.drop_last, "v", {}, forward={"v": "rt.drop_last(dv)"})
+defrule(rt.unsum, "v, xs", {"v": "rt.sum_tangents(g)"}, forward={"v": "rt.unsum(dv, xs)"}, no_derivative=("xs",))
+defrule(rt.sum_tangents, "v", {"v": "rt.unsum(g, v)"}, forward={"v": "rt.sum_tangents(dv)"})
+# a dict's keys carry no derivative; its items and values are its values, as lists
+nondifferentiable(rt.key_at, rt.dict_keys)
+defrule(rt.dict_items, "v", {"v": "rt.undict_items(g, v)"}, forward={"v": "rt.items_tangent(dv, v)"})
+defrule(rt.dict_values, "v", {"v": "rt.undict_values(g, v)"}, forward={"v": "rt.dict_values(dv)"})
+defrule(rt.undict_items, "v, d", {"v": "rt.items_tangent(g, d)"}, forward={"v": "rt.undict_items(dv, d)"},
+        no_derivative=("d",))
+defrule(rt.undict_values, "v, d", {"v": "rt.dict_values(g)"}, forward={"v": "rt.undict_values(dv, d)"},
+        no_derivative=("d",))
+defrule(rt.items_tangent, "v, d", {"v": "rt.undict_items(g, d)"}, forward={"v": "rt.items_tangent(dv, d)"},
+        no_derivative=("d",))
