@@ -1042,12 +1042,12 @@ def unappend(xs):
 
 def last(dxs):
     """The adjoint of the value the last append stored, from the buffer of the list's adjoint."""
-    return zero if dxs is zero or not dxs else dxs[-1]
+    return zero if dxs is zero or len(dxs) == 0 else dxs[-1]
 
 
 def drop_last(dxs):
     """The buffer of a list's adjoint before its last append: its last item dropped, in place."""
-    if dxs is not zero and dxs:
+    if dxs is not zero and len(dxs):
         dxs.pop()
     return dxs
 
@@ -1141,6 +1141,8 @@ def add_into(dy, e, like):
     """dy + e, added into the buffer dy in place; dy is rt.zero until the first contribution, which
     allocates it shaped like the object `like` (e may be smaller: a broadcast adjoint)."""
     if isinstance(like, (list, tuple, dict)):
+        if isinstance(e, np.ndarray):           # a list read as an array (np.sum(xs)): its items' adjoints
+            e = list(np.array(e, copy=True))
         return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
     if dy is zero:
         dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))

@@ -58,6 +58,7 @@ CASES = [
     (w.dict_comprehension, (X,), 0),
     (w.per_step_dicts, (0.4, 0.8), 0),
     (w.per_step_dicts, (0.4, 0.8), 1),
+    (w.list_built_then_read_as_an_array, (0.4,), 0),
 ]
 
 

@@ -266,3 +266,9 @@ def loops_over_a_dict(params, x):
     for value in params.values():
         total = total + np.sum(value ** 2)
     return total + len(list(params.keys()))
+
+
+def list_built_then_read_as_an_array(x):
+    # found by the fuzzer (seed 33, program 118): np.sum reads the list as an array, so the list's
+    # adjoint came back as an array, which the appends' adjoints could not take items from
+    return np.sum([x * c for c in range(3)]) + np.mean(np.array([np.sin(x), x]))

@@ -239,6 +239,7 @@ class _Generator:
             "assign": 14, "reassign": 8 if kinds_here else 0, "augassign": 6 if kinds_here else 0,
             "constant": 4 if kinds_here else 0, "unpack": 4, "container": 3, "alias": 0.3 if scope.of(ARRAY) else 0,
             "store": 3 if self.storable(scope) else 0, "fill": 1 if compound else 0,
+            "collect": 1 if compound else 0, "comprehension": 2,
             "tuple_call": 3 if any(h[2] == TUPLE for h in self.helpers) else 0,
             "if": 6 if compound else 0, "for_range": 5 if compound else 0,
             "for_rows": 2 if compound and scope.of(ARRAY) + scope.of(MATRIX) else 0,
@@ -351,6 +352,29 @@ class _Generator:
         scope.owned.add(name)
         return [f"{name} = np.{self.rng.choice(['zeros', 'ones'])}(3)", f"for {counter} in range(3):",
                 f"    {name}[{counter}] = {value}"], {name: ARRAY}, False
+
+    def stmt_collect(self, scope, depth):
+        """A list that grows in a loop (`xs.append(v)`), read back item by item, stacked or summed."""
+        name, counter = self.fresh("got"), "ijk"[depth]
+        inner = scope.child(new_ints=[counter], in_loop=True)
+        value = self.scalar(inner) if self.rng.random() < 0.6 else self.array(inner)
+        lines = [f"{name} = []", f"for {counter} in range({self.rng.randint(1, 3)}):", f"    {name}.append({value})"]
+        total = self.fresh()
+        reader = self.rng.choice([f"np.sum(np.stack({name}))", f"sum({name}[k] for k in range(len({name})))",
+                                  f"np.sum({name}[-1])", f"np.sum({name}[0]) * len({name})"])
+        return lines + [f"{total} = {reader}"], {total: SCALAR}, False
+
+    def stmt_comprehension(self, scope, depth):
+        """A list comprehension or generator expression over a range, an array or a list."""
+        name, var = self.fresh(), self.fresh("c")
+        inner = scope.child()
+        inner.names[var] = SCALAR
+        source = self.rng.choice([f"range({self.rng.randint(1, 3)})"] + scope.of(ARRAY) + scope.of(LIST))
+        element = self.scalar(inner)
+        condition = f" if {var} > {self.const()}" if self.rng.random() < 0.3 and source[:5] != "range" else ""
+        form = self.rng.choice(["sum([{e} for {v} in {s}{c}])", "sum({e} for {v} in {s}{c})",
+                                "np.sum(np.array([{e} for {v} in {s}{c}] + [0.0]))"])
+        return [f"{name} = " + form.format(e=element, v=var, s=source, c=condition)], {name: SCALAR}, False
 
     def stmt_tuple_call(self, scope, depth):
         helper = self.rng.choice([h for h in self.helpers if h[2] == TUPLE])
