@@ -18,7 +18,7 @@ from .frontend import unwrap
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
-from .shapes import MAPPING, ComplexShape, is_container
+from .shapes import MAPPING, SEQUENCE, ComplexShape, is_container
 from .writes import is_append, is_write
 from .ssa import loop_breaks
 
@@ -740,7 +740,7 @@ def _walk_skipping(node, skipped):
 
 
 def _read_by_item_in_loops(tree, shapes):
-    """Arrays (known to be arrays) read item by item or by slices inside a loop."""
+    """Arrays and lists (known to be) read item by item or by slices inside a loop."""
     found = set()
     for loop in ir.statements(tree.body):
         if isinstance(loop, (gast.For, gast.While)):
@@ -748,9 +748,14 @@ def _read_by_item_in_loops(tree, shapes):
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
                         and isinstance(stmt.value.value, gast.Name):
                     shape = shapes.get(stmt.value.value.id)
-                    if isinstance(shape, tuple) and len(shape) > 0:
+                    if isinstance(shape, tuple) and len(shape) > 0 or shape is SEQUENCE and _item_index(stmt.value):
                         found.add(stmt.value.value.id)
     return found
+
+
+def _item_index(subscript):
+    """Whether a list is read at one item (not a slice: its adjoint would be a list of its own)."""
+    return not isinstance(subscript.slice, (gast.Slice, gast.Tuple))
 
 
 def store_statements(stmt):

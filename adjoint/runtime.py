@@ -7,8 +7,13 @@ import numpy as np
 _shape = np.shape
 
 
+_NUMBERS = (float, int)
+
+
 def unbroadcast(g, x):
     """Sum g down to the shape of x, undoing NumPy broadcasting."""
+    if type(g) in _NUMBERS and type(x) in _NUMBERS:
+        return g                     # the common case where nothing told the compiler they were numbers
     if g is zero:
         return zero                  # the adjoint of a container's item nothing contributed to
     shape = _shape(x)

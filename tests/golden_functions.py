@@ -105,3 +105,21 @@ def recurrence(x, a):
     for i in range(1, 5):
         y[i] = a * y[i - 1] + np.sin(y[i - 1])
     return np.sum(y ** 2)
+
+
+def simulate(x, dt):
+    state = x
+    trajectory = []
+    for step in range(3):
+        state = state + dt * np.sin(state)
+        trajectory.append(state)
+    return np.sum(np.stack(trajectory) ** 2)
+
+
+def per_step_dicts(x, w):
+    steps = []
+    h = x
+    for t in range(3):
+        h = np.tanh(w * h + 0.1)
+        steps.append({"h": h, "y": h * h})
+    return sum(step["y"] for step in steps) + steps[-1]["h"]

@@ -32,6 +32,8 @@ CASES = [
     ("several_saves", gf.flight, (0, 1), (20.0, 0.8, 0.05)),
     ("fill", gf.fill, 0, (A,)),
     ("recurrence", gf.recurrence, (0, 1), (0.3, 0.9)),
+    ("append_then_stack", gf.simulate, 0, (A, 0.1)),
+    ("dict_per_step", gf.per_step_dicts, (0, 1), (0.4, 0.8)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]
