@@ -42,7 +42,7 @@ def check_absorb(tree, stage):
         for i, stmt in enumerate(block):
             if isinstance(stmt, gast.Continue):
                 _fail(stage, "continue left", stmt)
-            if isinstance(stmt, (gast.Break, gast.Return)) and i != len(block) - 1:
+            if isinstance(stmt, (gast.Break, gast.Return, gast.Raise)) and i != len(block) - 1:
                 _fail(stage, "statements after an exit", stmt)
             if isinstance(stmt, gast.If) and ir.exits([stmt]) and i != len(block) - 1:
                 _fail(stage, "statements after an exiting if", stmt)

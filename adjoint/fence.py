@@ -13,7 +13,6 @@ REJECTED = {
     gast.With: ("`with` blocks", "move the body into the function and manage the resource outside it"),
     gast.AsyncWith: ("`async with`", "differentiate a synchronous function"),
     gast.Try: ("`try` statements", "validate inputs before calling the differentiated function"),
-    gast.Raise: ("`raise`", "check inputs outside the differentiated function, or use `assert`"),
     gast.Lambda: ("lambda expressions", "define the function with `def` at module level and call it"),
     gast.ListComp: ("list comprehensions", "write an explicit loop that accumulates into an array"),
     gast.SetComp: ("set comprehensions", "write an explicit loop"),

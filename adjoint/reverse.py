@@ -24,6 +24,16 @@ def _is_compound(stmt):
     return isinstance(stmt, (gast.If, gast.For, gast.While))
 
 
+def _joining_blocks(stmt):
+    """The blocks of a compound statement after which the backward sweep can run: not those ending in
+    `raise` (the exception leaves the function, no backward sweep follows)."""
+    return [b for b in (stmt.body, getattr(stmt, "orelse", [])) if not ir.raises(b)]
+
+
+def _one_branch_raises(stmt):
+    return isinstance(stmt, gast.If) and (ir.raises(stmt.body) or ir.raises(stmt.orelse))
+
+
 
 class Reverse:
     """Generates the forward and backward sweeps of one lowered SSA function."""
@@ -81,7 +91,7 @@ class Reverse:
         if isinstance(stmt, gast.Assign):
             return ir.target_name(stmt) in self.active
         if _is_compound(stmt):
-            return any(self.has_backward(s) for s in stmt.body + getattr(stmt, "orelse", []))
+            return any(self.has_backward(s) for block in _joining_blocks(stmt) for s in block)
         return False
 
     def _make_adjoint(self, stmt):
@@ -239,7 +249,7 @@ class Reverse:
                 names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()]
             return list(dict.fromkeys(names))
         if isinstance(stmt, gast.If):
-            return [stmt.test.id] if self.has_backward(stmt) else []
+            return [stmt.test.id] if self.has_backward(stmt) and not _one_branch_raises(stmt) else []
         if isinstance(stmt, gast.For) and self.has_backward(stmt):
             ranged = [n for n in ir.names_read(stmt.iter) if n in self.primal]
             return ranged + [self.counts[id(stmt)]] if id(stmt) in self.counts else ranged
@@ -429,6 +439,9 @@ class Reverse:
     def backward_compound(self, stmt, defined):
         if not self.has_backward(stmt):
             return [], defined
+        if isinstance(stmt, gast.If) and _one_branch_raises(stmt):   # the backward sweep runs after the other
+            body, defined = self.backward_block(_joining_blocks(stmt)[0] if _joining_blocks(stmt) else [], defined)
+            return ([self._comment(stmt)] + body if body else []), defined
         if isinstance(stmt, gast.If):
             then, d1 = self.backward_block(stmt.body, set(defined))
             orelse, d2 = self.backward_block(stmt.orelse, set(defined))

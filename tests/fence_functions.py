@@ -23,12 +23,6 @@ def try_block(x):
     return x
 
 
-def raises(x):
-    if x > 100:
-        raise ValueError("too big")  # REJECT Raise
-    return x
-
-
 def lambda_expression(x):
     double = lambda t: t * 2.0  # noqa: E731  # REJECT Lambda
     return double(x)

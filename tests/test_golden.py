@@ -10,12 +10,14 @@ import pytest
 
 import adjoint
 import golden_functions as gf
+import raise_functions as rf
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 A = np.ones(3)
 FORWARD = [
     ("forward_loop", gf.loop, 0, (1.0, 3)),
     ("forward_mlp", gf.mlp, 0, None),
+    ("forward_raise", rf.check_ndim, 0, (np.ones(3),)),
 ]
 CASES = [
     ("straight_line", gf.straight_line, (0, 1), (1.0, 2.0)),
@@ -29,6 +31,8 @@ CASES = [
     ("dict_params", gf.dict_params, 0, ({"W": np.ones((2, 3)), "b": np.ones(2)}, np.ones(3))),
     ("recursion", gf.recursive_power, 0, (1.5, 3)),
     ("several_saves", gf.flight, (0, 1), (20.0, 0.8, 0.05)),
+    ("raise_in_a_loop", rf.raise_in_a_loop, 0, (0.7, 4)),
+    ("raise_after_a_return", rf.raise_after_a_return, 0, (1.7,)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

@@ -17,6 +17,7 @@ import numpy as np
 SCALAR, ARRAY, MATRIX, INT, LIST, TUPLE, DICT = "scalar", "array", "matrix", "int", "list", "tuple", "dict"
 HEADER = "import math\n\nimport numpy as np\n"
 MAX_DEPTH = 2                      # nesting of compound statements inside a function
+CHECKS = 0.06                      # chance of an input check (`if ...: raise`) before a statement
 
 
 @dataclass
@@ -31,8 +32,9 @@ class Program:
 def generate(seed, index=0, size="full"):
     """The program for (seed, index); the same pair always gives the same program. size="small"
     gives fewer helpers and statements (cheaper to compile: the test suite's slice uses it)."""
-    rng = random.Random(f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}")
-    return _Generator(rng, small=size == "small").program(f"{seed}:{index}")
+    name = f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}"
+    return _Generator(random.Random(name), random.Random(name + ":side"), small=size == "small") \
+        .program(f"{seed}:{index}")
 
 
 class _Scope:
@@ -56,8 +58,11 @@ class _Scope:
 
 
 class _Generator:
-    def __init__(self, rng, small=False):
+    def __init__(self, rng, side, small=False):
         self.rng, self.small = rng, small
+        # constructs added after the first campaigns draw from a side stream, so that a (seed, index)
+        # pair still names the program it named before, with those constructs woven in
+        self.side = side
         self.helpers = []                  # (name, parameter kinds, return kind)
         self.counter = 0
 
@@ -217,6 +222,8 @@ class _Generator:
         statement that may leave it (break, continue, return)."""
         lines, defined, jumped = [], {}, False
         for _ in range(count):
+            if self.side.random() < CHECKS:
+                lines += self.check(scope)
             new_lines, new_names, may_jump = self.statement(scope, depth)
             lines += new_lines
             scope.names.update(new_names)
@@ -393,6 +400,21 @@ class _Generator:
         if jump == "return":
             return self.stmt_return(scope, depth)
         return [f"if {self.condition(scope)}:", f"    {jump}"], {}, True
+
+    def check(self, scope):
+        """An input check that never fires on the tame values (the derivative must run past it),
+        drawn from the side stream."""
+        side = self.side
+        arrays, scalars = scope.of(ARRAY), scope.of(SCALAR)
+        if arrays and (not scalars or side.random() < 0.4):
+            name = side.choice(arrays)
+            test = side.choice([f"not np.all(np.isfinite({name}))", f"{name}.shape != (3,)"])
+        elif scalars:
+            test = f"abs({side.choice(scalars)}) > 1e6"
+        else:
+            return []
+        error = side.choice(["ValueError", "FloatingPointError", "ArithmeticError"])
+        return [f"if {test}:", f"    raise {error}(\"check failed\")"]
 
     def stmt_return(self, scope, depth):
         return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True
