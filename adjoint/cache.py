@@ -300,6 +300,8 @@ def _compile(generated):
     names = generated.names
     arguments = {names["np"]: np, names["rt"]: runtime, names["math"]: math}
     arguments.update({name: None for name in generated.imports if name not in arguments})
+    # the helpers lifted out of the user's function (nested defs, lambdas), which no global names
+    arguments.update({name: f for name, f in generated.parsed.lifted.items() if name not in arguments})
     cell_names = [name for name in fn.__code__.co_freevars if name not in arguments]
     defined = [d.name for d in generated.defs]
     body = "".join(" " * 8 + line + "\n" if line.strip() else "\n" for line in render(generated).splitlines())

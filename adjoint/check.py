@@ -10,6 +10,12 @@ def _fail(stage, message, node):
     raise AdjointError(f"internal check failed after pass `{stage}`: {message} (line {getattr(node, 'lineno', '?')})")
 
 
+def check_lift(tree, stage):
+    for node in gast.walk(tree):
+        if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            _fail(stage, "a nested function or lambda left", node)
+
+
 def check_simplify(tree, stage):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
@@ -88,5 +94,5 @@ def check_ssa(tree, stage):
             seen.add(name)
 
 
-CHECKS = {"simplify": check_simplify, "for-range": check_for_range, "loop-returns": check_loop_returns,
+CHECKS = {"lift": check_lift, "simplify": check_simplify, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

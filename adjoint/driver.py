@@ -13,7 +13,7 @@ import numpy as np
 from . import aliases, cleanup, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
-from .frontend import unwrap
+from .frontend import function_name, unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
 from .quoting import quote_expr
@@ -51,9 +51,9 @@ def _global_names(program):
     return names
 
 
-def _prepare(fn, wrt):
+def _prepare(fn, wrt, statics=None):
     """The function through the pipeline: (program, SSA tree, parameter names, global names)."""
-    program = pipeline.normalize(fn)
+    program = pipeline.normalize(fn, statics=statics)
     params = program.parsed.params
     for name in wrt:
         if name not in params:
@@ -63,6 +63,11 @@ def _prepare(fn, wrt):
 
 def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
+
+
+def _statics_key(statics):
+    """Specialisations on the functions passed (see frontend.static_arguments) are told apart."""
+    return tuple(sorted((p, id(f)) for p, f in statics.items())) if statics else ()
 
 
 def _auxiliary_output(tree):
@@ -76,19 +81,21 @@ def _auxiliary_output(tree):
     raise AdjointError("has_aux=True needs the function to end with `return value, aux`")
 
 
-def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False):
+def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False, statics=None):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
-    kinds maps a parameter name to the shape of its argument (() for a number, None if unknown).
+    kinds maps a parameter name to the shape of its argument (() for a number, None if unknown);
+    statics maps a parameter to the function every call passes it (the code is specialised on it).
     split=False gives one function `grad_f(*params, dout=1.0) -> (value, gradients)`;
     split=True gives the pair `f_fwd(*params) -> (value, saved)`, `f_bwd(saved, dout) -> gradients`.
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
-    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux)
+    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux,
+           _statics_key(statics))
     if split and key in _PAIRS:
         return _PAIRS[key]
-    program, tree, params, names = _prepare(fn, wrt)
+    program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
     output = _auxiliary_output(tree) if has_aux else None
@@ -98,7 +105,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     generated = Generated(key, fn, program.parsed, [], "", names)
     generated.temporaries = program.namer.temporaries
     if split:
-        generated.entry = _pair_base(fn, wrt, params, kinds) + "_fwd"
+        generated.entry = _pair_base(fn, wrt, params, statics) + "_fwd"
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
         return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies,
@@ -114,10 +121,10 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         base = generated.entry[:-4]
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
 
-    def callees(callee, active_params, arg_shapes):
+    def callees(callee, active_params, arg_shapes, statics=None):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
         pair = build_reverse(unwrap(callee), active_params, arg_shapes, split=True, stack=stack,
-                             optimize=optimize)
+                             optimize=optimize, statics=statics)
         return (_import(generated, pair, pair.entry, program.namer),
                 _import(generated, pair, pair.entry[:-4] + "_bwd", program.namer))
 
@@ -141,7 +148,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         args.defaults.append(ir.const(1.0))
         ret = gast.Return(gast.Tuple([ir.clone(result), grad_value], gast.Load()))
         body = stack_setup + forward + [cleanup.backward_marker()] + backward + [ret]
-        generated.entry = f"grad_{fn.__name__}"
+        generated.entry = f"grad_{program.parsed.name}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
         _finish(generated, optimize, copies, backward, gen.stack)
         return generated
@@ -185,9 +192,11 @@ def _finish(generated, optimize, copies, backward, stack):
             break
 
 
-def _pair_base(fn, wrt, params, kinds):
-    """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only)."""
-    return fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
+def _pair_base(fn, wrt, params, statics=None):
+    """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only), `rk4_rhs`
+    (specialised on the function `rhs` passed to it)."""
+    name = "_".join([function_name(fn)] + [function_name(f) for f in (statics or {}).values()])
+    return name if list(wrt) == [p for p in params if p not in (statics or {})] else f"{name}_d{'_'.join(wrt)}"
 
 
 def _import(generated, dep, function, namer):
@@ -235,21 +244,21 @@ def _residuals(gen, backward):
 _JVPS = {}                     # callee key -> Generated holding its jvp function, for one build (as _PAIRS)
 
 
-def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
+def build_forward(fn, wrt, kinds=None, optimize=True, entry=None, statics=None):
     """Generated forward-mode code: `jvp_f(*params, *tangents) -> (value, tangent of value)`.
 
     There is one tangent parameter per name in `wrt` (`dx` for `x`); other parameters are constants.
     """
     fn = unwrap(fn)
-    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry)
+    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry, _statics_key(statics))
     if key in _JVPS:
         return _JVPS[key]
-    program, tree, params, names = _prepare(fn, wrt)
+    program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"])
     varied = forward.varied_names(tree, program.parsed, list(wrt))
     copies = lower_phis(tree)
-    jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
+    jvp_name = entry or f"{_pair_base(fn, wrt, params, statics)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)
     _JVPS[key] = generated          # registered first, so that recursion finds it
     try:
@@ -262,8 +271,8 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
 def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimize):
     names = generated.names
 
-    def callees(callee, varied_params, arg_shapes):
-        dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize)
+    def callees(callee, varied_params, arg_shapes, statics=None):
+        dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize, statics=statics)
         return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
     gen = forward.Forward(program, wrt, varied, shapes, names, callees)

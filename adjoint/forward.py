@@ -7,6 +7,7 @@ import gast
 
 from . import ir, rules
 from .errors import NonDifferentiable
+from .frontend import static_arguments
 from .quoting import quote_expr
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
@@ -154,7 +155,7 @@ class Forward:
         varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
         shapes = {p: self.shapes.get(v.id) if isinstance(v, gast.Name) else () if isinstance(v, gast.Constant) else None
                   for p, v in bound.arguments.items()}
-        jvp_name, tangent_params = self.callees(fn, varied, shapes)
+        jvp_name, tangent_params = self.callees(fn, varied, shapes, static_arguments(self.parsed, bound.arguments))
         tangents = [gast.keyword(t, self.tangent_of(bound.arguments[p])) for p, t in zip(varied, tangent_params)]
         new_call = gast.Call(ir.name(jvp_name), list(call.args), list(call.keywords) + tangents)
         target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())

@@ -1,10 +1,12 @@
 """Front end: a live function object -> its gast tree, source location and free names."""
 import ast
 import builtins
+import copy
 import functools
 import inspect
 import linecache
 import textwrap
+import weakref
 from dataclasses import dataclass, field
 
 import gast
@@ -22,6 +24,7 @@ class Parsed:
     col_offset: int                 # indentation removed by dedent
     namespace: dict = field(default_factory=dict)   # free name -> object
     static_locals: dict = field(default_factory=dict)   # local -> object known at compile time
+    lifted: dict = field(default_factory=dict)          # nested function's name -> its lifted function
     @property
     def name(self):
         return self.tree.name
@@ -50,17 +53,23 @@ def unwrap(fn):
     return fn
 
 
+# functions lifted out of others (adjoint/lift.py) -> (tree, file name, file lines, column offset)
+LIFTED = weakref.WeakKeyDictionary()
+
+
 def parse(fn):
     """Read fn's source, parse it with gast and resolve its free names."""
     fn = unwrap(fn)
+    if fn in LIFTED:
+        tree, filename, lines, col_offset = LIFTED[fn]
+        parsed = Parsed(fn, copy.deepcopy(tree), filename, lines, col_offset)
+        parsed.namespace = resolve_free_names(fn, parsed.tree)
+        return parsed
     code = getattr(fn, "__code__", None)
     if code is None:
         raise NoSource(f"{_describe(fn)} has no Python source: it is a builtin or C function. "
                        "Register a derivative rule for it instead (adjoint.defrule).")
-    if fn.__name__ == "<lambda>":
-        raise NoSource(f"{_describe(fn)} is a lambda: adjoint reads the source of whole function "
-                       "definitions. Write it with `def` in a file or notebook cell.")
-    found = _definition_in_file(code)
+    found = _lambda_in_file(fn) if fn.__name__ == "<lambda>" else _definition_in_file(code)
     if found is not None:
         tree, all_lines = found
         parsed = Parsed(fn, tree, code.co_filename, all_lines, 0)
@@ -110,6 +119,45 @@ def _definition_in_file(code):
     return None
 
 
+def _lambda_in_file(fn):
+    """(gast tree, file lines) of a lambda as the `def` it stands for, `name = lambda z: e` giving
+    `def name(z): return e` (`lambda_<line>` when it is not bound to a name); None when the file is
+    unavailable. The lambda is the one on its line with its parameters."""
+    code = fn.__code__
+    linecache.checkcache(code.co_filename)
+    lines = linecache.getlines(code.co_filename)
+    module = _parse_file(code.co_filename, "".join(lines)) if lines else None
+    if module is None:
+        return None
+    params = list(code.co_varnames[:code.co_argcount])
+    names = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            names[node.value] = node.targets[0].id
+    found = [node for node in ast.walk(module) if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno
+             and [a.arg for a in node.args.args] == params]
+    if len(found) != 1:
+        raise NoSource(f"{_describe(fn)} is one of several lambdas with the same parameters on line "
+                       f"{code.co_firstlineno} of {code.co_filename}: write them on separate lines, or with `def`.")
+    lam = found[0]
+    definition = ast.FunctionDef(name=names.get(lam, f"lambda_{lam.lineno}"), args=lam.args,
+                                 body=[ast.copy_location(ast.Return(lam.body), lam.body)], decorator_list=[])
+    tree = gast.ast_to_gast(ast.fix_missing_locations(ast.copy_location(definition, lam)))
+    return tree, lines
+
+
+def function_name(fn):
+    """The name generated code uses for fn: its own, or for a lambda the name it is bound to."""
+    fn = unwrap(fn)
+    if fn in LIFTED:
+        return LIFTED[fn][0].name
+    if getattr(fn, "__name__", None) == "<lambda>" and hasattr(fn, "__code__"):
+        found = _lambda_in_file(fn)
+        return found[0].name if found else "anonymous"
+    return fn.__name__
+
+
 @functools.lru_cache(maxsize=16)
 def _parse_file(filename, text):
     try:
@@ -140,6 +188,18 @@ def resolve_free_names(fn, tree):
         elif hasattr(builtins, name):
             namespace[name] = getattr(builtins, name)
     return namespace
+
+
+def static_arguments(parsed, arguments):
+    """{parameter: function} for the arguments of a call that are functions known at compile time
+    (`rk4(rhs, y, dt)`, `rk4(np.tanh, ...)`, a nested function or lambda): the callee is compiled
+    for them, as if its parameter were that function."""
+    statics = {}
+    for param, value in arguments.items():
+        known = parsed.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
+        if callable(known) and not isinstance(known, type):
+            statics[param] = known
+    return statics
 
 
 def _indent(text):

@@ -14,7 +14,7 @@ import gast
 
 from . import ir, rules
 from .errors import NonDifferentiable
-from .frontend import unwrap
+from .frontend import function_name, static_arguments, unwrap
 from .quoting import quote, quote_expr
 from .shapes import ComplexShape, is_container
 from .ssa import loop_breaks
@@ -155,10 +155,12 @@ class Reverse:
         active_params = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.active]
         fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
                                                          else () if isinstance(v, gast.Constant) else None)
-                                                     for p, v in bound.arguments.items()})
+                                                     for p, v in bound.arguments.items()},
+                                static_arguments(self.parsed, bound.arguments))
         self.callee_names[id(stmt)] = (fwd, bwd)
-        saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{fn.__name__}_state"))
-        targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{fn.__name__}") for p in active_params]
+        name = function_name(fn)
+        saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{name}_state"))
+        targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{name}") for p in active_params]
         unpack = gast.Tuple([ir.name(t, store=True) for t in targets], gast.Store()) if len(targets) != 1 \
             else ir.name(targets[0], store=True)
         pre = [ir.assign(unpack, gast.Call(ir.name(bwd), [ir.name(saved), ir.name(g)], []), stmt)]

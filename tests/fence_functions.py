@@ -23,11 +23,6 @@ def try_block(x):
     return x
 
 
-def lambda_expression(x):
-    double = lambda t: t * 2.0  # noqa: E731  # REJECT Lambda
-    return double(x)
-
-
 def list_comprehension(x):
     return sum([x * i for i in range(3)])  # REJECT ListComp
 
@@ -100,10 +95,6 @@ def async_function(x):
     return x
 
 
-def nested_function(x):
-    def inner(t):  # REJECT FunctionDef
-        return t * 2.0
-    return inner(x)
 
 
 def nested_class(x):

@@ -10,6 +10,7 @@ import pytest
 
 import adjoint
 import golden_functions as gf
+import function_functions as ff
 import raise_functions as rf
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -33,6 +34,8 @@ CASES = [
     ("several_saves", gf.flight, (0, 1), (20.0, 0.8, 0.05)),
     ("raise_in_a_loop", rf.raise_in_a_loop, 0, (0.7, 4)),
     ("raise_after_a_return", rf.raise_after_a_return, 0, (1.7,)),
+    ("nested_function", ff.closure_over_parameters, (0, 1), (np.eye(3) * 0.5, np.ones(3), np.ones(3))),
+    ("function_argument", ff.integrate_with_a_nested_function, 0, (np.ones(3),)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

@@ -18,6 +18,12 @@ SCALAR, ARRAY, MATRIX, INT, LIST, TUPLE, DICT = "scalar", "array", "matrix", "in
 HEADER = "import math\n\nimport numpy as np\n"
 MAX_DEPTH = 2                      # nesting of compound statements inside a function
 CHECKS = 0.06                      # chance of an input check (`if ...: raise`) before a statement
+FUNCTIONS = 0.07                   # chance of a nested function, lambda or function argument before one
+# module-level definitions the side stream's function statements may use
+MODULE_FUNCTIONS = {
+    "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
+    "soft": "soft = lambda z: np.tanh(z) * 0.8  # noqa: E731\n",
+}
 
 
 @dataclass
@@ -63,6 +69,8 @@ class _Generator:
         # constructs added after the first campaigns draw from a side stream, so that a (seed, index)
         # pair still names the program it named before, with those constructs woven in
         self.side = side
+        self.side_count = 0                # functions the side stream named
+        self.module_functions = set()      # MODULE_FUNCTIONS the program uses
         self.helpers = []                  # (name, parameter kinds, return kind)
         self.counter = 0
 
@@ -224,6 +232,8 @@ class _Generator:
         for _ in range(count):
             if self.side.random() < CHECKS:
                 lines += self.check(scope)
+            if self.side.random() < FUNCTIONS:
+                lines += self.function_use(scope)
             new_lines, new_names, may_jump = self.statement(scope, depth)
             lines += new_lines
             scope.names.update(new_names)
@@ -416,6 +426,40 @@ class _Generator:
         error = side.choice(["ValueError", "FloatingPointError", "ArithmeticError"])
         return [f"if {test}:", f"    raise {error}(\"check failed\")"]
 
+    def function_use(self, scope):
+        """A value squashed through a function the compiler must lift or specialise on: a nested
+        function or lambda reading another variable (a closure), a module-level lambda, or a function
+        passed to `apply_fn` (a module function, a NumPy function, a lambda, a nested function that
+        reads nothing). Drawn from the side stream; rebinds an existing name."""
+        side = self.side
+        names = scope.of(SCALAR) + scope.of(ARRAY)
+        if not names:
+            return []
+        target = side.choice(names)
+        scalars = [n for n in scope.of(SCALAR) if n != target]
+        captured = side.choice(scalars) if scalars else repr(round(side.uniform(-1, 1), 1))
+        unary = side.choice(["np.sin", "np.tanh", "np.cos"])
+        self.side_count += 1
+        name = f"fn{self.side_count}"
+        kind = side.choice(["closure", "lambda", "module_lambda", "passed"])
+        if kind == "closure":
+            lines = [f"def {name}(t):", f"    return {unary}(t * {captured}) + 0.5 * t"]
+        elif kind == "lambda":
+            lines = [f"{name} = lambda t: {unary}(t) * {captured}  # noqa: E731"]
+        elif kind == "module_lambda":
+            self.module_functions.add("soft")
+            return [f"{target} = np.tanh({target} + 0.5 * soft({target}))"]
+        else:
+            self.module_functions.add("apply_fn")
+            passed = side.choice(["np.sin", "soft", "lambda t: t * t", "nested"])
+            if passed == "soft":
+                self.module_functions.add("soft")
+            if passed == "nested":
+                return [f"def {name}(t):", f"    return {unary}(t) * t",
+                        f"{target} = np.tanh({target} + 0.5 * apply_fn({name}, {target}))"]
+            return [f"{target} = np.tanh({target} + 0.5 * apply_fn({passed}, {target}))"]
+        return lines + [f"{target} = np.tanh({target} + 0.5 * {name}({target}))"]
+
     def stmt_return(self, scope, depth):
         return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True
 
@@ -480,6 +524,7 @@ class _Generator:
         numeric = [i for i, k in enumerate(kinds) if k in (SCALAR, ARRAY, MATRIX)]
         if numeric:
             modes["hessian"] = self.rng.choice(numeric)
+        functions = [MODULE_FUNCTIONS[name] for name in sorted(self.module_functions)] + functions
         return Program(HEADER + "\n\n" + "\n\n".join(functions), args, tangents, modes, seed)
 
     def value(self, kind):

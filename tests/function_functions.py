@@ -1,0 +1,202 @@
+"""Nested functions, lambdas and functions passed as arguments (tests/test_functions.py)."""
+import math
+
+import numpy as np
+
+act = lambda z: np.tanh(z) * 1.5  # noqa: E731   (a module-level lambda)
+square = lambda z: z * z  # noqa: E731
+
+
+# --- nested functions and lambdas ---------------------------------------------------------------
+
+def closure_over_a_differentiated_value(x):
+    scale = 2.0 * x + 1.0
+
+    def scaled_sine(y):
+        return np.sin(y) * scale
+    return scaled_sine(x * x) + scaled_sine(3.0)
+
+
+def closure_over_parameters(W, b, x):
+    def layer(v):
+        return np.tanh(W @ v + b)
+    return np.sum(layer(layer(x)))
+
+
+def lambda_bound_to_a_name(x, y):
+    soft = lambda t: np.log(1.0 + np.exp(t))  # noqa: E731
+    return soft(x * y) + soft(x)
+
+
+def lambda_called_where_written(x):
+    return (lambda t: t * t * x)(x + 1.0)
+
+
+def nested_calling_nested(x, y):
+    shift = x * 0.5
+
+    def inner(t):
+        return np.sin(t + shift)
+
+    def outer(t):
+        return inner(t) * inner(2.0 * t) + y
+    return outer(x) * y
+
+
+def nested_in_a_loop(xs):
+    total = 0.0
+    for i in range(len(xs)):
+        weight = 1.0 + 0.5 * i
+
+        def term(v):
+            return weight * np.cos(v) * v
+        total = total + term(xs[i])
+    return total
+
+
+def nested_with_a_default(x):
+    def power(t, n=3):
+        return t ** n
+    return power(x) + power(x, 2)
+
+
+def recursive_nested(x, n):
+    def repeat(y, k):
+        if k == 0:
+            return y
+        return repeat(np.sin(y) * x, k - 1)
+    return repeat(x, n)
+
+
+def variable_assigned_after_the_definition(x):
+    def uses_later(t):
+        return t * late
+    late = np.exp(x)
+    return uses_later(x)
+
+
+def _helper_with_a_closure(x, c):
+    def g(t):
+        return t * c + np.sin(t)
+    return g(x) * g(c)
+
+
+def calls_a_helper_with_a_closure(x, y):
+    return _helper_with_a_closure(x * y, y)
+
+
+def module_lambdas(x):
+    return np.sum(act(x) * square(x))
+
+
+def nested_with_raise(x):
+    def checked(t):
+        if t < -100.0:
+            raise ValueError("too small")
+        return np.exp(t)
+    return checked(x) + checked(2.0 * x)
+
+
+def make_scaled(factor):
+    def scaled_loss(x):
+        def inner(t):
+            return np.sin(t) * factor
+        return inner(x) * x
+    return scaled_loss
+
+
+scaled_loss = make_scaled(1.7)
+
+
+# --- functions passed as arguments ---------------------------------------------------------------
+
+def rk4(f, y, dt):
+    k1 = f(y)
+    k2 = f(y + 0.5 * dt * k1)
+    k3 = f(y + 0.5 * dt * k2)
+    k4 = f(y + dt * k3)
+    return y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+
+def decay(y):
+    return -0.5 * y + np.sin(y)
+
+
+def integrate_with_a_module_function(y0):
+    y = y0
+    for _ in range(3):
+        y = rk4(decay, y, 0.1)
+    return np.sum(y * y)
+
+
+def integrate_with_a_numpy_function(y0):
+    return np.sum(rk4(np.tanh, y0, 0.2))
+
+
+def integrate_with_a_lambda(y0):
+    return np.sum(rk4(lambda u: -u * u, y0, 0.1))
+
+
+def integrate_with_a_nested_function(y0):
+    def rhs(u):
+        return np.cos(u) - 0.3 * u
+    return np.sum(rk4(rhs, y0, 0.1))
+
+
+def integrate_with_a_math_function(y0):
+    return rk4(math.sin, y0, 0.3)
+
+
+def apply_twice(f, x):
+    return f(f(x))
+
+
+def passes_a_function_along(x):
+    return apply_twice(act, x) + apply_twice(square, x)
+
+
+def two_functions(f, g, x):
+    return f(x) * g(x)
+
+
+def several_function_arguments(x):
+    return two_functions(np.sin, decay, x) + two_functions(decay, np.sin, 2.0 * x)
+
+
+# --- rejected ------------------------------------------------------------------------------------
+
+def returns_a_nested_function(x):
+    def inner(t):
+        return t * x
+    return inner  # BAD returned
+
+
+def passes_a_closure(y0):
+    rate = y0 * 0.5
+
+    def rhs(u):
+        return -rate * u
+    return np.sum(rk4(rhs, y0, 0.1))  # BAD closure passed
+
+
+def defines_twice(x):
+    if x > 0:
+        def branch(t):
+            return t
+    else:
+        def branch(t):  # BAD defined twice
+            return -t
+    return branch(x)
+
+
+def computed_default(x):
+    def inner(t, s=x * 2.0):  # BAD computed default
+        return t * s
+    return inner(x)
+
+
+def reassigns_a_nested_function(x):
+    def inner(t):  # BAD reassigned
+        return t * 2.0
+    inner = 3.0
+    return x * inner

@@ -1,0 +1,116 @@
+"""Nested functions, lambdas (nested and module-level) and functions passed as arguments: each
+checked in reverse, forward, hessian and (for a scalar argument) grad-of-grad mode against central
+differences; what stays unsupported is rejected at the user's line."""
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import adjoint
+import function_functions as ff
+from adjoint.testing import check_grads, check_jvp, numerical_jacobian
+
+A = np.array([0.3, -0.7, 1.1])
+W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.4], [-0.6, 0.2, 0.9]])
+
+
+def check_all_modes(f, *args, wrt=0):
+    check_grads(f, *args, wrt=wrt)
+    check_jvp(f, *args)
+    gradient = adjoint.grad(f, wrt=wrt)
+    expected = numerical_jacobian(lambda *a: np.asarray(gradient(*a), dtype=float), args, wrt=wrt, eps=1e-5)
+    np.testing.assert_allclose(adjoint.hessian(f, wrt=wrt)(*args), expected, rtol=1e-5, atol=1e-7)
+    if np.ndim(args[wrt]) == 0:
+        second = adjoint.grad(gradient, wrt=wrt)(*args)
+        np.testing.assert_allclose(second, expected, rtol=1e-5, atol=1e-7)
+
+
+CASES = [
+    (ff.closure_over_a_differentiated_value, (0.7,), 0),
+    (ff.closure_over_parameters, (W, A, A[::-1].copy()), 0),
+    (ff.closure_over_parameters, (W, A, A[::-1].copy()), 1),
+    (ff.closure_over_parameters, (W, A, A[::-1].copy()), 2),
+    (ff.lambda_bound_to_a_name, (0.4, -1.2), 0),
+    (ff.lambda_bound_to_a_name, (0.4, -1.2), 1),
+    (ff.lambda_called_where_written, (0.6,), 0),
+    (ff.nested_calling_nested, (0.9, 0.4), 0),
+    (ff.nested_calling_nested, (0.9, 0.4), 1),
+    (ff.nested_in_a_loop, (A,), 0),
+    (ff.nested_with_a_default, (1.3,), 0),
+    (ff.recursive_nested, (0.8, 3), 0),
+    (ff.variable_assigned_after_the_definition, (0.5,), 0),
+    (ff.calls_a_helper_with_a_closure, (0.5, 1.4), 0),
+    (ff.calls_a_helper_with_a_closure, (0.5, 1.4), 1),
+    (ff.module_lambdas, (A,), 0),
+    (ff.nested_with_raise, (0.3,), 0),
+    (ff.scaled_loss, (0.9,), 0),
+    (ff.act, (0.4,), 0),
+    (ff.integrate_with_a_module_function, (A,), 0),
+    (ff.integrate_with_a_numpy_function, (A,), 0),
+    (ff.integrate_with_a_lambda, (A,), 0),
+    (ff.integrate_with_a_nested_function, (A,), 0),
+    (ff.integrate_with_a_math_function, (0.4,), 0),
+    (ff.passes_a_function_along, (0.7,), 0),
+    (ff.several_function_arguments, (0.6,), 0),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt", CASES, ids=[f"{f.__name__}-{wrt}" for f, _, wrt in CASES])
+def test_derivatives_match_finite_differences(f, args, wrt):
+    check_all_modes(f, *args, wrt=wrt)
+
+
+def test_a_nested_function_is_lifted_to_a_helper_taking_what_it_reads():
+    source = adjoint.source(ff.closure_over_a_differentiated_value, args=(0.7,))
+    assert "def scaled_sine_fwd(scale, y):" in source
+    assert "scaled_sine_fwd(scale, x * x)" in source
+
+
+def test_a_helper_is_specialised_on_the_function_passed():
+    source = adjoint.source(ff.several_function_arguments, args=(0.6,))
+    assert "def two_functions_sin_decay_fwd(f, g, x):" in source
+    assert "def two_functions_decay_sin_fwd(f, g, x):" in source
+
+
+def test_a_nested_function_runs_when_nothing_is_differentiated_through_it():
+    # the call carries no derivative: the generated code calls the lifted function itself
+    def outer(x, n):
+        def count(k):
+            return k * 2
+        return x * count(n)
+    assert adjoint.grad(outer)(1.5, 3) == pytest.approx(6.0)
+    assert "count(n)" in adjoint.source(outer, args=(1.5, 3))
+
+
+def test_a_closure_reads_the_variable_at_the_time_of_the_call():
+    def f(x):
+        c = x
+        def g(t):
+            return t * c
+        first = g(x)
+        c = 3.0 * x
+        return first + g(x)
+    check_all_modes(f, 0.8)
+    assert adjoint.grad(f)(0.8) == pytest.approx(2 * 0.8 + 6 * 0.8)
+
+
+BAD_FILE = inspect.getsourcefile(ff)
+BAD_LINES = open(BAD_FILE, encoding="utf-8").read().splitlines()
+REJECTED = [
+    (ff.returns_a_nested_function, "returned", "used as a value"),
+    (ff.passes_a_closure, "closure passed", "reads `rate`"),
+    (ff.defines_twice, "defined twice", "defined twice"),
+    (ff.computed_default, "computed default", "default values"),
+    (ff.reassigns_a_nested_function, "reassigned", "also assigned"),
+]
+
+
+@pytest.mark.parametrize("f, tag, reason", REJECTED, ids=[tag for _, tag, _ in REJECTED])
+def test_unsupported_uses_are_rejected_at_the_users_line(f, tag, reason):
+    number = next(i for i, line in enumerate(BAD_LINES, 1) if line.rstrip().endswith(f"# BAD {tag}"))
+    with pytest.raises(adjoint.UnsupportedSyntax) as info:
+        adjoint.grad(f)(0.5)
+    message = str(info.value)
+    assert "function_functions.py" in message and re.search(rf"line {number}\b", message), message
+    assert reason in message and "hint:" in message, message
