@@ -121,7 +121,7 @@ def _definition_in_file(code):
 
 def _lambda_in_file(fn):
     """(gast tree, file lines) of a lambda as the `def` it stands for, `name = lambda z: e` giving
-    `def name(z): return e` (`lambda_<line>` when it is not bound to a name); None when the file is
+    `def name(z): return e` (`lambda<line>` when it is not bound to a name); None when the file is
     unavailable. The lambda is the one on its line with its parameters."""
     code = fn.__code__
     linecache.checkcache(code.co_filename)
@@ -141,7 +141,7 @@ def _lambda_in_file(fn):
         raise NoSource(f"{_describe(fn)} is one of several lambdas with the same parameters on line "
                        f"{code.co_firstlineno} of {code.co_filename}: write them on separate lines, or with `def`.")
     lam = found[0]
-    definition = ast.FunctionDef(name=names.get(lam, f"lambda_{lam.lineno}"), args=lam.args,
+    definition = ast.FunctionDef(name=names.get(lam, f"lambda{lam.lineno}"), args=lam.args,
                                  body=[ast.copy_location(ast.Return(lam.body), lam.body)], decorator_list=[])
     tree = gast.ast_to_gast(ast.fix_missing_locations(ast.copy_location(definition, lam)))
     return tree, lines

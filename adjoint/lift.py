@@ -7,13 +7,13 @@ which is what the closure would read. The lifted functions are real function obj
 from the user's lines (tracebacks point there) in the user's globals; the front end reads their
 trees from `frontend.LIFTED`, so the rest of the compiler differentiates them like any helper.
 A lambda written elsewhere (an argument, `rk4(lambda y: -y, ...)`) is lifted the same way under the
-name `lambda_<line>`.
+name `lambda<line>`.
 """
 import ast
 
 import gast
 
-from . import frontend, ir
+from . import frontend, ir, specialise
 from .errors import UnsupportedSyntax
 
 
@@ -29,10 +29,14 @@ def lift_functions(tree, namer, parsed):
             _reject(parsed, definition, f"`{name}` names a nested function and is also assigned in "
                     f"{parsed.name}", "give the function and the variable different names")
     captured = _captured_variables(nested, enclosing)
-    for definition in list(nested.values()) + [tree]:
-        calls = _CallsPassCaptured(nested, captured, parsed, _bound_here(definition) if definition is not tree else set())
+    for definition in nested.values():
+        calls = _CallsPassCaptured(nested, captured, parsed, _bound_here(definition))
         definition.body = [calls.visit(stmt) for stmt in definition.body]
+    requests = []              # helpers called with closures, to clone (see specialise.py)
+    calls = _CallsPassCaptured(nested, captured, parsed, set(), namer, requests)
+    tree.body = [calls.visit(stmt) for stmt in tree.body]
     lifted = _compile(nested, captured, parsed)
+    lifted.update({req.name: specialise.make(req, lifted) for req in requests})
     parsed.lifted.update(lifted)
     parsed.static_locals.update(lifted)
     for name in lifted:                       # a global of the same name is shadowed here
@@ -86,7 +90,7 @@ class _Lambdas(gast.NodeTransformer):
         self.namer, self.define = namer, define
 
     def visit_Lambda(self, node):
-        name = self.namer.fresh(f"lambda_{node.lineno}")
+        name = self.namer.fresh(f"lambda{node.lineno}")
         self.define(name, _as_definition(name, node))
         return ir.at(ir.name(name), node)
 
@@ -154,22 +158,43 @@ class _CallsPassCaptured(gast.NodeTransformer):
     that captures nothing to a call is fine (the callee is specialised on it), any other use of one
     (returned, stored, passed while it captures) is rejected."""
 
-    def __init__(self, nested, captured, parsed, bound):
+    def __init__(self, nested, captured, parsed, bound, namer=None, requests=None):
         self.visible = {n for n in nested if n not in bound}
         self.captured, self.parsed = captured, parsed
+        self.namer, self.requests = namer, requests      # given where closures may be passed on
 
     def _nested(self, node):
         return isinstance(node, gast.Name) and node.id in self.visible
+
+    def _closure(self, node):
+        return self._nested(node) and bool(self.captured[node.id])
 
     def visit_Call(self, node):
         if self._nested(node.func):
             node.args = [ir.at(ir.name(v), node) for v in self.captured[node.func.id]] + node.args
         else:
             node.func = self.visit(node.func)
-        node.args = [self._argument(a) for a in node.args]
+        passed = [a for a in node.args + [k.value for k in node.keywords] if self._closure(a)]
+        node.args = [a if a in passed else self._argument(a) for a in node.args]
         for keyword in node.keywords:
-            keyword.value = self._argument(keyword.value)
+            keyword.value = keyword.value if keyword.value in passed else self._argument(keyword.value)
+        if passed:
+            return self._call_with_closures(node, {a.id for a in passed})
         return node
+
+    def _call_with_closures(self, node, closures):
+        """`rk4(rhs, y, dt)` with rhs reading locals -> `rk4_rhs(rate, y, dt)`, a clone of rk4 for rhs."""
+        def reject(reason):
+            _reject(self.parsed, node, f"{_listing(sorted(closures))} reads local variables "
+                    f"({_listing(sorted({v for c in closures for v in self.captured[c]}))}); {reason}",
+                    "give the function passed those values as parameters, or define it at module level")
+        if self.requests is None or self._nested(node.func):
+            reject("passing it to another function is supported in the differentiated function's own body, "
+                   "to a function defined at module level")
+        req, call = specialise.request(node, self.parsed.resolve(node.func), closures, self.captured, self.namer,
+                                       reject)
+        self.requests.append(req)
+        return call
 
     def _argument(self, arg):
         if not self._nested(arg):

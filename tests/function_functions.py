@@ -175,8 +175,33 @@ def passes_a_closure(y0):
     rate = y0 * 0.5
 
     def rhs(u):
-        return -rate * u
-    return np.sum(rk4(rhs, y0, 0.1))  # BAD closure passed
+        return -rate * u + np.sin(u)
+    return np.sum(rk4(rhs, y0, 0.1)) + np.sum(apply_twice(lambda t: t * rate, y0))
+
+
+def passes_two_closures(x, y):
+    def f(t):
+        return np.sin(t * x)
+
+    def g(t):
+        return t * y + x
+    return two_functions(f, g, x + y) + two_functions(g, np.cos, x)
+
+
+def passes_a_closure_to_a_builtin(x):
+    def scaled(t):
+        return t * x
+    return np.sum(np.vectorize(scaled)(np.ones(3)))  # BAD closure to a builtin
+
+
+def passes_a_closure_on(x):
+    def scaled(t):
+        return t * x
+    return forwards_its_function(scaled, x)
+
+
+def forwards_its_function(f, x):
+    return apply_twice(f, x)  # BAD passed on
 
 
 def defines_twice(x):

@@ -52,6 +52,9 @@ CASES = [
     (ff.integrate_with_a_nested_function, (A,), 0),
     (ff.integrate_with_a_math_function, (0.4,), 0),
     (ff.passes_a_function_along, (0.7,), 0),
+    (ff.passes_a_closure, (A,), 0),
+    (ff.passes_two_closures, (0.4, 0.9), 0),
+    (ff.passes_two_closures, (0.4, 0.9), 1),
     (ff.several_function_arguments, (0.6,), 0),
 ]
 
@@ -65,6 +68,12 @@ def test_a_nested_function_is_lifted_to_a_helper_taking_what_it_reads():
     source = adjoint.source(ff.closure_over_a_differentiated_value, args=(0.7,))
     assert "def scaled_sine_fwd(scale, y):" in source
     assert "scaled_sine_fwd(scale, x * x)" in source
+
+
+def test_a_helper_is_cloned_for_a_closure_passed_to_it():
+    source = adjoint.source(ff.passes_a_closure, args=(A,))
+    assert "rk4_rhs_drate_y_fwd(rate, y0, 0.1)" in source
+    assert "def rk4_rhs_drate_y_fwd(rate, y, dt):" in source and "rhs_fwd(rate, y)" in source
 
 
 def test_a_helper_is_specialised_on_the_function_passed():
@@ -99,7 +108,8 @@ BAD_FILE = inspect.getsourcefile(ff)
 BAD_LINES = open(BAD_FILE, encoding="utf-8").read().splitlines()
 REJECTED = [
     (ff.returns_a_nested_function, "returned", "used as a value"),
-    (ff.passes_a_closure, "closure passed", "reads `rate`"),
+    (ff.passes_a_closure_to_a_builtin, "closure to a builtin", "reads local variables (`x`)"),
+    (ff.passes_a_closure_on, "passed on", "can be called here but not passed on"),
     (ff.defines_twice, "defined twice", "defined twice"),
     (ff.computed_default, "computed default", "default values"),
     (ff.reassigns_a_nested_function, "reassigned", "also assigned"),

@@ -429,8 +429,8 @@ class _Generator:
     def function_use(self, scope):
         """A value squashed through a function the compiler must lift or specialise on: a nested
         function or lambda reading another variable (a closure), a module-level lambda, or a function
-        passed to `apply_fn` (a module function, a NumPy function, a lambda, a nested function that
-        reads nothing). Drawn from the side stream; rebinds an existing name."""
+        passed to `apply_fn` (a module function, a NumPy function, a lambda, a nested function, a
+        closure). Drawn from the side stream; rebinds an existing name."""
         side = self.side
         names = scope.of(SCALAR) + scope.of(ARRAY)
         if not names:
@@ -451,11 +451,12 @@ class _Generator:
             return [f"{target} = np.tanh({target} + 0.5 * soft({target}))"]
         else:
             self.module_functions.add("apply_fn")
-            passed = side.choice(["np.sin", "soft", "lambda t: t * t", "nested"])
+            passed = side.choice(["np.sin", "soft", "lambda t: t * t", "nested", "closure", "closure"])
             if passed == "soft":
                 self.module_functions.add("soft")
-            if passed == "nested":
-                return [f"def {name}(t):", f"    return {unary}(t) * t",
+            if passed in ("nested", "closure"):      # a closure makes a clone of apply_fn for it
+                factor = captured if passed == "closure" else "t"
+                return [f"def {name}(t):", f"    return {unary}(t) * {factor}",
                         f"{target} = np.tanh({target} + 0.5 * apply_fn({name}, {target}))"]
             return [f"{target} = np.tanh({target} + 0.5 * apply_fn({passed}, {target}))"]
         return lines + [f"{target} = np.tanh({target} + 0.5 * {name}({target}))"]
