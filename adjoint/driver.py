@@ -120,6 +120,10 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     if split:
         base = generated.entry[:-4]
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
+        # a callee's pair may have the same names (a wrapper of a method calls the method): it is
+        # imported under another name
+        program.namer.reserve(fwd_name)
+        program.namer.reserve(bwd_name)
 
     def callees(callee, active_params, arg_shapes, statics=None):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
@@ -195,7 +199,7 @@ def _finish(generated, optimize, copies, backward, stack):
 def _pair_base(fn, wrt, params, statics=None):
     """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only), `rk4_rhs`
     (specialised on the function `rhs` passed to it)."""
-    name = "_".join([function_name(fn)] + [function_name(f) for f in (statics or {}).values()])
+    name = "_".join([function_name(fn)] + [function_name(f) for f in (statics or {}).values() if hasattr(f, "__name__")])
     return name if list(wrt) == [p for p in params if p not in (statics or {})] else f"{name}_d{'_'.join(wrt)}"
 
 
@@ -275,6 +279,7 @@ def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimiz
         dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize, statics=statics)
         return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
+    program.namer.reserve(generated.entry)        # a callee's jvp of the same name is imported as another
     gen = forward.Forward(program, wrt, varied, shapes, names, callees)
     tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
     body = gen.block(tree.body[:-1])
@@ -326,7 +331,9 @@ def build_selector(inner, params, kind, wrt=()):
     if kind == "gradient":
         items = ["gradient"] if len(wrt) == 1 else [f"gradient[{i}]" for i in range(len(wrt))]
         result = quote_expr(", ".join(f"rt.like({g}, {x})" for g, x in zip(items, wrt)), rt=inner.names["rt"])
-    args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, [])
+    # the function's defaults, so that a derivative of the selector is called as the function is
+    defaults = ir.clone(inner.parsed.tree.args.defaults) if list(params) == inner.parsed.params else []
+    args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, defaults)
     definition = gast.FunctionDef(name, args, [pick, gast.Return(result)], [], None, None)
     gast.fix_missing_locations(definition)
     selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner],

@@ -191,15 +191,23 @@ def resolve_free_names(fn, tree):
 
 
 def static_arguments(parsed, arguments):
-    """{parameter: function} for the arguments of a call that are functions known at compile time
-    (`rk4(rhs, y, dt)`, `rk4(np.tanh, ...)`, a nested function or lambda): the callee is compiled
-    for them, as if its parameter were that function."""
+    """{parameter: object} for the arguments of a call that are functions known at compile time
+    (`rk4(rhs, y, dt)`, `rk4(np.tanh, ...)`, a nested function or lambda), or objects of user classes
+    (a method's `self`, so that `self.penalty(x)` is known): the callee is compiled for them, as if
+    its parameter were that object."""
     statics = {}
     for param, value in arguments.items():
         known = parsed.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
-        if callable(known) and not isinstance(known, type):
+        if (callable(known) and not isinstance(known, type)) or _user_object(known):
             statics[param] = known
     return statics
+
+
+def _user_object(value):
+    """An instance of a class defined in Python by the user (not a number, array, container...)."""
+    kind = type(value)
+    return kind.__module__ not in ("builtins", "numpy") and hasattr(value, "__dict__") and \
+        not isinstance(value, type) and not inspect.ismodule(value)
 
 
 def _indent(text):

@@ -12,7 +12,7 @@ import os
 
 import gast
 
-from . import ir, rules
+from . import callables, ir, rules
 from .errors import NonDifferentiable
 from .frontend import function_name, static_arguments, unwrap
 from .quoting import quote, quote_expr
@@ -574,7 +574,7 @@ def _combine(contribs):
 def callee_function(fn):
     """What a call to fn differentiates through: the plain function behind decorators, or for a
     derivative object (adjoint.grad(g) called inside the code), the generated code computing it."""
-    fn = unwrap(fn)
+    fn = callables.plain(unwrap(fn))       # a bound method (`model.loss`) or partial: its wrapper
     if hasattr(fn, "__adjoint_function__"):
         fn = fn.__adjoint_function__(None)
     return fn

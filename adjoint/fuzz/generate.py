@@ -23,6 +23,10 @@ FUNCTIONS = 0.07                   # chance of a nested function, lambda or func
 MODULE_FUNCTIONS = {
     "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
     "soft": "soft = lambda z: np.tanh(z) * 0.8  # noqa: E731\n",
+    "scaler": "class Scaler:\n    def __init__(self, k):\n        self.k = k\n\n    def apply(self, t):\n"
+              "        return np.tanh(t * self.k) + self.shift(t)\n\n    def shift(self, t):\n"
+              "        return 0.1 * t\n\n\nscaler = Scaler(0.7)\n",
+    "half_apply": "import functools  # noqa: E402\n\nhalf_apply = functools.partial(apply_fn, np.sin)\n",
 }
 
 
@@ -430,7 +434,8 @@ class _Generator:
         """A value squashed through a function the compiler must lift or specialise on: a nested
         function or lambda reading another variable (a closure), a module-level lambda, or a function
         passed to `apply_fn` (a module function, a NumPy function, a lambda, a nested function, a
-        closure). Drawn from the side stream; rebinds an existing name."""
+        closure), a method of a module-level object, a functools.partial. Drawn from the side
+        stream; rebinds an existing name."""
         side = self.side
         names = scope.of(SCALAR) + scope.of(ARRAY)
         if not names:
@@ -441,7 +446,7 @@ class _Generator:
         unary = side.choice(["np.sin", "np.tanh", "np.cos"])
         self.side_count += 1
         name = f"fn{self.side_count}"
-        kind = side.choice(["closure", "lambda", "module_lambda", "passed"])
+        kind = side.choice(["closure", "lambda", "module_lambda", "passed", "method", "partial"])
         if kind == "closure":
             lines = [f"def {name}(t):", f"    return {unary}(t * {captured}) + 0.5 * t"]
         elif kind == "lambda":
@@ -449,6 +454,12 @@ class _Generator:
         elif kind == "module_lambda":
             self.module_functions.add("soft")
             return [f"{target} = np.tanh({target} + 0.5 * soft({target}))"]
+        elif kind == "method":                   # a method of a module-level object (it calls another)
+            self.module_functions.add("scaler")
+            return [f"{target} = np.tanh({target} + 0.5 * scaler.apply({target}))"]
+        elif kind == "partial":
+            self.module_functions.update(("apply_fn", "half_apply"))
+            return [f"{target} = np.tanh({target} + 0.5 * half_apply({target}))"]
         else:
             self.module_functions.add("apply_fn")
             passed = side.choice(["np.sin", "soft", "lambda t: t * t", "nested", "closure", "closure"])
@@ -525,7 +536,8 @@ class _Generator:
         numeric = [i for i, k in enumerate(kinds) if k in (SCALAR, ARRAY, MATRIX)]
         if numeric:
             modes["hessian"] = self.rng.choice(numeric)
-        functions = [MODULE_FUNCTIONS[name] for name in sorted(self.module_functions)] + functions
+        used = [name for name in MODULE_FUNCTIONS if name in self.module_functions]     # definitions first
+        functions = [MODULE_FUNCTIONS[name] for name in used] + functions
         return Program(HEADER + "\n\n" + "\n\n".join(functions), args, tangents, modes, seed)
 
     def value(self, kind):

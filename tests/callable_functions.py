@@ -1,0 +1,67 @@
+"""Bound methods, classmethods, staticmethods and functools.partial (tests/test_callables.py)."""
+import functools
+
+import numpy as np
+
+
+class Model:
+    factor = 1.5
+
+    def __init__(self, scale):
+        self.scale = scale
+
+    def loss(self, x):
+        return np.sum(np.sin(x) * self.scale) + self.penalty(x)
+
+    def penalty(self, x, weight=0.1):
+        return weight * np.sum(x * x)
+
+    @staticmethod
+    def static_loss(x):
+        return np.sum(x ** 3)
+
+    @classmethod
+    def class_loss(cls, x):
+        return np.sum(np.cos(x)) * cls.factor
+
+
+class Layer:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x)
+
+
+class Energy:
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __call__(self, x):
+        return np.sum(self.layer(x) ** 2)
+
+
+layer = Layer(np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]]))
+energy = Energy(layer)
+
+
+def calls_a_callable_object(x):
+    return np.sum(layer(x) ** 2)
+
+
+def weighted(w, x, shift=0.0):
+    return np.sum(w * np.sin(x + shift))
+
+
+model = Model(2.0)
+half_weighted = functools.partial(weighted, np.array([1.0, 2.0, 0.5]))
+shifted = functools.partial(weighted, shift=0.3)
+cubed = functools.partial(lambda k, x: np.sum(x ** k), 3)
+
+
+def calls_a_method_of_a_module_object(x):
+    return model.loss(x) * 2.0
+
+
+def calls_a_partial(x):
+    return half_weighted(x) + shifted(x, x)
