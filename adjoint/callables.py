@@ -1,8 +1,8 @@
 """Callables that are not plain functions, as plain functions with readable source.
 
 `adjoint.grad(model.loss)`, `adjoint.grad(layer)`, `adjoint.jvp(functools.partial(f, w), ...)`: a
-bound method (also a classmethod, bound to its class; an object's `__call__`) or a partial becomes a small function calling what it wraps with
-the bound arguments, which it holds in closure cells:
+bound method (also a classmethod, bound to its class; an object's `__call__`) or a partial becomes
+a small function calling what it wraps with the bound arguments, which it holds in closure cells:
 
     def loss(x):
         return method(self, x)
@@ -13,8 +13,10 @@ of each shape of wrapper is compiled once (the compile cache keys on the code ob
 wrapped callable gets its own cells.
 """
 import functools
+import hashlib
 import inspect
 import linecache
+import re
 import weakref
 
 from . import frontend
@@ -32,9 +34,10 @@ def plain(fn):
     if _callable_object(fn):
         fn = fn.__call__                   # its __call__, bound to it
     if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
-        owner, inner, bound, keywords, name = fn.__self__, fn.__func__, (fn.__self__,), {}, fn.__func__.__name__
+        owner, inner, bound, keywords, name = fn.__self__, fn.__func__, (fn.__self__,), {}, _method_name(fn)
     elif isinstance(fn, functools.partial) and callable(fn.func):
-        owner, inner, bound, keywords, name = fn, fn.func, fn.args, dict(fn.keywords), _name(plain(fn.func))
+        owner, inner, bound, keywords = fn, fn.func, fn.args, dict(fn.keywords)
+        name = _name(plain(fn.func))
     else:
         return fn
     try:
@@ -77,13 +80,14 @@ def _wrap(fn, inner, bound, keywords, name):
             f"    def {name}({', '.join(spelled)}):\n"
             f"        return {callee}({', '.join(arguments)})\n"
             f"    return {name}\n")
-    return _factory(text)(inner, *bound, *keywords.values())
+    return _factory(text, name)(inner, *bound, *keywords.values())
 
 
-def _factory(text):
-    """The compiled factory for a wrapper text, its source registered for the front end to read."""
+def _factory(text, name):
+    """The compiled factory for a wrapper text, its source registered for the front end to read
+    under a name that depends on the text only (generated code's comments cite it)."""
     if text not in _FACTORIES:
-        filename = f"<adjoint wrapper #{len(_FACTORIES) + 1}>"
+        filename = f"<adjoint wrapper {name} {hashlib.sha1(text.encode()).hexdigest()[:6]}>"
         lines = text.splitlines(True)
         linecache.cache[filename] = (len(text), None, lines, filename)
         namespace = {}
@@ -99,6 +103,15 @@ def _fresh(name, taken):
         candidate = f"{name}_{k}"
     taken.add(candidate)
     return candidate
+
+
+def _method_name(method):
+    """`model.loss` -> `loss`; a callable object -> its class's name (`Energy` -> `energy`)."""
+    name = method.__func__.__name__
+    if name != "__call__":
+        return name
+    owner = method.__self__ if isinstance(method.__self__, type) else type(method.__self__)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", owner.__name__).lower()
 
 
 def _name(fn):

@@ -7,7 +7,7 @@ import gast
 
 from . import ir, rules
 from .errors import NonDifferentiable
-from .frontend import static_arguments
+from .frontend import static_arguments, unknown_callee
 from .quoting import quote_expr
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
@@ -136,7 +136,8 @@ class Forward:
             return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
         if fn is None:
             from .reverse import _spell
-            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(_spell(func), stmt,
+                                                                 reason="it is not known at compile time"))
         from .reverse import callee_function
         fn = callee_function(fn)
         rule = rules.lookup(fn)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from .errors import NoSource
+from .errors import NoSource, UnsupportedSyntax
 
 
 @dataclass
@@ -25,6 +25,9 @@ class Parsed:
     namespace: dict = field(default_factory=dict)   # free name -> object
     static_locals: dict = field(default_factory=dict)   # local -> object known at compile time
     lifted: dict = field(default_factory=dict)          # nested function's name -> its lifted function
+    # (an object's __dict__, attribute, value) for each attribute of a user object that compile-time
+    # resolution read (`self.first` of a known `self`): the compile cache checks they still hold
+    object_reads: list = field(default_factory=list)
     @property
     def name(self):
         return self.tree.name
@@ -39,7 +42,10 @@ class Parsed:
             return self.namespace.get(node.id, self.static_locals.get(node.id))
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
-            return getattr(base, node.attr, None) if base is not None else None
+            value = getattr(base, node.attr, None) if base is not None else None
+            if _user_object(base) and node.attr in vars(base):
+                self.object_reads.append((vars(base), node.attr, value))
+            return value
         return None
 
     def line_text(self, lineno):
@@ -155,7 +161,11 @@ def function_name(fn):
     if getattr(fn, "__name__", None) == "<lambda>" and hasattr(fn, "__code__"):
         found = _lambda_in_file(fn)
         return found[0].name if found else "anonymous"
-    return fn.__name__
+    name = fn.__name__
+    owner = getattr(fn, "__qualname__", "").rpartition(".")[0].rpartition(".")[2]
+    if name.startswith("__") and name.endswith("__") and owner.isidentifier():
+        return f"{owner.lower()}_{name.strip('_')}"          # Layer.__call__ -> layer_call
+    return name
 
 
 @functools.lru_cache(maxsize=16)
@@ -201,6 +211,21 @@ def static_arguments(parsed, arguments):
         if (callable(known) and not isinstance(known, type)) or _user_object(known):
             statics[param] = known
     return statics
+
+
+def unknown_callee(parsed, func, stmt, error):
+    """The error for a call of something only known when the code runs: for a parameter called as a
+    function, UnsupportedSyntax saying how to make the function known; else `error`."""
+    name = getattr(func, "id", None)
+    if name is None or name not in parsed.params:
+        return error
+    lineno = getattr(stmt, "lineno", parsed.tree.lineno)
+    return UnsupportedSyntax(
+        f"`{name}` is a parameter of {parsed.name} called as a function; the function passed is not known "
+        "when the derivative is compiled", parsed.filename, lineno, getattr(func, "col_offset", 0) + parsed.col_offset,
+        parsed.line_text(lineno), f"differentiate a function that passes it, e.g. "
+        f"adjoint.grad(functools.partial({parsed.name}, the_function)), or "
+        f"`def loss(y): return {parsed.name}(the_function, y, ...)`")
 
 
 def _user_object(value):

@@ -14,7 +14,7 @@ import gast
 
 from . import callables, ir, rules
 from .errors import NonDifferentiable
-from .frontend import function_name, static_arguments, unwrap
+from .frontend import function_name, static_arguments, unknown_callee, unwrap
 from .quoting import quote, quote_expr
 from .shapes import ComplexShape, is_container
 from .ssa import loop_breaks
@@ -137,7 +137,8 @@ class Reverse:
                 raise self._no_rule(f"the method `.{func.attr}()`", stmt)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
         if fn is None:
-            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(_spell(func), stmt,
+                                                                 reason="it is not known at compile time"))
         fn = callee_function(fn)
         rule = rules.lookup(fn)
         if rule is not None:

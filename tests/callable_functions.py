@@ -65,3 +65,17 @@ def calls_a_method_of_a_module_object(x):
 
 def calls_a_partial(x):
     return half_weighted(x) + shifted(x, x)
+
+
+class Network:
+    """Two layers and a loss, as the articles write them."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def loss(self, x, target):
+        prediction = self.second(self.first(x))
+        return np.sum((prediction - target) ** 2)
+
+
+network = Network(Layer(np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])), Layer(np.array([[0.7, -0.2]])))

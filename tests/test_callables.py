@@ -34,6 +34,7 @@ CASES = [
     ("partial called inside", lambda: cf.calls_a_partial, (A,), 0),
     ("callable object", lambda: cf.energy, (A,), 0),
     ("callable object called inside", lambda: cf.calls_a_callable_object, (A,), 0),
+    ("method of a two-layer network", lambda: cf.network.loss, (A, np.array([0.2])), 0),
 ]
 
 
@@ -51,8 +52,20 @@ def test_the_gradient_of_a_method_reads_the_object_when_it_runs():
 
 def test_the_generated_code_of_a_method_calls_it_with_self():
     source = adjoint.source(cf.model.loss, args=(A,))
-    assert "def grad_loss(x, dout=1.0):" in source and "method_fwd(self, x)" in source.replace("loss_fwd", "method_fwd")
+    assert "def grad_loss(x, dout=1.0):" in source and "loss_fwd(self, x)" in source
 
 
 def test_a_method_wrapper_is_made_once_per_object():
     assert adjoint.grad(cf.model.loss).fn is adjoint.grad(cf.model.loss).fn
+
+
+def test_a_layer_replaced_after_compiling_is_used():
+    network = cf.Network(cf.Layer(np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])), cf.Layer(np.array([[0.7, -0.2]])))
+    gradient = adjoint.grad(network.loss)
+    target = np.array([0.2])
+    before = gradient(A, target)
+    network.first = cf.Layer(np.array([[-0.4, 0.3, 0.9], [0.8, -0.1, 0.2]]))
+    after = gradient(A, target)
+    assert not np.allclose(before, after)
+    check_grads(network.loss, A, target)
+    np.testing.assert_allclose(after, adjoint.grad(network.loss)(A, target))

@@ -124,3 +124,20 @@ def test_unsupported_uses_are_rejected_at_the_users_line(f, tag, reason):
     message = str(info.value)
     assert "function_functions.py" in message and re.search(rf"line {number}\b", message), message
     assert reason in message and "hint:" in message, message
+
+
+def test_a_function_argument_of_the_differentiated_function_names_what_to_write():
+    for call in [lambda: adjoint.grad(ff.rk4, wrt=1)(ff.decay, A, 0.1),
+                 lambda: adjoint.jvp(ff.rk4, (ff.decay, A, 0.1), (None, A, 0.0))]:
+        with pytest.raises(adjoint.UnsupportedSyntax) as info:
+            call()
+        message = str(info.value)
+        assert "`f` is a parameter of rk4 called as a function" in message and "k1 = f(y)" in message
+        assert "functools.partial(rk4, the_function)" in message
+
+
+def test_a_partial_binding_the_function_argument_is_differentiated():
+    import functools
+    step = functools.partial(ff.rk4, ff.decay)
+    check_all_modes(lambda y: np.sum(step(y, 0.1) ** 2), A)
+    check_grads(step, 0.4, 0.1, wrt=0)

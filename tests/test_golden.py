@@ -10,6 +10,7 @@ import pytest
 
 import adjoint
 import golden_functions as gf
+import callable_functions as cf
 import function_functions as ff
 import raise_functions as rf
 
@@ -36,6 +37,7 @@ CASES = [
     ("raise_after_a_return", rf.raise_after_a_return, 0, (1.7,)),
     ("nested_function", ff.closure_over_parameters, (0, 1), (np.eye(3) * 0.5, np.ones(3), np.ones(3))),
     ("function_argument", ff.integrate_with_a_nested_function, 0, (np.ones(3),)),
+    ("class_network", cf.network.loss, 0, (np.ones(3), np.ones(1))),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]
