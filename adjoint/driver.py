@@ -151,7 +151,8 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         args.args.append(ir.name(seed, store=True))
         args.defaults.append(ir.const(1.0))
         ret = gast.Return(gast.Tuple([ir.clone(result), grad_value], gast.Load()))
-        body = stack_setup + forward + [cleanup.backward_marker()] + backward + [ret]
+        body = stack_setup + forward + ([] if ir.raises(forward) else      # it always raises
+                                        [cleanup.backward_marker()] + backward + [ret])
         generated.entry = f"grad_{program.parsed.name}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
         _finish(generated, optimize, copies, backward, gen.stack)
@@ -166,7 +167,8 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
                   for e in s.targets[0].elts}
     # values saved from inside a branch may be unset on the other path
     stack_setup += [ir.assign(s, ir.const(None)) for s in saved if s not in top_level and s != (gen.stack or ("",))[0]]
-    fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([ir.clone(result), saved_tuple], gast.Load()))]
+    fwd_body = stack_setup + forward + \
+        ([] if ir.raises(forward) else [gast.Return(gast.Tuple([ir.clone(result), saved_tuple], gast.Load()))])
     saved_name = program.namer.fresh("saved")
     unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
         if saved else []
@@ -291,7 +293,7 @@ def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimiz
     if defaults:      # parameters with defaults must stay last: tangents get no default then
         args.defaults = defaults + [ir.const(0.0)] * len(tangent_params)
     ret = gast.Return(gast.Tuple([ir.clone(result), tangent], gast.Load()))
-    generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
+    generated.defs = [_funcdef(generated.entry, args, body + ([] if ir.raises(body) else [ret]), tree)]
     if optimize:
         for definition in generated.defs:
             cleanup.optimize(definition, copies, _tangent_reads(body, gen), program.namer.temporaries)

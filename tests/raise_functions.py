@@ -70,3 +70,9 @@ def raise_with_values_assigned_on_the_raising_path(x, y):
 def always_raises(x):
     y = x * 2.0
     raise NotImplementedError(f"not for {y}")
+
+
+def calls_a_helper_that_always_raises(x):
+    if x > 100.0:
+        return always_raises(x) * x
+    return np.sin(x) * x

@@ -37,6 +37,7 @@ PASSING = [
     (rf.raise_after_a_return, (1.7,)),
     (rf.raise_in_a_helper, (np.array([0.5, 1.5, 0.4]),)),
     (rf.raise_with_values_assigned_on_the_raising_path, (1.1, 0.6)),
+    (rf.calls_a_helper_that_always_raises, (0.7,)),
 ]
 
 
@@ -55,6 +56,7 @@ RAISING = [
     (rf.raise_with_values_assigned_on_the_raising_path, (20.0, 10.0), rf.OutOfRange, "4000"),
     (rf.raise_with_values_assigned_on_the_raising_path, (-20.0, 10.0), rf.OutOfRange, "200"),
     (rf.always_raises, (0.5,), NotImplementedError, "not for 1.0"),
+    (rf.calls_a_helper_that_always_raises, (200.0,), NotImplementedError, "not for 400.0"),
 ]
 
 
@@ -73,3 +75,8 @@ def test_the_raise_stays_in_the_forward_sweep_only():
     assert source.count("raise OutOfRange(f'diverged at step {i}: {t}')") == 1
     forward, backward = source.split("\n\n", 1)
     assert "raise OutOfRange" in forward and "raise OutOfRange" not in backward
+
+
+def test_a_function_that_always_raises_has_no_code_after_the_raise():
+    source = adjoint.source(rf.always_raises, args=(0.5,))
+    assert source.rstrip().endswith("raise NotImplementedError(f'not for {y}')")
