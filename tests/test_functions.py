@@ -141,3 +141,23 @@ def test_a_partial_binding_the_function_argument_is_differentiated():
     step = functools.partial(ff.rk4, ff.decay)
     check_all_modes(lambda y: np.sum(step(y, 0.1) ** 2), A)
     check_grads(step, 0.4, 0.1, wrt=0)
+
+
+EXPORTED = [ff.closure_over_a_differentiated_value, ff.integrate_with_a_lambda, ff.passes_a_closure, ff.module_lambdas]
+
+
+@pytest.mark.parametrize("f", EXPORTED, ids=[f.__name__ for f in EXPORTED])
+def test_an_exported_derivative_carries_the_lifted_functions(f, tmp_path):
+    from adjoint import export
+    from test_export import literal, run_standalone
+    args = (0.7,) if f is ff.closure_over_a_differentiated_value else (A,)
+    export.export(f, tmp_path / "exported.py", args=args)
+    got = run_standalone(tmp_path, "exported", f"exported.grad({', '.join(map(literal, args))})")
+    np.testing.assert_allclose(got, adjoint.grad(f)(*args), rtol=1e-12)
+
+
+def test_a_bound_method_is_not_exported():
+    from adjoint import export
+    import callable_functions as cf
+    with pytest.raises(export.ExportError, match="bound method, callable object or partial"):
+        export.export(cf.model.loss, args=(A,))
