@@ -53,10 +53,68 @@ class Parsed:
 
 
 def unwrap(fn):
-    """The plain Python function behind decorators that adjoint knows about."""
-    while hasattr(fn, "__adjoint_wrapped__"):
-        fn = fn.__adjoint_wrapped__
-    return fn
+    """The plain Python function behind decorators that adjoint knows about: its own, and those that
+    use functools.wraps and return what the wrapped function returns (see forwards_its_call)."""
+    while True:
+        if hasattr(fn, "__adjoint_wrapped__"):
+            fn = fn.__adjoint_wrapped__
+        elif inspect.isfunction(fn) and inspect.isfunction(getattr(fn, "__wrapped__", None)) and forwards_its_call(fn):
+            fn = fn.__wrapped__
+        else:
+            return fn
+
+
+_FORWARDING = weakref.WeakKeyDictionary()     # code object of a wrapper -> whether it forwards its call
+
+
+def forwards_its_call(wrapper):
+    """Whether a functools.wraps wrapper `def w(*args, **kwargs)` returns `f(*args, **kwargs)` of the
+    function it wraps unchanged: as its last statement, or through a variable it returns then (other
+    statements, a timer or a log line, may run around the call; they do not change the value, so the
+    derivative is the wrapped function's)."""
+    code = wrapper.__code__
+    if code not in _FORWARDING:
+        _FORWARDING[code] = _forwards(wrapper)
+    return _FORWARDING[code]
+
+
+def _forwards(wrapper):
+    found = _definition_in_file(wrapper.__code__)
+    if found is None:
+        return False
+    tree = found[0]
+    args = tree.args
+    if not (args.vararg and args.kwarg and not args.args and not args.kwonlyargs and not args.posonlyargs):
+        return False
+    star, double = args.vararg.id, args.kwarg.id
+    cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or ()))
+
+    def is_forwarding_call(node):
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) == 1
+                and isinstance(node.args[0], gast.Starred) and getattr(node.args[0].value, "id", None) == star
+                and len(node.keywords) == 1 and node.keywords[0].arg is None
+                and getattr(node.keywords[0].value, "id", None) == double):
+            return False
+        cell = cells.get(node.func.id)
+        return cell is not None and cell.cell_contents is wrapper.__wrapped__
+
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, gast.Return) or last.value is None:
+        return False
+    returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
+    if len(returns) != 1:
+        return False
+    if is_forwarding_call(last.value):
+        return True
+    if not isinstance(last.value, gast.Name):
+        return False
+    result = last.value.id
+    assigned = [n for n in gast.walk(tree) if isinstance(n, gast.Assign)
+                and any(isinstance(t, gast.Name) and t.id == result for t in n.targets)]
+    stores = [n for n in gast.walk(tree) if isinstance(n, gast.Name) and n.id == result
+              and not isinstance(n.ctx, gast.Load)]
+    return len(assigned) == 1 == len(stores) and assigned[0] in tree.body and \
+        is_forwarding_call(assigned[0].value)
 
 
 # functions lifted out of others (adjoint/lift.py) -> (tree, file name, file lines, column offset)

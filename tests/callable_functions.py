@@ -1,5 +1,6 @@
 """Bound methods, classmethods, staticmethods and functools.partial (tests/test_callables.py)."""
 import functools
+import time
 
 import numpy as np
 
@@ -79,3 +80,49 @@ class Network:
 
 
 network = Network(Layer(np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])), Layer(np.array([[0.7, -0.2]])))
+
+
+def timed(function):
+    """A decorator that times the call and returns what the function returns."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        wrapper.elapsed = time.perf_counter() - start
+        return result
+    return wrapper
+
+
+def logged(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        print("calling", function.__name__)
+        return function(*args, **kwargs)
+    return wrapper
+
+
+def doubled(function):
+    """Not transparent: it changes the value."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return 2.0 * function(*args, **kwargs)
+    return wrapper
+
+
+@timed
+def timed_loss(x):
+    return np.sum(np.sin(x) * x)
+
+
+@logged
+def logged_helper(x):
+    return np.tanh(x) * 2.0
+
+
+def calls_a_decorated_helper(x):
+    return np.sum(logged_helper(x) ** 2)
+
+
+@doubled
+def doubled_loss(x):
+    return np.sum(x * x)

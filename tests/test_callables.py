@@ -34,6 +34,8 @@ CASES = [
     ("partial called inside", lambda: cf.calls_a_partial, (A,), 0),
     ("callable object", lambda: cf.energy, (A,), 0),
     ("callable object called inside", lambda: cf.calls_a_callable_object, (A,), 0),
+    ("decorated with functools.wraps", lambda: cf.timed_loss, (A,), 0),
+    ("decorated helper called inside", lambda: cf.calls_a_decorated_helper, (A,), 0),
     ("method of a two-layer network", lambda: cf.network.loss, (A, np.array([0.2])), 0),
 ]
 
@@ -69,3 +71,8 @@ def test_a_layer_replaced_after_compiling_is_used():
     assert not np.allclose(before, after)
     check_grads(network.loss, A, target)
     np.testing.assert_allclose(after, adjoint.grad(network.loss)(A, target))
+
+
+def test_a_decorator_that_changes_the_value_is_not_looked_through():
+    with pytest.raises(adjoint.UnsupportedSyntax, match="args"):
+        adjoint.grad(cf.doubled_loss)(A)
