@@ -7,7 +7,7 @@ import gast
 
 from . import ir, rules
 from .errors import NonDifferentiable
-from .frontend import static_arguments, unknown_callee
+from .frontend import UNKNOWN_METHOD, static_arguments, unknown_callee
 from .quoting import quote_expr
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
@@ -132,7 +132,7 @@ class Forward:
         if fn is None and isinstance(func, gast.Attribute):
             rule = rules.METHODS.get(func.attr)
             if rule is None:
-                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt, reason=UNKNOWN_METHOD)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
         if fn is None:
             from .reverse import _spell

@@ -286,6 +286,11 @@ def unknown_callee(parsed, func, stmt, error):
         f"`def loss(y): return {parsed.name}(the_function, y, ...)`")
 
 
+UNKNOWN_METHOD = ("no array method of that name has a rule, and what it is called on is only known when the "
+                  "code runs (methods of objects passed as arguments are not followed yet: pass the arrays "
+                  "the method reads as arguments, or call the method of an object bound to a module-level name)")
+
+
 def _user_object(value):
     """An instance of a class defined in Python by the user (not a number, array, container...)."""
     kind = type(value)

@@ -14,7 +14,7 @@ import gast
 
 from . import callables, ir, rules
 from .errors import NonDifferentiable
-from .frontend import function_name, static_arguments, unknown_callee, unwrap
+from .frontend import UNKNOWN_METHOD, function_name, static_arguments, unknown_callee, unwrap
 from .quoting import quote, quote_expr
 from .shapes import ComplexShape, is_container
 from .ssa import loop_breaks
@@ -134,7 +134,7 @@ class Reverse:
         if fn is None and isinstance(func, gast.Attribute):          # a method on a local value
             rule = rules.METHODS.get(func.attr)
             if rule is None:
-                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt, reason=UNKNOWN_METHOD)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
         if fn is None:
             raise unknown_callee(self.parsed, func, stmt, self._no_rule(_spell(func), stmt,

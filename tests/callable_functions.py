@@ -126,3 +126,7 @@ def calls_a_decorated_helper(x):
 @doubled
 def doubled_loss(x):
     return np.sum(x * x)
+
+
+def calls_a_method_of_an_argument(model, x):
+    return model.loss(x)

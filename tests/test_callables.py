@@ -76,3 +76,11 @@ def test_a_layer_replaced_after_compiling_is_used():
 def test_a_decorator_that_changes_the_value_is_not_looked_through():
     with pytest.raises(adjoint.UnsupportedSyntax, match="args"):
         adjoint.grad(cf.doubled_loss)(A)
+
+
+def test_a_method_of_an_object_passed_as_an_argument_is_named_as_not_followed_yet():
+    with pytest.raises(adjoint.NonDifferentiable) as info:
+        adjoint.grad(cf.calls_a_method_of_an_argument, wrt=1)(cf.model, A)
+    message = str(info.value)
+    assert "`.loss()`" in message and "return model.loss(x)" in message
+    assert "objects passed as arguments are not followed yet" in message and "cannot be read" not in message
