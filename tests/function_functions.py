@@ -108,6 +108,88 @@ def make_scaled(factor):
 scaled_loss = make_scaled(1.7)
 
 
+# --- more places for a nested function ---------------------------------------------------------
+
+scale = 10.0
+
+
+def def_in_a_branch(x, flag):
+    if flag > 0:
+        def g(t):
+            return t * x
+        y = g(x)
+    else:
+        y = x * 2.0
+    return y * x
+
+
+def def_in_a_while_loop_with_break(x):
+    s = x
+    k = 0
+    while True:
+        def step(t):
+            return np.sin(t) + s * 0.1
+        s = step(s)
+        k = k + 1
+        if k >= 3:
+            break
+    return s
+
+
+def shadows_a_global(x):
+    scale = x * 0.5
+
+    def scaled(t):
+        return t * scale
+    return scaled(x)
+
+
+def returns_a_tuple(x, y):
+    def both(t):
+        return t * y, np.sin(t)
+    a, b = both(x)
+    return a * b
+
+
+def called_with_keywords(x, y):
+    def g(t, u=1.0):
+        return t * u + x
+    return g(u=y, t=x) + g(x)
+
+
+def lambda_in_a_loop(xs):
+    total = 0.0
+    for v in xs:
+        f = lambda t: t * v  # noqa: E731
+        total = total + f(v)
+    return total
+
+
+def nested_two_levels(x):
+    def outer(t):
+        def inner(u):
+            return u * x * t
+        return inner(t) + t
+    return outer(x)
+
+
+def nested_reads_param_rebound(x):
+    def g(t):
+        return t * x
+    x = x * 3.0
+    return g(2.0)
+
+
+def raise_in_nested_loop(x):
+    def checked(t):
+        for i in range(3):
+            if t > 1e6:
+                raise ValueError("big")
+            t = t * 0.5 + np.sin(t)
+        return t
+    return checked(x)
+
+
 # --- functions passed as arguments ---------------------------------------------------------------
 
 def rk4(f, y, dt):
