@@ -443,7 +443,8 @@ class Reverse:
         if not self.has_backward(stmt):
             return [], defined
         if isinstance(stmt, gast.If) and _one_branch_raises(stmt):   # the backward sweep runs after the other
-            body, defined = self.backward_block(_joining_blocks(stmt)[0] if _joining_blocks(stmt) else [], defined)
+            taken = _joining_blocks(stmt)
+            body, defined = self.backward_block(taken[0] if taken else [], defined)
             return ([self._comment(stmt)] + body if body else []), defined
         if isinstance(stmt, gast.If):
             then, d1 = self.backward_block(stmt.body, set(defined))
