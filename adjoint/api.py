@@ -8,7 +8,7 @@ import numpy as np
 
 from . import cache, callables, driver, rules, runtime, tracebacks
 from .errors import AdjointError, ArgumentError, ShapeError
-from .frontend import parse, unwrap
+from .frontend import ObjectType, kind_of_object, parse, unwrap
 from .shapes import generalize, shape_of
 
 
@@ -22,14 +22,21 @@ _MAX_SHAPES = 4     # past this many shape specialisations of one function, spec
 
 
 def _arguments_key(args):
-    """The arguments' shapes (see shapes.shape_of), unrolled for short calls."""
+    """The arguments' shapes (see shapes.shape_of; an object of a user class: its class), unrolled
+    for short calls."""
     if len(args) == 1:
         a = args[0]
-        return (() if type(a) is float else shape_of(a),)
+        return (() if type(a) is float else _kind(a),)
     if len(args) == 2:
         a, b = args
-        return (() if type(a) is float else shape_of(a), () if type(b) is float else shape_of(b))
-    return tuple(map(shape_of, args))
+        return (() if type(a) is float else _kind(a), () if type(b) is float else _kind(b))
+    return tuple(map(_kind, args))
+
+
+def _kind(value):
+    """shape_of(value), or for an object of a user class its ObjectType (code is compiled per class)."""
+    shape = shape_of(value)
+    return kind_of_object(value) if shape is None else shape
 
 
 _PYTHON_NUMBERS = frozenset((float, int, bool, complex))
@@ -41,9 +48,9 @@ def _shape_key(args, seen):
     args=None (a derivative called inside compiled code) gives the unspecialised key."""
     if args is None:
         return None
-    key = tuple(shape_of(a) for a in args)
+    key = tuple(_kind(a) for a in args)
     if key not in seen and len(seen) >= _MAX_SHAPES:
-        key = tuple(generalize(s) if s is not None else None for s in key)
+        key = tuple(generalize(s) if s is not None and not isinstance(s, ObjectType) else s for s in key)
     return key
 
 
@@ -346,7 +353,7 @@ def _tangent_linked(fn, wrt, args=None):
     specialised on the arguments' ranks when they are given (a number, a list and an array read
     differently: `y += x` rebinds a number but writes into an array)."""
     ranks = None if args is None else \
-        tuple(generalize(s) if isinstance(s, tuple) else s for s in map(shape_of, args))
+        tuple(generalize(s) if isinstance(s, tuple) else s for s in map(_kind, args))
     kinds = dict(zip(_signature(fn).parameters, ranks)) if ranks else None
     return cache.cached(fn, (tuple(wrt), "forward", ranks), lambda: driver.build_forward(fn, list(wrt), kinds))
 
@@ -426,6 +433,8 @@ def jvp(f, primals, tangents):
     signature = _signature(fn)
     _check_signature(fn, signature, primals)
     params = list(signature.parameters)[:len(primals)]
+    if any(kind_of_object(p) is not None for p in primals):      # objects of user classes carry none yet
+        params, tangents = zip(*[(n, t) for n, p, t in zip(params, primals, tangents) if kind_of_object(p) is None])
     _check_shapes(fn, "tangent", zip(params, primals, tangents))
     linked = _tangent_linked(fn, params, primals)
     value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
@@ -450,8 +459,8 @@ def _vjp(f, primals, wrt, check):
     signature = _signature(fn)
     params = list(signature.parameters)
     _check_signature(fn, signature, primals)
-    if wrt is None:
-        names, many = tuple(params[:len(primals)]), True
+    if wrt is None:         # every argument that carries a derivative (objects of user classes do not yet)
+        names, many = tuple(n for n, p in zip(params, primals) if kind_of_object(p) is None), True
     else:
         names, many = _wrt_names(fn, wrt)
     positions = [params.index(n) for n in names]
@@ -591,7 +600,7 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
         parse(fn)                   # raises NoSource with the reason
     names, _ = _wrt_names(fn, wrt)
     params = list(_signature(fn).parameters)
-    kinds = dict(zip(params, (shape_of(a) for a in args))) if args is not None else {}
+    kinds = dict(zip(params, (_kind(a) for a in args))) if args is not None else {}
     with cache.building():          # the same rules and callees a call would compile against now
         if mode == "forward":
             generated = driver.build_forward(fn, names, kinds, optimize=optimize)

@@ -13,7 +13,7 @@ import numpy as np
 from . import aliases, cleanup, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
-from .frontend import function_name, unwrap
+from .frontend import ObjectType, function_name, unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
 from .quoting import quote_expr
@@ -67,7 +67,17 @@ def _kinds_key(fn, kinds):
 
 def _statics_key(statics):
     """Specialisations on the functions passed (see frontend.static_arguments) are told apart."""
-    return tuple(sorted((p, id(f)) for p, f in statics.items())) if statics else ()
+    return tuple(sorted((p, f if isinstance(f, ObjectType) else id(f)) for p, f in statics.items())) \
+        if statics else ()
+
+
+def _object_kinds(kinds, statics):
+    """(kinds without the classes of object arguments, statics with them): an object's class is what
+    the code is compiled for, as a function passed is (see pipeline.resolve_methods)."""
+    objects = {p: k for p, k in (kinds or {}).items() if isinstance(k, ObjectType)}
+    if not objects:
+        return kinds, statics
+    return {p: k for p, k in kinds.items() if p not in objects}, {**(statics or {}), **objects}
 
 
 def _auxiliary_output(tree):
@@ -91,6 +101,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
+    kinds, statics = _object_kinds(kinds, statics)
     key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux,
            _statics_key(statics))
     if split and key in _PAIRS:
@@ -256,6 +267,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None, statics=None):
     There is one tangent parameter per name in `wrt` (`dx` for `x`); other parameters are constants.
     """
     fn = unwrap(fn)
+    kinds, statics = _object_kinds(kinds, statics)
     key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry, _statics_key(statics))
     if key in _JVPS:
         return _JVPS[key]

@@ -24,10 +24,13 @@ class Parsed:
     col_offset: int                 # indentation removed by dedent
     namespace: dict = field(default_factory=dict)   # free name -> object
     static_locals: dict = field(default_factory=dict)   # local -> object known at compile time
-    lifted: dict = field(default_factory=dict)          # nested function's name -> its lifted function
+    # names the compiler made that generated code must be given: a nested function's name -> its lifted
+    # function; the name given to an object argument's class -> the class (pipeline.resolve_methods)
+    lifted: dict = field(default_factory=dict)
     # (an object's __dict__, attribute, value) for each attribute of a user object that compile-time
     # resolution read (`self.first` of a known `self`): the compile cache checks they still hold
     object_reads: list = field(default_factory=list)
+    static_types: dict = field(default_factory=dict)    # parameter -> the user class of its argument
     @property
     def name(self):
         return self.tree.name
@@ -268,6 +271,8 @@ def static_arguments(parsed, arguments):
         known = parsed.resolve(value) if isinstance(value, (gast.Name, gast.Attribute)) else None
         if (callable(known) and not isinstance(known, type)) or _user_object(known):
             statics[param] = known
+        elif isinstance(value, gast.Name) and value.id in parsed.static_types:
+            statics[param] = ObjectType(parsed.static_types[value.id])     # an object argument's class
     return statics
 
 
@@ -289,6 +294,18 @@ def unknown_callee(parsed, func, stmt, error):
 UNKNOWN_METHOD = ("no array method of that name has a rule, and what it is called on is only known when the "
                   "code runs (methods of objects passed as arguments are not followed yet: pass the arrays "
                   "the method reads as arguments, or call the method of an object bound to a module-level name)")
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """The kind of an argument that is an object of a user class: its methods are resolved from the
+    class when the code is compiled, its attributes read when it runs."""
+    cls: type
+
+
+def kind_of_object(value):
+    """ObjectType of a user object, else None (the argument's shape says what it is)."""
+    return ObjectType(type(value)) if _user_object(value) else None
 
 
 def _user_object(value):

@@ -128,5 +128,19 @@ def doubled_loss(x):
     return np.sum(x * x)
 
 
-def calls_a_method_of_an_argument(model, x):
-    return model.loss(x)
+# --- objects passed as arguments (not differentiated by) ------------------------------------------
+
+class Quadratic:
+    def __init__(self, a):
+        self.a = a
+
+    def loss(self, x):
+        return self.a * np.sum(x * x)
+
+
+def loss_of_a_model_argument(model, x):
+    return model.loss(x) + model.static_loss(x) + model.class_loss(x)
+
+
+def network_argument(network, x, target):
+    return network.loss(x, target)

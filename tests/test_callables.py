@@ -16,8 +16,8 @@ def check_all_modes(f, *args, wrt=0):
     gradient = adjoint.grad(f, wrt=wrt)
     expected = numerical_jacobian(lambda *a: np.asarray(gradient(*a), dtype=float), args, wrt=wrt, eps=1e-5)
     np.testing.assert_allclose(adjoint.hessian(f, wrt=wrt)(*args), expected, rtol=1e-5, atol=1e-7)
-    _, pullback = adjoint.vjp(f, *args)
-    np.testing.assert_allclose(pullback(1.0)[wrt], gradient(*args), rtol=1e-10)
+    _, pullback = adjoint.vjp(f, *args, wrt=wrt)
+    np.testing.assert_allclose(pullback(1.0), gradient(*args), rtol=1e-10)
 
 
 CASES = [
@@ -78,9 +78,29 @@ def test_a_decorator_that_changes_the_value_is_not_looked_through():
         adjoint.grad(cf.doubled_loss)(A)
 
 
-def test_a_method_of_an_object_passed_as_an_argument_is_named_as_not_followed_yet():
+def test_a_method_of_an_object_in_an_attribute_of_an_argument_is_named_as_not_followed_yet():
     with pytest.raises(adjoint.NonDifferentiable) as info:
-        adjoint.grad(cf.calls_a_method_of_an_argument, wrt=1)(cf.model, A)
+        adjoint.grad(cf.network_argument, wrt=1)(cf.network, A, np.array([0.2]))
     message = str(info.value)
-    assert "`.loss()`" in message and "return model.loss(x)" in message
+    assert "`.first()`" in message and "prediction = self.second(self.first(x))" in message
     assert "objects passed as arguments are not followed yet" in message and "cannot be read" not in message
+
+
+@pytest.mark.parametrize("model", [cf.Model(2.0), cf.Quadratic(0.7)], ids=["Model", "Quadratic"])
+def test_methods_of_an_object_argument_are_resolved_from_its_class(model):
+    f = cf.loss_of_a_model_argument if isinstance(model, cf.Model) else (lambda m, x: m.loss(x) * 2.0)
+    check_all_modes(f, model, A, wrt=1)
+
+
+def test_one_compiled_code_per_class_and_the_object_read_when_it_runs():
+    gradient = adjoint.grad(lambda m, x: m.loss(x), wrt=1)
+    np.testing.assert_allclose(gradient(cf.Quadratic(0.5), A), A)
+    np.testing.assert_allclose(gradient(cf.Quadratic(2.0), A), 4.0 * A)
+    np.testing.assert_allclose(gradient(cf.Model(1.0), A), np.cos(A) + 0.2 * A)       # another class
+    np.testing.assert_allclose(gradient(cf.Quadratic(0.5), A), A)
+
+
+def test_vjp_by_default_differentiates_by_the_arguments_that_carry_derivatives():
+    value, pullback = adjoint.vjp(cf.loss_of_a_model_argument, cf.model, A)
+    (gradient,) = pullback(1.0)
+    np.testing.assert_allclose(gradient, adjoint.grad(cf.loss_of_a_model_argument, wrt=1)(cf.model, A))
