@@ -433,9 +433,10 @@ def jvp(f, primals, tangents):
     signature = _signature(fn)
     _check_signature(fn, signature, primals)
     params = list(signature.parameters)[:len(primals)]
-    if any(kind_of_object(p) is not None for p in primals):      # objects of user classes carry none yet
-        params, tangents = zip(*[(n, t) for n, p, t in zip(params, primals, tangents) if kind_of_object(p) is None])
-    _check_shapes(fn, "tangent", zip(params, primals, tangents))
+    varied = [(n, p, t) for n, p, t in zip(params, primals, tangents) if kind_of_object(p) is None]
+    if len(varied) < len(params):              # objects of user classes carry no tangent yet
+        params, tangents = [n for n, _, _ in varied], tuple(t for _, _, t in varied)
+    _check_shapes(fn, "tangent", varied)
     linked = _tangent_linked(fn, params, primals)
     value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
     if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):

@@ -136,8 +136,9 @@ class Forward:
             return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
         if fn is None:
             from .reverse import _spell
-            raise unknown_callee(self.parsed, func, stmt, self._no_rule(_spell(func), stmt,
-                                                                 reason="it is not known at compile time"))
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(
+                "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
+                stmt, reason="it is only known when the code runs"))
         from .reverse import callee_function
         fn = callee_function(fn)
         rule = rules.lookup(fn)

@@ -30,7 +30,7 @@ class Parsed:
     # (an object's __dict__, attribute, value) for each attribute of a user object that compile-time
     # resolution read (`self.first` of a known `self`): the compile cache checks they still hold
     object_reads: list = field(default_factory=list)
-    static_types: dict = field(default_factory=dict)    # parameter -> the user class of its argument
+    static_types: dict = field(default_factory=dict)    # name -> the ObjectType of its object (methods.py)
     @property
     def name(self):
         return self.tree.name
@@ -272,7 +272,7 @@ def static_arguments(parsed, arguments):
         if (callable(known) and not isinstance(known, type)) or _user_object(known):
             statics[param] = known
         elif isinstance(value, gast.Name) and value.id in parsed.static_types:
-            statics[param] = ObjectType(parsed.static_types[value.id])     # an object argument's class
+            statics[param] = parsed.static_types[value.id]        # an object argument's type
     return statics
 
 
@@ -299,13 +299,19 @@ UNKNOWN_METHOD = ("no array method of that name has a rule, and what it is calle
 @dataclass(frozen=True)
 class ObjectType:
     """The kind of an argument that is an object of a user class: its methods are resolved from the
-    class when the code is compiled, its attributes read when it runs."""
+    class when the code is compiled, its attributes read when it runs. fields: (attribute, ObjectType)
+    for the attributes holding such objects (a network's layers), so that their methods resolve too."""
     cls: type
+    fields: tuple = ()
 
 
-def kind_of_object(value):
+def kind_of_object(value, depth=3):
     """ObjectType of a user object, else None (the argument's shape says what it is)."""
-    return ObjectType(type(value)) if _user_object(value) else None
+    if not _user_object(value):
+        return None
+    fields = () if depth == 0 else \
+        tuple((k, kind_of_object(v, depth - 1)) for k, v in sorted(vars(value).items()) if _user_object(v))
+    return ObjectType(type(value), fields)
 
 
 def _user_object(value):

@@ -3,14 +3,13 @@
 Set ADJOINT_DUMP=ssa (or any stage name, or `all`) to print the program after that stage, and
 ADJOINT_CHECK=1 to verify each pass's guarantee as it runs (the test suite does).
 """
-import inspect
 import os
 import sys
 import time
 
 import gast
 
-from . import anf, check, desugar, exits, fence, frontend, ir, lift, ssa
+from . import anf, check, desugar, exits, fence, frontend, ir, lift, methods, ssa
 from .errors import AdjointError
 from .naming import Namer
 
@@ -26,36 +25,6 @@ PASSES = [
     ("anf", anf.to_anf, "one operation per statement on names and constants"),
     ("ssa", ssa.to_ssa, "every name assigned once; joins are phi definitions"),
 ]
-
-
-def resolve_methods(program):
-    """`model.loss(x)`, model an argument of a user class known when compiling: `Model.loss(model, x)`,
-    the method read from the class (a staticmethod or classmethod without the receiver), the class
-    given to the generated code under a name of its own. The object's attributes are read when the
-    code runs."""
-    parsed = program.parsed
-    if not parsed.static_types:
-        return
-    classes = {}
-    for stmt in ir.statements(program.tree.body):
-        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        func = getattr(call, "func", None)
-        if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
-                and func.value.id in parsed.static_types):
-            continue
-        cls = parsed.static_types[func.value.id]
-        try:
-            attribute = inspect.getattr_static(cls, func.attr)
-        except AttributeError:
-            continue                    # an instance attribute: known only when the code runs
-        if not isinstance(attribute, (staticmethod, classmethod)) and not inspect.isfunction(attribute):
-            continue
-        if cls not in classes:
-            classes[cls] = program.namer.fresh(cls.__name__)
-            parsed.static_locals[classes[cls]] = parsed.lifted[classes[cls]] = cls
-        receiver = [] if isinstance(attribute, (staticmethod, classmethod)) else [ir.name(func.value.id)]
-        call.func = ir.at(gast.Attribute(ir.name(classes[cls]), func.attr, gast.Load()), func)
-        call.args = receiver + call.args
 
 
 def fold_static_calls(program):
@@ -138,7 +107,7 @@ def normalize(fn, upto="ssa", statics=None):
     parsed = fence.fence(frontend.parse(fn))
     for param, value in (statics or {}).items():
         if isinstance(value, frontend.ObjectType):
-            parsed.static_types[param] = value.cls
+            parsed.static_types[param] = value
         else:
             parsed.static_locals[param] = value
     program = Program(parsed)
@@ -160,7 +129,7 @@ def normalize(fn, upto="ssa", statics=None):
         if stage == upto:
             break
     if upto == "ssa":
-        resolve_methods(program)
+        methods.resolve_methods(program)
         fold_static_calls(program)
     return program
 

@@ -137,8 +137,9 @@ class Reverse:
                 raise self._no_rule(f"the method `.{func.attr}()`", stmt, reason=UNKNOWN_METHOD)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
         if fn is None:
-            raise unknown_callee(self.parsed, func, stmt, self._no_rule(_spell(func), stmt,
-                                                                 reason="it is not known at compile time"))
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(
+                "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
+                stmt, reason="it is only known when the code runs"))
         fn = callee_function(fn)
         rule = rules.lookup(fn)
         if rule is not None:

@@ -78,12 +78,18 @@ def test_a_decorator_that_changes_the_value_is_not_looked_through():
         adjoint.grad(cf.doubled_loss)(A)
 
 
-def test_a_method_of_an_object_in_an_attribute_of_an_argument_is_named_as_not_followed_yet():
-    with pytest.raises(adjoint.NonDifferentiable) as info:
-        adjoint.grad(cf.network_argument, wrt=1)(cf.network, A, np.array([0.2]))
+def test_a_network_passed_as_an_argument_calls_its_layers():
+    check_all_modes(cf.network_argument, cf.network, A, np.array([0.2]), wrt=1)
+    other = cf.Network(cf.Layer(np.ones((2, 3)) * 0.3), cf.Layer(np.array([[0.1, 0.9]])))
+    np.testing.assert_allclose(adjoint.grad(cf.network_argument, wrt=1)(other, A, np.array([0.2])),
+                               adjoint.grad(other.loss)(A, np.array([0.2])))
+
+
+def test_an_object_in_a_list_attribute_is_named_as_not_followed_yet():
+    with pytest.raises(adjoint.AdjointError) as info:
+        adjoint.grad(cf.stack_argument, wrt=1)(cf.stack, A)
     message = str(info.value)
-    assert "`.first()`" in message and "prediction = self.second(self.first(x))" in message
-    assert "objects passed as arguments are not followed yet" in message and "cannot be read" not in message
+    assert "return np.sum(self.layers[0](x))" in message and "cannot be read" not in message
 
 
 @pytest.mark.parametrize("model", [cf.Model(2.0), cf.Quadratic(0.7)], ids=["Model", "Quadratic"])
