@@ -305,13 +305,27 @@ class ObjectType:
     fields: tuple = ()
 
 
+@dataclass(frozen=True)
+class ObjectList(ObjectType):
+    """The kind of an attribute holding a list (or tuple) of objects of one kind: `self.layers`."""
+    element: ObjectType = None
+
+
 def kind_of_object(value, depth=3):
     """ObjectType of a user object, else None (the argument's shape says what it is)."""
     if not _user_object(value):
         return None
-    fields = () if depth == 0 else \
-        tuple((k, kind_of_object(v, depth - 1)) for k, v in sorted(vars(value).items()) if _user_object(v))
+    fields = () if depth == 0 else tuple((k, kind) for k, v in sorted(vars(value).items())
+                                         for kind in [_kind_of_field(v, depth - 1)] if kind is not None)
     return ObjectType(type(value), fields)
+
+
+def _kind_of_field(value, depth):
+    if isinstance(value, (list, tuple)) and value:
+        kinds = {kind_of_object(v, depth) for v in value}
+        element = kinds.pop() if len(kinds) == 1 else None
+        return ObjectList(type(value), (), element) if element is not None else None
+    return kind_of_object(value, depth)
 
 
 def _user_object(value):

@@ -3,7 +3,8 @@
 An argument that is an object of a user class has a known ObjectType (its class and, for the
 attributes holding such objects, theirs). After SSA, `model.loss(x)` becomes `Model.loss(model, x)`,
 `self.first(x)` (an attribute holding a layer object) becomes `first = self.first` and
-`Layer.__call__(first, x)`, and `layer = self.first` gives `layer` the layer's type: calls of
+`Layer.__call__(first, x)`, and `layer = self.first` (or `for layer in self.layers`) gives `layer`
+the layer's type: calls of
 functions with readable source, which the compiler differentiates like any helper. The classes
 are given to the generated code under names of their own (Parsed.lifted); the objects' attributes
 are read when the code runs.
@@ -12,7 +13,7 @@ import inspect
 
 import gast
 
-from . import ir
+from . import frontend, ir
 
 
 def resolve_methods(program):
@@ -34,8 +35,8 @@ class _Resolver:
             for field in ("body", "orelse"):
                 if isinstance(getattr(stmt, field, None), list):
                     setattr(stmt, field, self.block(getattr(stmt, field)))
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute):
-                self._note_attribute(ir.target_name(stmt), stmt.value)
+            if isinstance(stmt, gast.Assign):
+                self._note_type(ir.target_name(stmt), stmt.value)
             call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
             if isinstance(call, gast.Call):
                 out += self._receiver_of_attribute_object(call, stmt)
@@ -49,15 +50,20 @@ class _Resolver:
             return dict(self.types[node.value.id].fields).get(node.attr)
         return None
 
-    def _note_attribute(self, name, value):
+    def _note_type(self, name, value):
+        """`layer = self.first`, `layers = self.layers`, `layer = layers[i]` (also a loop over a
+        list of layers, which runs over its indices) give the name a type."""
         kind = self._field(value)
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+                isinstance(self.types.get(value.value.id), frontend.ObjectList):
+            kind = self.types[value.value.id].element
         if kind is not None:
             self.types[name] = kind
 
     def _receiver_of_attribute_object(self, call, stmt):
         """`self.first(x)`: `first = self.first` before the call, which then calls `first(x)`."""
         kind = self._field(call.func)
-        if kind is None:
+        if kind is None or isinstance(kind, frontend.ObjectList):
             return []
         name = self.program.namer.fresh(call.func.attr)
         self.types[name] = kind

@@ -159,3 +159,23 @@ stack = Stack([layer])
 
 def stack_argument(model, x):
     return model.loss(x)
+
+
+class Deep:
+    def __init__(self, layers, head):
+        self.layers, self.head = layers, head
+
+    def loss(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return np.sum(self.head(h) ** 2)
+
+
+deep = Deep([Layer(np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6], [0.3, 0.3, -0.2]])),
+             Layer(np.array([[0.2, -0.1, 0.6], [0.5, 0.2, 0.1], [-0.4, 0.3, 0.2]]))],
+            Layer(np.array([[0.7, -0.2, 0.1]])))
+
+
+def deep_argument(model, x):
+    return model.loss(x)

@@ -85,9 +85,14 @@ def test_a_network_passed_as_an_argument_calls_its_layers():
                                adjoint.grad(other.loss)(A, np.array([0.2])))
 
 
-def test_an_object_in_a_list_attribute_is_named_as_not_followed_yet():
+def test_objects_in_a_list_attribute_are_followed():
+    check_all_modes(cf.stack_argument, cf.stack, A, wrt=1)
+    check_all_modes(cf.deep_argument, cf.deep, A, wrt=1)
+
+
+def test_a_list_of_objects_of_several_classes_is_named_as_not_followed():
     with pytest.raises(adjoint.AdjointError) as info:
-        adjoint.grad(cf.stack_argument, wrt=1)(cf.stack, A)
+        adjoint.grad(cf.stack_argument, wrt=1)(cf.Stack([cf.layer, cf.Quadratic(1.0)]), A)
     message = str(info.value)
     assert "return np.sum(self.layers[0](x))" in message and "cannot be read" not in message
 

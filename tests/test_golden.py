@@ -38,6 +38,7 @@ CASES = [
     ("nested_function", ff.closure_over_parameters, (0, 1), (np.eye(3) * 0.5, np.ones(3), np.ones(3))),
     ("function_argument", ff.integrate_with_a_nested_function, 0, (np.ones(3),)),
     ("class_network", cf.network.loss, 0, (np.ones(3), np.ones(1))),
+    ("object_argument", cf.deep_argument, 1, (cf.deep, np.ones(3))),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]
