@@ -171,3 +171,12 @@ def test_a_bound_method_is_not_exported():
     import callable_functions as cf
     with pytest.raises(export.ExportError, match="bound method, callable object or partial"):
         export.export(cf.model.loss, args=(A,))
+
+
+def test_closures_made_by_one_factory_share_code_and_read_their_own_cells():
+    first, second = ff.make_scaled(1.7), ff.make_scaled(-0.4)
+    for f, factor in [(first, 1.7), (second, -0.4), (first, 1.7)]:
+        x = 0.9
+        expected = factor * (np.cos(x) * x + np.sin(x))
+        assert adjoint.grad(f)(x) == pytest.approx(expected)
+        assert adjoint.jvp(f, (x,), (1.0,))[1] == pytest.approx(expected)
