@@ -6,9 +6,9 @@ import weakref
 
 import numpy as np
 
-from . import cache, driver, rules, runtime, tracebacks
+from . import cache, callables, driver, rules, runtime, tracebacks
 from .errors import AdjointError, ArgumentError, ShapeError
-from .frontend import parse, unwrap
+from .frontend import ObjectType, kind_of_object, parse, unwrap
 from .shapes import generalize, shape_of
 
 
@@ -22,14 +22,21 @@ _MAX_SHAPES = 4     # past this many shape specialisations of one function, spec
 
 
 def _arguments_key(args):
-    """The arguments' shapes (see shapes.shape_of), unrolled for short calls."""
+    """The arguments' shapes (see shapes.shape_of; an object of a user class: its class), unrolled
+    for short calls."""
     if len(args) == 1:
         a = args[0]
-        return (() if type(a) is float else shape_of(a),)
+        return (() if type(a) is float else _kind(a),)
     if len(args) == 2:
         a, b = args
-        return (() if type(a) is float else shape_of(a), () if type(b) is float else shape_of(b))
-    return tuple(map(shape_of, args))
+        return (() if type(a) is float else _kind(a), () if type(b) is float else _kind(b))
+    return tuple(map(_kind, args))
+
+
+def _kind(value):
+    """shape_of(value), or for an object of a user class its ObjectType (code is compiled per class)."""
+    shape = shape_of(value)
+    return kind_of_object(value) if shape is None else shape
 
 
 _PYTHON_NUMBERS = frozenset((float, int, bool, complex))
@@ -41,17 +48,16 @@ def _shape_key(args, seen):
     args=None (a derivative called inside compiled code) gives the unspecialised key."""
     if args is None:
         return None
-    key = tuple(shape_of(a) for a in args)
+    key = tuple(_kind(a) for a in args)
     if key not in seen and len(seen) >= _MAX_SHAPES:
-        key = tuple(generalize(s) if s is not None else None for s in key)
+        key = tuple(generalize(s) if s is not None and not isinstance(s, ObjectType) else s for s in key)
     return key
 
 
-def _wrt_names(fn, wrt, skip=0):
-    """wrt (int, str or tuple of them) -> (tuple of parameter names, whether a tuple was asked for).
-    skip: leading parameters already bound (a method's self), which integer positions do not count."""
+def _wrt_names(fn, wrt):
+    """wrt (int, str or tuple of them) -> (tuple of parameter names, whether a tuple was asked for)."""
     try:
-        params = list(_signature(fn).parameters)[skip:]
+        params = list(_signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
     many = isinstance(wrt, (tuple, list))
@@ -77,13 +83,13 @@ class _Gradient:
 
     def __init__(self, fn, wrt, with_value, has_aux=False):
         self.original = fn                      # what pickling refers to
-        fn, self.bound = _bound_parts(unwrap(fn))
+        fn = callables.plain(unwrap(fn))       # a bound method or partial: a wrapper function
         self.fn = fn
         if not callable(self.fn):
             raise AdjointError(f"expected a function, got {fn!r}")
         if not hasattr(self.fn, "__code__") and not hasattr(self.fn, "__adjoint_function__"):
             parse(self.fn)          # raises NoSource with the reason
-        self.wrt, self.many = _wrt_names(self.fn, wrt, skip=len(self.bound))
+        self.wrt, self.many = _wrt_names(self.fn, wrt)
         self.with_value = with_value
         self.has_aux = has_aux
         self.signature = _signature(self.fn)
@@ -162,7 +168,7 @@ class _Gradient:
     def _check_call(self, args):
         """Arguments that do not fit the function raise as the function would, naming it; the
         differentiated ones must be numbers, arrays or containers of them."""
-        _check_signature(self.fn, self.signature, args, len(self.bound))
+        _check_signature(self.fn, self.signature, args)
         for name, p in zip(self.wrt, self.positions):
             if p >= len(args):
                 default = self.signature.parameters[name].default
@@ -174,7 +180,7 @@ class _Gradient:
     def __adjoint_function__(self, args):
         """A plain function with readable source computing this gradient (for nested derivatives)."""
         if args is not None:            # None: called from compiled code, arguments unknown
-            args = self.bound + tuple(args)
+            args = tuple(args)
         if hasattr(self.fn, "__adjoint_function__"):
             inner = self.fn.__adjoint_function__(args)
             params = list(_signature(inner).parameters)
@@ -190,7 +196,7 @@ class _Gradient:
 
     def __call__(self, *args, **kwargs):
         if kwargs:
-            args = _bind(self.fn, self.signature, args, kwargs, len(self.bound))
+            args = _bind(self.fn, self.signature, args, kwargs)
         # calls with Python numbers only are keyed by their types (one argument: its type alone)
         kinds = type(args[0]) if len(args) == 1 else tuple(map(type, args))
         entry = self.dispatch.get(kinds)
@@ -246,17 +252,8 @@ class _Gradient:
                         f"computes with it as with an array ({exc}); pass np.asarray({name})") from exc
 
 
-class _MethodGradient(_Gradient):
-    """The gradient of a bound method: its function, called with `self` (or `cls`) first."""
-
-    def __call__(self, *args, **kwargs):
-        return _Gradient.__call__(self, *self.bound, *args, **kwargs)
-
-
 def _gradient(f, wrt, with_value, has_aux):
-    """A _Gradient, or a _MethodGradient for a bound method (so plain functions' calls skip the check)."""
-    kind = _MethodGradient if _bound_parts(unwrap(f))[1] else _Gradient
-    return kind(f, wrt, with_value, has_aux)
+    return _Gradient(f, wrt, with_value, has_aux)
 
 
 class _AllCurrent:
@@ -267,14 +264,6 @@ class _AllCurrent:
 
     def current(self):
         return all(linked.current() for linked in self.linked)
-
-
-def _bound_parts(fn):
-    """(function, arguments bound to it): a bound method or classmethod is its function with `self`
-    (or `cls`) bound, so that its source can be differentiated like any function's."""
-    if inspect.ismethod(fn) and hasattr(fn.__func__, "__code__"):
-        return fn.__func__, (fn.__self__,)
-    return fn, ()
 
 
 def _name(fn):
@@ -364,14 +353,15 @@ def _tangent_linked(fn, wrt, args=None):
     specialised on the arguments' ranks when they are given (a number, a list and an array read
     differently: `y += x` rebinds a number but writes into an array)."""
     ranks = None if args is None else \
-        tuple(generalize(s) if isinstance(s, tuple) else s for s in map(shape_of, args))
+        tuple(generalize(s) if isinstance(s, tuple) else s for s in map(_kind, args))
     kinds = dict(zip(_signature(fn).parameters, ranks)) if ranks else None
     return cache.cached(fn, (tuple(wrt), "forward", ranks), lambda: driver.build_forward(fn, list(wrt), kinds))
 
 
 def _plain(f, args):
-    """The plain function to transform: f itself, or the generated code behind a derivative."""
-    f = unwrap(f)
+    """The plain function to transform: f itself, the wrapper of a bound method or partial, or the
+    generated code behind a derivative."""
+    f = callables.plain(unwrap(f))
     if hasattr(f, "__adjoint_function__"):
         return f.__adjoint_function__(args)
     if not hasattr(f, "__code__"):
@@ -443,7 +433,10 @@ def jvp(f, primals, tangents):
     signature = _signature(fn)
     _check_signature(fn, signature, primals)
     params = list(signature.parameters)[:len(primals)]
-    _check_shapes(fn, "tangent", zip(params, primals, tangents))
+    varied = [(n, p, t) for n, p, t in zip(params, primals, tangents) if kind_of_object(p) is None]
+    if len(varied) < len(params):              # objects of user classes carry no tangent yet
+        params, tangents = [n for n, _, _ in varied], tuple(t for _, _, t in varied)
+    _check_shapes(fn, "tangent", varied)
     linked = _tangent_linked(fn, params, primals)
     value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
     if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):
@@ -467,8 +460,8 @@ def _vjp(f, primals, wrt, check):
     signature = _signature(fn)
     params = list(signature.parameters)
     _check_signature(fn, signature, primals)
-    if wrt is None:
-        names, many = tuple(params[:len(primals)]), True
+    if wrt is None:         # every argument that carries a derivative (objects of user classes do not yet)
+        names, many = tuple(n for n, p in zip(params, primals) if kind_of_object(p) is None), True
     else:
         names, many = _wrt_names(fn, wrt)
     positions = [params.index(n) for n in names]
@@ -499,7 +492,7 @@ def _check_arguments(f, args):
     """ArgumentError, naming the function, when args do not fit f (a function or a derivative)."""
     f = unwrap(f)
     if isinstance(f, _Gradient):
-        f._check_call(f.bound + tuple(args))
+        f._check_call(tuple(args))
     elif hasattr(f, "__code__"):
         _check_signature(f, _signature(f), args)
 
@@ -508,7 +501,7 @@ def _output_shape(f, args, value):
     """The shape of f(*args): a gradient has its argument's shape even where it is a constant zero."""
     f = unwrap(f)
     if isinstance(f, _Gradient) and f.single and not f.many and not f.with_value and not f.has_aux:
-        return np.shape((f.bound + tuple(args))[f.positions[0]])
+        return np.shape(tuple(args)[f.positions[0]])
     return np.shape(value)
 
 
@@ -601,14 +594,14 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     e.g. without shape checks for arguments that are Python floats. optimize=False shows the
     code before the cleanup passes.
     """
-    fn, bound = _bound_parts(unwrap(f))
+    fn = callables.plain(unwrap(f))
     if mode not in ("reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if not hasattr(fn, "__code__"):
         parse(fn)                   # raises NoSource with the reason
-    names, _ = _wrt_names(fn, wrt, skip=len(bound))
+    names, _ = _wrt_names(fn, wrt)
     params = list(_signature(fn).parameters)
-    kinds = dict(zip(params, (shape_of(a) for a in bound + tuple(args)))) if args is not None else {}
+    kinds = dict(zip(params, (_kind(a) for a in args))) if args is not None else {}
     with cache.building():          # the same rules and callees a call would compile against now
         if mode == "forward":
             generated = driver.build_forward(fn, names, kinds, optimize=optimize)

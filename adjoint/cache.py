@@ -181,6 +181,7 @@ class _Member:
         self.owner = None if generated.fn is entry_fn else generated.fn
         self.imports = {alias: (index[id(dep)], name) for alias, (dep, name) in generated.imports.items()}
         self.bindings = _static_bindings(generated)
+        self.object_reads = list({(id(n), a): (n, a, v) for n, a, v in generated.parsed.object_reads}.values())
         self.returns_state = generated.returns_state
 
     def run(self, owner):
@@ -192,7 +193,8 @@ class _Member:
         return factory(*self.arguments)
 
     def checks(self, owner):
-        """(globals checks, cell checks) of the static bindings, as seen from owner."""
+        """(globals checks, cell checks) of the static bindings, as seen from owner, and of the
+        attributes of known objects the compiler read."""
         cells = dict(zip(owner.__code__.co_freevars, owner.__closure__ or ()))
         global_checks, cell_checks = [], []
         for name, value, where in self.bindings:
@@ -200,6 +202,7 @@ class _Member:
                 cell_checks.append((cells[name], value))
             else:
                 global_checks.append((owner.__globals__, name, value if where == "global" else _MISSING))
+        global_checks += self.object_reads       # attributes of known objects: a reassigned one recompiles
         return global_checks, cell_checks
 
 
@@ -302,6 +305,8 @@ def _compile(generated):
     names = generated.names
     arguments = {names["np"]: np, names["rt"]: runtime, names["math"]: math}
     arguments.update({name: None for name in generated.imports if name not in arguments})
+    # the helpers lifted out of the user's function (nested defs, lambdas), which no global names
+    arguments.update({name: f for name, f in generated.parsed.lifted.items() if name not in arguments})
     cell_names = [name for name in fn.__code__.co_freevars if name not in arguments]
     defined = [d.name for d in generated.defs]
     body = "".join(" " * 8 + line + "\n" if line.strip() else "\n" for line in render(generated).splitlines())

@@ -10,6 +10,12 @@ def _fail(stage, message, node):
     raise AdjointError(f"internal check failed after pass `{stage}`: {message} (line {getattr(node, 'lineno', '?')})")
 
 
+def check_lift(tree, stage):
+    for node in gast.walk(tree):
+        if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            _fail(stage, "a nested function or lambda left", node)
+
+
 def check_simplify(tree, stage):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
@@ -63,7 +69,7 @@ def check_absorb(tree, stage):
         for i, stmt in enumerate(block):
             if isinstance(stmt, gast.Continue):
                 _fail(stage, "continue left", stmt)
-            if isinstance(stmt, (gast.Break, gast.Return)) and i != len(block) - 1:
+            if isinstance(stmt, (gast.Break, gast.Return, gast.Raise)) and i != len(block) - 1:
                 _fail(stage, "statements after an exit", stmt)
             if isinstance(stmt, gast.If) and ir.exits([stmt]) and i != len(block) - 1:
                 _fail(stage, "statements after an exiting if", stmt)
@@ -111,5 +117,6 @@ def check_ssa(tree, stage):
             seen.add(name)
 
 
-CHECKS = {"simplify": check_simplify, "comprehensions": check_comprehensions, "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
+CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions,
+          "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

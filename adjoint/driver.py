@@ -13,7 +13,7 @@ import numpy as np
 from . import aliases, cleanup, desugar, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
-from .frontend import unwrap
+from .frontend import ObjectType, function_name, unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
 from .quoting import quote_expr
@@ -52,9 +52,9 @@ def _global_names(program):
     return names
 
 
-def _prepare(fn, wrt):
+def _prepare(fn, wrt, statics=None):
     """The function through the pipeline: (program, SSA tree, parameter names, global names)."""
-    program = pipeline.normalize(fn)
+    program = pipeline.normalize(fn, statics=statics)
     params = program.parsed.params
     for name in wrt:
         if name not in params:
@@ -64,6 +64,21 @@ def _prepare(fn, wrt):
 
 def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
+
+
+def _statics_key(statics):
+    """Specialisations on the functions passed (see frontend.static_arguments) are told apart."""
+    return tuple(sorted((p, f if isinstance(f, ObjectType) else id(f)) for p, f in statics.items())) \
+        if statics else ()
+
+
+def _object_kinds(kinds, statics):
+    """(kinds without the classes of object arguments, statics with them): an object's class is what
+    the code is compiled for, as a function passed is (see pipeline.resolve_methods)."""
+    objects = {p: k for p, k in (kinds or {}).items() if isinstance(k, ObjectType)}
+    if not objects:
+        return kinds, statics
+    return {p: k for p, k in kinds.items() if p not in objects}, {**(statics or {}), **objects}
 
 
 def _auxiliary_output(tree):
@@ -77,19 +92,22 @@ def _auxiliary_output(tree):
     raise AdjointError("has_aux=True needs the function to end with `return value, aux`")
 
 
-def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False):
+def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False, statics=None):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
-    kinds maps a parameter name to the shape of its argument (() for a number, None if unknown).
+    kinds maps a parameter name to the shape of its argument (() for a number, None if unknown);
+    statics maps a parameter to the function every call passes it (the code is specialised on it).
     split=False gives one function `grad_f(*params, dout=1.0) -> (value, gradients)`;
     split=True gives the pair `f_fwd(*params) -> (value, saved)`, `f_bwd(saved, dout) -> gradients`.
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
-    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux)
+    kinds, statics = _object_kinds(kinds, statics)
+    key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux,
+           _statics_key(statics))
     if split and key in _PAIRS:
         return _PAIRS[key]
-    program, tree, params, names = _prepare(fn, wrt)
+    program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     desugar.iterate_mappings(tree, shapes, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
@@ -101,7 +119,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     generated = Generated(key, fn, program.parsed, [], "", names)
     generated.temporaries = program.namer.temporaries
     if split:
-        generated.entry = _pair_base(fn, wrt, params, kinds) + "_fwd"
+        generated.entry = _pair_base(fn, wrt, params, statics) + "_fwd"
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
         return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies,
@@ -116,11 +134,15 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     if split:
         base = generated.entry[:-4]
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"
+        # a callee's pair may have the same names (a wrapper of a method calls the method): it is
+        # imported under another name
+        program.namer.reserve(fwd_name)
+        program.namer.reserve(bwd_name)
 
-    def callees(callee, active_params, arg_shapes):
+    def callees(callee, active_params, arg_shapes, statics=None):
         """Names of the fwd/bwd pair for a call; generates it on first use."""
         pair = build_reverse(unwrap(callee), active_params, arg_shapes, split=True, stack=stack,
-                             optimize=optimize)
+                             optimize=optimize, statics=statics)
         return (_import(generated, pair, pair.entry, program.namer),
                 _import(generated, pair, pair.entry[:-4] + "_bwd", program.namer))
 
@@ -148,8 +170,9 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
         args.args.append(ir.name(seed, store=True))
         args.defaults.append(ir.const(1.0))
         ret = gast.Return(gast.Tuple([ir.clone(result), grad_value], gast.Load()))
-        body = stack_setup + forward + [cleanup.backward_marker()] + backward + [ret]
-        generated.entry = f"grad_{fn.__name__}"
+        body = stack_setup + forward + ([] if ir.raises(forward) else      # it always raises
+                                        [cleanup.backward_marker()] + backward + [ret])
+        generated.entry = f"grad_{program.parsed.name}"
         generated.defs = [_funcdef(generated.entry, args, body, tree)]
         _finish(generated, optimize, copies, backward, gen.stack)
         return generated
@@ -163,7 +186,8 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
                   for e in s.targets[0].elts}
     # values saved from inside a branch may be unset on the other path
     stack_setup += [ir.assign(s, ir.const(None)) for s in saved if s not in top_level and s != (gen.stack or ("",))[0]]
-    fwd_body = stack_setup + forward + [gast.Return(gast.Tuple([ir.clone(result), saved_tuple], gast.Load()))]
+    fwd_body = stack_setup + forward + \
+        ([] if ir.raises(forward) else [gast.Return(gast.Tuple([ir.clone(result), saved_tuple], gast.Load()))])
     saved_name = program.namer.fresh("saved")
     unpack = [ir.assign(gast.Tuple([ir.name(s, store=True) for s in saved], gast.Store()), ir.name(saved_name))] \
         if saved else []
@@ -193,9 +217,11 @@ def _finish(generated, optimize, copies, backward, stack):
             break
 
 
-def _pair_base(fn, wrt, params, kinds):
-    """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only)."""
-    return fn.__name__ if list(wrt) == params else f"{fn.__name__}_d{'_'.join(wrt)}"
+def _pair_base(fn, wrt, params, statics=None):
+    """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only), `rk4_rhs`
+    (specialised on the function `rhs` passed to it)."""
+    name = "_".join([function_name(fn)] + [function_name(f) for f in (statics or {}).values() if hasattr(f, "__name__")])
+    return name if list(wrt) == [p for p in params if p not in (statics or {})] else f"{name}_d{'_'.join(wrt)}"
 
 
 def _import(generated, dep, function, namer):
@@ -243,23 +269,24 @@ def _residuals(gen, backward):
 _JVPS = {}                     # callee key -> Generated holding its jvp function, for one build (as _PAIRS)
 
 
-def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
+def build_forward(fn, wrt, kinds=None, optimize=True, entry=None, statics=None):
     """Generated forward-mode code: `jvp_f(*params, *tangents) -> (value, tangent of value)`.
 
     There is one tangent parameter per name in `wrt` (`dx` for `x`); other parameters are constants.
     """
     fn = unwrap(fn)
-    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry)
+    kinds, statics = _object_kinds(kinds, statics)
+    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry, _statics_key(statics))
     if key in _JVPS:
         return _JVPS[key]
-    program, tree, params, names = _prepare(fn, wrt)
+    program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
     desugar.iterate_mappings(tree, shapes, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
                                              generated=getattr(fn, GENERATED, False))
     varied = forward.varied_names(tree, program.parsed, list(wrt), program.objects)
     copies = lower_phis(tree)
-    jvp_name = entry or f"{_pair_base(fn, wrt, params, kinds)}_jvp"
+    jvp_name = entry or f"{_pair_base(fn, wrt, params, statics)}_jvp"
     generated = Generated(key, fn, program.parsed, [], jvp_name, names)
     _JVPS[key] = generated          # registered first, so that recursion finds it
     try:
@@ -272,10 +299,11 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None):
 def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimize):
     names = generated.names
 
-    def callees(callee, varied_params, arg_shapes):
-        dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize)
+    def callees(callee, varied_params, arg_shapes, statics=None):
+        dep = build_forward(unwrap(callee), varied_params, arg_shapes, optimize, statics=statics)
         return _import(generated, dep, dep.entry, program.namer), dep.tangent_params
 
+    program.namer.reserve(generated.entry)        # a callee's jvp of the same name is imported as another
     gen = forward.Forward(program, wrt, varied, shapes, names, callees)
     tangent_params = generated.tangent_params = [gen.d(w) for w in wrt]
     body = gen.block(tree.body[:-1])
@@ -287,7 +315,7 @@ def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimiz
     if defaults:      # parameters with defaults must stay last: tangents get no default then
         args.defaults = defaults + [ir.const(0.0)] * len(tangent_params)
     ret = gast.Return(gast.Tuple([ir.clone(result), tangent], gast.Load()))
-    generated.defs = [_funcdef(generated.entry, args, body + [ret], tree)]
+    generated.defs = [_funcdef(generated.entry, args, body + ([] if ir.raises(body) else [ret]), tree)]
     if optimize:
         for definition in generated.defs:
             cleanup.optimize(definition, copies, _tangent_reads(body, gen), program.namer.temporaries)
@@ -327,7 +355,9 @@ def build_selector(inner, params, kind, wrt=()):
     if kind == "gradient":
         items = ["gradient"] if len(wrt) == 1 else [f"gradient[{i}]" for i in range(len(wrt))]
         result = quote_expr(", ".join(f"rt.like({g}, {x})" for g, x in zip(items, wrt)), rt=inner.names["rt"])
-    args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, [])
+    # the function's defaults, so that a derivative of the selector is called as the function is
+    defaults = ir.clone(inner.parsed.tree.args.defaults) if list(params) == inner.parsed.params else []
+    args = gast.arguments([ir.name(p, store=True) for p in params], [], None, [], [], None, defaults)
     definition = gast.FunctionDef(name, args, [pick, gast.Return(result)], [], None, None)
     gast.fix_missing_locations(definition)
     selector = Generated(("selector", inner.key, kind), fn, inner.parsed, [definition], name, inner.names, [inner],

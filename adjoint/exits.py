@@ -51,8 +51,9 @@ def _returns_inside(loop):
 
 
 def absorb_exits(tree, namer):
-    """Afterwards an exit (break, return) ends its block, whatever followed an exiting `if` sits in its
-    fall-through branches, and no `continue` is left."""
+    """Afterwards an exit (break, return) or a `raise` ends its block, whatever followed an exiting `if`
+    sits in its fall-through branches, and no `continue` is left. An `if` whose branch raises is no
+    exit: what follows it stays after it, where only the other branch arrives."""
     tree.body = _absorb(tree.body)
     return tree
 
@@ -62,7 +63,7 @@ def _absorb(block):
     for i, stmt in enumerate(block):
         if isinstance(stmt, gast.Continue):
             return out            # after absorption a continue always ends the iteration
-        if isinstance(stmt, (gast.Break, gast.Return)):
+        if isinstance(stmt, (gast.Break, gast.Return, gast.Raise)):
             return out + [stmt]   # anything after it is dead
         if isinstance(stmt, (gast.For, gast.While)):
             stmt.body = _absorb(stmt.body)

@@ -13,6 +13,7 @@ is `stop_gradient`.
 """
 import ast
 import builtins
+import copy
 import inspect
 import io
 import math
@@ -23,7 +24,8 @@ import tokenize
 
 import numpy as np
 
-from . import api, cache, driver, runtime
+from . import api, cache, callables, driver, frontend, runtime
+from .emit import to_source
 from .errors import AdjointError
 from .frontend import unwrap
 from .shapes import shape_of
@@ -55,6 +57,10 @@ class _Exporter:
         if mode not in ("reverse", "forward"):
             raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
         self.fn, self.mode, self.command = unwrap(f), mode, command
+        if callables.plain(self.fn) is not self.fn:
+            raise ExportError(f"cannot export {api._name(self.fn)}: a bound method, callable object or partial "
+                              "holds objects that an exported module cannot copy; export a function that "
+                              "takes what it reads as arguments")
         self.wrt, _ = api._wrt_names(self.fn, wrt)
         params = list(inspect.signature(self.fn).parameters)
         kinds = dict(zip(params, (shape_of(a) for a in args))) if args is not None else {}
@@ -80,8 +86,8 @@ class _Exporter:
                 if name in specials:
                     exported = self.names[specials[name]]
                     self._need(exported, {exported: np if specials[name] == "np" else math})
-                else:
-                    self._need(name, g.fn.__globals__, _closure(g.fn))
+                else:       # (a function lifted out of the user's, which no global names, included)
+                    self._need(name, g.fn.__globals__, {**_closure(g.fn), **g.parsed.lifted})
         generated = self._generated_code(texts)
         wanted = set()
         for g, text in zip(self.units, texts):
@@ -130,6 +136,8 @@ class _Exporter:
         self.defined[name] = value
         if inspect.ismodule(value):
             self._need_module(name, value, namespace)
+        elif value in frontend.LIFTED or getattr(value, "__name__", None) == "<lambda>":
+            self._copy_definition(name, value)
         elif inspect.isfunction(value) and _is_user_code(value):
             self._copy_function(name, value)
         elif inspect.isfunction(value) and _is_adjoint(value):
@@ -164,6 +172,13 @@ class _Exporter:
             self._need(fn.__name__, {fn.__name__: fn})
             text, start = f"{name} = {fn.__name__}\n", start + 1
         self._add(text, fn.__globals__, start, name, _closure(fn))
+
+    def _copy_definition(self, name, fn):
+        """Copy a function the compiler reads as a `def` it made: one lifted out of the user's
+        (a nested function or lambda, with its captured variables as parameters) or a lambda."""
+        tree = copy.deepcopy(frontend.parse(fn).tree)
+        tree.name = name
+        self._add(to_source(tree), fn.__globals__, tree.lineno, name, _closure(fn))
 
     def _copy_binding(self, name, value, namespace):
         """Copy the top-level statement that binds `name`, or write a literal's value."""

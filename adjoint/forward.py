@@ -9,6 +9,7 @@ from . import ir, rules, runtime, writes
 from .aliases import Objects
 from .writes import is_write
 from .errors import NonDifferentiable
+from .frontend import UNKNOWN_METHOD, static_arguments, unknown_callee
 from .quoting import quote_expr
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
@@ -178,11 +179,13 @@ class Forward:
         if fn is None and isinstance(func, gast.Attribute):
             rule = rules.METHODS.get(func.attr)
             if rule is None:
-                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt, reason=UNKNOWN_METHOD)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, stmt, func), None
         if fn is None:
             from .reverse import _spell
-            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(
+                "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
+                stmt, reason="it is only known when the code runs"))
         from .reverse import callee_function
         fn = callee_function(fn)
         rule = rules.lookup(fn)
@@ -201,7 +204,7 @@ class Forward:
         varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
         shapes = {p: self.shapes.get(v.id) if isinstance(v, gast.Name) else () if isinstance(v, gast.Constant) else None
                   for p, v in bound.arguments.items()}
-        jvp_name, tangent_params = self.callees(fn, varied, shapes)
+        jvp_name, tangent_params = self.callees(fn, varied, shapes, static_arguments(self.parsed, bound.arguments))
         tangents = [gast.keyword(t, self.tangent_of(bound.arguments[p])) for p, t in zip(varied, tangent_params)]
         new_call = gast.Call(ir.name(jvp_name), list(call.args), list(call.keywords) + tangents)
         target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())

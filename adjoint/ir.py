@@ -112,12 +112,18 @@ def exits(block):
     return False
 
 
+def raises(block):
+    """Whether `block` ends by raising: control never reaches its end nor joins anything after it
+    (a raise is not an exit in the sense of `exits`: nothing after its `if` moves into a branch)."""
+    return bool(block) and isinstance(block[-1], gast.Raise)
+
+
 def falls_through(block):
     """Whether control can reach the end of `block`."""
     if not block:
         return True
     last = block[-1]
-    if isinstance(last, (gast.Break, gast.Continue, gast.Return)):
+    if isinstance(last, (gast.Break, gast.Continue, gast.Return, gast.Raise)):
         return False
     if isinstance(last, gast.If):
         return falls_through(last.body) or falls_through(last.orelse)

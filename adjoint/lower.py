@@ -94,7 +94,7 @@ def _append_fallthrough(block, stmts, copies):
     """Append stmts where control falls off the end of block (inside a final exiting `if`, if any)."""
     if not stmts:
         return
-    if block and isinstance(block[-1], (gast.Break, gast.Return)):
+    if block and isinstance(block[-1], (gast.Break, gast.Return, gast.Raise)):
         return
     if block and isinstance(block[-1], gast.If) and ir.exits([block[-1]]):
         dup = [ir.clone(s) for s in stmts]

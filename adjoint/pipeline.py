@@ -9,12 +9,14 @@ import time
 
 import gast
 
-from . import anf, check, comprehensions, desugar, exits, fence, frontend, ir, runtime, ssa, writes
+from . import anf, check, comprehensions, desugar, exits, fence, frontend, ir, lift, methods, runtime, ssa, writes
 from .errors import AdjointError
 from .naming import Namer
 
 # (stage name, pass, what it guarantees afterwards)
 PASSES = [
+    ("lift", lift.lift_functions, "no `def` or `lambda` inside the function: each is a helper taking the "
+                                  "variables it reads as leading parameters"),
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),
@@ -37,6 +39,8 @@ def fold_static_calls(program):
     definitions = {ir.target_name(s): s.value for s in ir.statements(program.tree.body)
                    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
     for node in gast.walk(program.tree):
+        if isinstance(node, gast.Assign) and isinstance(node.value, (gast.Name, gast.Attribute)):
+            _record_function_alias(node, parsed)
         if not (isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)):
             continue
         call = node.value
@@ -49,6 +53,15 @@ def fold_static_calls(program):
             continue
         if args and args[0] is not None:
             parsed.static_locals[ir.target_name(node)] = parsed.resolve(call.func)(*args, **keywords)
+
+
+def _record_function_alias(node, parsed):
+    """`act = np.tanh` (or the temporary ANF makes of `np.tanh` passed to a call) names a function
+    known at compile time: a call passing `act` can be specialised on it. (In SSA the name has no
+    other definition.)"""
+    known = parsed.resolve(node.value)
+    if callable(known) and not isinstance(known, type):
+        parsed.static_locals[ir.target_name(node)] = known
 
 
 class _NotStatic(Exception):
@@ -72,6 +85,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
+READS_FUNCTION = {"lift"}          # passes that also read the function's namespace and record in it
 TIMINGS = {}
 
 
@@ -91,15 +105,22 @@ def _all_names(parsed):
     return names
 
 
-def normalize(fn, upto="ssa"):
-    """Parse, fence and run the passes up to and including `upto`; returns the Program."""
+def normalize(fn, upto="ssa", statics=None):
+    """Parse, fence and run the passes up to and including `upto`; returns the Program. statics binds
+    parameters to the functions the caller passes (a specialisation, see frontend.static_arguments)."""
     parsed = fence.fence(frontend.parse(fn))
+    for param, value in (statics or {}).items():
+        if isinstance(value, frontend.ObjectType):
+            parsed.static_types[param] = value
+        else:
+            parsed.static_locals[param] = value
     program = Program(parsed)
     dump = os.environ.get("ADJOINT_DUMP", "")
     for stage, run, _ in PASSES:
         start = time.perf_counter()
         try:
-            program.tree = run(program.tree, program.namer) or program.tree
+            extra = (parsed,) if stage in READS_FUNCTION else ()
+            program.tree = run(program.tree, program.namer, *extra) or program.tree
         except AdjointError:
             raise
         except Exception as exc:
@@ -113,6 +134,7 @@ def normalize(fn, upto="ssa"):
             break
     parsed.static_locals[program.namer.runtime_name()] = runtime   # read by IR that calls the runtime
     if upto == "ssa":
+        methods.resolve_methods(program)
         fold_static_calls(program)
     return program
 

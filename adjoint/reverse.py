@@ -12,9 +12,9 @@ import os
 
 import gast
 
-from . import ir, rules
+from . import callables, ir, rules
 from .errors import NonDifferentiable
-from .frontend import unwrap
+from .frontend import UNKNOWN_METHOD, function_name, static_arguments, unknown_callee, unwrap
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
@@ -25,6 +25,16 @@ from .ssa import loop_breaks
 
 def _is_compound(stmt):
     return isinstance(stmt, (gast.If, gast.For, gast.While))
+
+
+def _joining_blocks(stmt):
+    """The blocks of a compound statement after which the backward sweep can run: not those ending in
+    `raise` (the exception leaves the function, no backward sweep follows)."""
+    return [b for b in (stmt.body, getattr(stmt, "orelse", [])) if not ir.raises(b)]
+
+
+def _one_branch_raises(stmt):
+    return isinstance(stmt, gast.If) and (ir.raises(stmt.body) or ir.raises(stmt.orelse))
 
 
 
@@ -109,7 +119,7 @@ class Reverse:
         if isinstance(stmt, gast.Assign):
             return ir.target_name(stmt) in self.active
         if _is_compound(stmt):
-            return any(self.has_backward(s) for s in stmt.body + getattr(stmt, "orelse", []))
+            return any(self.has_backward(s) for block in _joining_blocks(stmt) for s in block)
         return False
 
     def _joins_versions(self, stmt):
@@ -256,10 +266,12 @@ class Reverse:
         if fn is None and isinstance(func, gast.Attribute):          # a method on a local value
             rule = rules.METHODS.get(func.attr)
             if rule is None:
-                raise self._no_rule(f"the method `.{func.attr}()`", stmt)
+                raise self._no_rule(f"the method `.{func.attr}()`", stmt, reason=UNKNOWN_METHOD)
             return [], self._apply(rule, [func.value] + call.args, keywords, z, g, stmt, callee=func)
         if fn is None:
-            raise self._no_rule(_spell(func), stmt, reason="it is not known at compile time")
+            raise unknown_callee(self.parsed, func, stmt, self._no_rule(
+                "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
+                stmt, reason="it is only known when the code runs"))
         fn = callee_function(fn)
         rule = rules.lookup(fn)
         if rule is not None:
@@ -277,10 +289,12 @@ class Reverse:
         active_params = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.active]
         fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
                                                          else () if isinstance(v, gast.Constant) else None)
-                                                     for p, v in bound.arguments.items()})
+                                                     for p, v in bound.arguments.items()},
+                                static_arguments(self.parsed, bound.arguments))
         self.callee_names[id(stmt)] = (fwd, bwd)
-        saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{fn.__name__}_state"))
-        targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{fn.__name__}") for p in active_params]
+        name = function_name(fn)
+        saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{name}_state"))
+        targets = [self.namer.fresh(f"d{bound.arguments[p].id}_{name}") for p in active_params]
         unpack = gast.Tuple([ir.name(t, store=True) for t in targets], gast.Store()) if len(targets) != 1 \
             else ir.name(targets[0], store=True)
         pre = [ir.assign(unpack, gast.Call(ir.name(bwd), [ir.name(saved), ir.name(g)], []), stmt)]
@@ -385,7 +399,7 @@ class Reverse:
             names += [v for v, _ in contribs if v in self.buffers]     # a buffer's shape (rt.add_into)
             return list(dict.fromkeys(names))
         if isinstance(stmt, gast.If):
-            return [stmt.test.id] if self.has_backward(stmt) else []
+            return [stmt.test.id] if self.has_backward(stmt) and not _one_branch_raises(stmt) else []
         if isinstance(stmt, gast.For) and self.has_backward(stmt):
             ranged = [n for n in ir.names_read(stmt.iter) if n in self.primal]
             return ranged + [self.counts[id(stmt)]] if id(stmt) in self.counts else ranged
@@ -638,6 +652,10 @@ class Reverse:
     def backward_compound(self, stmt, defined):
         if not self.has_backward(stmt):
             return [], defined
+        if isinstance(stmt, gast.If) and _one_branch_raises(stmt):   # the backward sweep runs after the other
+            taken = _joining_blocks(stmt)
+            body, defined = self.backward_block(taken[0] if taken else [], defined)
+            return ([self._comment(stmt)] + body if body else []), defined
         if isinstance(stmt, gast.If):
             then, d1 = self.backward_block(stmt.body, set(defined))
             orelse, d2 = self.backward_block(stmt.orelse, set(defined))
@@ -818,7 +836,7 @@ def _combine(contribs):
 def callee_function(fn):
     """What a call to fn differentiates through: the plain function behind decorators, or for a
     derivative object (adjoint.grad(g) called inside the code), the generated code computing it."""
-    fn = unwrap(fn)
+    fn = callables.plain(unwrap(fn))       # a bound method (`model.loss`) or partial: its wrapper
     if hasattr(fn, "__adjoint_function__"):
         fn = fn.__adjoint_function__(None)
     return fn

@@ -65,6 +65,12 @@ class _Renamer:
         out.append(stmt)
         return None
 
+    def stmt_Raise(self, stmt, env, out):
+        """A raise reads its operands and ends the path: no join after it sees its values."""
+        self.uses(stmt, env)
+        out.append(stmt)
+        return None
+
     def stmt_If(self, stmt, env, out):
         self.uses(stmt.test, env)
         stmt.body, then_env = self.block(stmt.body, dict(env))
@@ -126,7 +132,9 @@ def to_ssa(tree, namer):
     """Afterwards every name is assigned by exactly one statement; joins are `__phi__` definitions."""
     params = [a.id for a in tree.args.args]
     renamer = _Renamer(namer, params)
-    tree.body, _ = renamer.block(tree.body, {p: p for p in params})
+    tree.body, end = renamer.block(tree.body, {p: p for p in params})
+    if end is None and not isinstance(tree.body[-1], gast.Return):    # every path raises
+        tree.body.append(ir.at(gast.Return(ir.const(None)), tree.body[-1]))
     prune_phis(tree)
     return compact_versions(tree, renamer.base, namer)
 

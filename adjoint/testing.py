@@ -146,6 +146,10 @@ def _unchanged(path, now, before):
         if now.shape != before.shape or now.dtype != before.dtype or not np.array_equal(now, before, equal_nan=True):
             return [f"{path}: array was modified in place\n    before: {_show(before)}\n    after:  {_show(now)}"]
         return []
+    if hasattr(before, "__dict__") and type(now) is type(before) and not inspect.isroutine(before) \
+            and not isinstance(before, type):
+        return [msg for key in vars(before) for msg in _unchanged(f"{path}.{key}", getattr(now, key, None),
+                                                                  vars(before)[key])]     # an object's fields
     return [] if now == before else [f"{path}: changed from {before!r} to {now!r}"]
 
 

@@ -24,10 +24,10 @@ def uses_try(x):
     return y
 
 
-def uses_lambda(x):
-    y = x + 1.0
-    scale = lambda t: t * 2.0  # noqa: E731  # BAD lambda
-    return scale(y)
+def stores_a_lambda(x):
+    scale = lambda t: t * 2.0  # noqa: E731
+    functions = [x, scale]  # BAD lambda stored in a list
+    return functions[0] * x
 
 
 COUNTER = 0

@@ -23,17 +23,6 @@ def try_block(x):
     return x
 
 
-def raises(x):
-    if x > 100:
-        raise ValueError("too big")  # REJECT Raise
-    return x
-
-
-def lambda_expression(x):
-    double = lambda t: t * 2.0  # noqa: E731  # REJECT Lambda
-    return double(x)
-
-
 def comprehension_in_a_while_test(x):
     while sum([v for v in x]) < 3.0:  # REJECT comprehension-in-while
         x = x * 2.0
@@ -108,10 +97,6 @@ def async_function(x):
     return x
 
 
-def nested_function(x):
-    def inner(t):  # REJECT FunctionDef
-        return t * 2.0
-    return inner(x)
 
 
 def nested_class(x):

@@ -15,6 +15,10 @@ def _tree(src):
 
 # stage -> functions (as source) that break what the stage guarantees
 BROKEN = {
+    "lift": [
+        "def f(x):\n    def g(y):\n        return y\n    return g(x)",
+        "def f(x):\n    return (lambda y: y)(x)",
+    ],
     "simplify": [
         "def f(x):\n    x += 1.0\n    return x",
         "def f(x):\n    y: float = x\n    return y",
@@ -38,6 +42,7 @@ BROKEN = {
         "def f(x):\n    while x:\n        if x:\n            return x\n    return x",
     ],
     "absorb": [
+        "def f(x):\n    raise ValueError(x)\n    return x",
         "def f(x):\n    for i in range(3):\n        continue\n    return x",
         "def f(x):\n    for i in range(3):\n        break\n        x = i\n    return x",
         "def f(x):\n    if x:\n        return x\n    y = x\n    return y",

@@ -36,7 +36,7 @@ def _raise_via_source_and_grad(fn, error, *args):
 UNSUPPORTED = [
     (bad.uses_with, "with", "with"),
     (bad.uses_try, "try", "try"),
-    (bad.uses_lambda, "lambda", "lambda"),
+    (bad.stores_a_lambda, "lambda stored in a list", "scale"),
     (bad.uses_global, "global", "global"),
     (bad.uses_attribute_assignment, "attribute", "box.value"),
     (bad.uses_yield, "yield", "yield"),

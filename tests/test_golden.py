@@ -10,6 +10,9 @@ import pytest
 
 import adjoint
 import golden_functions as gf
+import callable_functions as cf
+import function_functions as ff
+import raise_functions as rf
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 A = np.ones(3)
@@ -17,6 +20,7 @@ FORWARD = [
     ("forward_loop", gf.loop, 0, (1.0, 3)),
     ("forward_fill", gf.fill, 0, (A,)),
     ("forward_mlp", gf.mlp, 0, None),
+    ("forward_raise", rf.check_ndim, 0, (np.ones(3),)),
 ]
 CASES = [
     ("straight_line", gf.straight_line, (0, 1), (1.0, 2.0)),
@@ -34,6 +38,12 @@ CASES = [
     ("recurrence", gf.recurrence, (0, 1), (0.3, 0.9)),
     ("append_then_stack", gf.simulate, 0, (A, 0.1)),
     ("dict_per_step", gf.per_step_dicts, (0, 1), (0.4, 0.8)),
+    ("raise_in_a_loop", rf.raise_in_a_loop, 0, (0.7, 4)),
+    ("raise_after_a_return", rf.raise_after_a_return, 0, (1.7,)),
+    ("nested_function", ff.closure_over_parameters, (0, 1), (np.eye(3) * 0.5, np.ones(3), np.ones(3))),
+    ("function_argument", ff.integrate_with_a_nested_function, 0, (np.ones(3),)),
+    ("class_network", cf.network.loss, 0, (np.ones(3), np.ones(1))),
+    ("object_argument", cf.deep_argument, 1, (cf.deep, np.ones(3))),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

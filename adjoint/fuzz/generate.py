@@ -18,6 +18,17 @@ import numpy as np
 SCALAR, ARRAY, MATRIX, INT, LIST, TUPLE, DICT = "scalar", "array", "matrix", "int", "list", "tuple", "dict"
 HEADER = "import math\n\nimport numpy as np\n"
 MAX_DEPTH = 2                      # nesting of compound statements inside a function
+CHECKS = 0.06                      # chance of an input check (`if ...: raise`) before a statement
+FUNCTIONS = 0.07                   # chance of a nested function, lambda or function argument before one
+# module-level definitions the side stream's function statements may use
+MODULE_FUNCTIONS = {
+    "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
+    "soft": "soft = lambda z: np.tanh(z) * 0.8  # noqa: E731\n",
+    "scaler": "class Scaler:\n    def __init__(self, k):\n        self.k = k\n\n    def apply(self, t):\n"
+              "        return np.tanh(t * self.k) + self.shift(t)\n\n    def shift(self, t):\n"
+              "        return 0.1 * t\n\n\nscaler = Scaler(0.7)\n",
+    "half_apply": "import functools  # noqa: E402\n\nhalf_apply = functools.partial(apply_fn, np.sin)\n",
+}
 
 
 @dataclass
@@ -32,8 +43,9 @@ class Program:
 def generate(seed, index=0, size="full"):
     """The program for (seed, index); the same pair always gives the same program. size="small"
     gives fewer helpers and statements (cheaper to compile: the test suite's slice uses it)."""
-    rng = random.Random(f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}")
-    return _Generator(rng, small=size == "small").program(f"{seed}:{index}")
+    name = f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}"
+    return _Generator(random.Random(name), random.Random(name + ":side"), small=size == "small") \
+        .program(f"{seed}:{index}")
 
 
 class _Scope:
@@ -57,8 +69,13 @@ class _Scope:
 
 
 class _Generator:
-    def __init__(self, rng, small=False):
+    def __init__(self, rng, side, small=False):
         self.rng, self.small = rng, small
+        # constructs added after the first campaigns draw from a side stream, so that a (seed, index)
+        # pair still names the program it named before, with those constructs woven in
+        self.side = side
+        self.side_count = 0                # functions the side stream named
+        self.module_functions = set()      # MODULE_FUNCTIONS the program uses
         self.helpers = []                  # (name, parameter kinds, return kind)
         self.counter = 0
 
@@ -218,6 +235,10 @@ class _Generator:
         statement that may leave it (break, continue, return)."""
         lines, defined, jumped = [], {}, False
         for _ in range(count):
+            if self.side.random() < CHECKS:
+                lines += self.check(scope)
+            if self.side.random() < FUNCTIONS:
+                lines += self.function_use(scope)
             new_lines, new_names, may_jump = self.statement(scope, depth)
             lines += new_lines
             scope.names.update(new_names)
@@ -463,6 +484,63 @@ class _Generator:
             return self.stmt_return(scope, depth)
         return [f"if {self.condition(scope)}:", f"    {jump}"], {}, True
 
+    def check(self, scope):
+        """An input check that never fires on the tame values (the derivative must run past it),
+        drawn from the side stream."""
+        side = self.side
+        arrays, scalars = scope.of(ARRAY), scope.of(SCALAR)
+        if arrays and (not scalars or side.random() < 0.4):
+            name = side.choice(arrays)
+            test = side.choice([f"not np.all(np.isfinite({name}))", f"{name}.shape != (3,)"])
+        elif scalars:
+            test = f"abs({side.choice(scalars)}) > 1e6"
+        else:
+            return []
+        error = side.choice(["ValueError", "FloatingPointError", "ArithmeticError"])
+        return [f"if {test}:", f"    raise {error}(\"check failed\")"]
+
+    def function_use(self, scope):
+        """A value squashed through a function the compiler must lift or specialise on: a nested
+        function or lambda reading another variable (a closure), a module-level lambda, or a function
+        passed to `apply_fn` (a module function, a NumPy function, a lambda, a nested function, a
+        closure), a method of a module-level object, a functools.partial. Drawn from the side
+        stream; rebinds an existing name."""
+        side = self.side
+        names = scope.of(SCALAR) + scope.of(ARRAY)
+        if not names:
+            return []
+        target = side.choice(names)
+        scalars = [n for n in scope.of(SCALAR) if n != target]
+        captured = side.choice(scalars) if scalars else repr(round(side.uniform(-1, 1), 1))
+        unary = side.choice(["np.sin", "np.tanh", "np.cos"])
+        self.side_count += 1
+        name = f"fn{self.side_count}"
+        kind = side.choice(["closure", "lambda", "module_lambda", "passed", "method", "partial"])
+        if kind == "closure":
+            lines = [f"def {name}(t):", f"    return {unary}(t * {captured}) + 0.5 * t"]
+        elif kind == "lambda":
+            lines = [f"{name} = lambda t: {unary}(t) * {captured}  # noqa: E731"]
+        elif kind == "module_lambda":
+            self.module_functions.add("soft")
+            return [f"{target} = np.tanh({target} + 0.5 * soft({target}))"]
+        elif kind == "method":                   # a method of a module-level object (it calls another)
+            self.module_functions.add("scaler")
+            return [f"{target} = np.tanh({target} + 0.5 * scaler.apply({target}))"]
+        elif kind == "partial":
+            self.module_functions.update(("apply_fn", "half_apply"))
+            return [f"{target} = np.tanh({target} + 0.5 * half_apply({target}))"]
+        else:
+            self.module_functions.add("apply_fn")
+            passed = side.choice(["np.sin", "soft", "lambda t: t * t", "nested", "closure", "closure"])
+            if passed == "soft":
+                self.module_functions.add("soft")
+            if passed in ("nested", "closure"):      # a closure makes a clone of apply_fn for it
+                factor = captured if passed == "closure" else "t"
+                return [f"def {name}(t):", f"    return {unary}(t) * {factor}",
+                        f"{target} = np.tanh({target} + 0.5 * apply_fn({name}, {target}))"]
+            return [f"{target} = np.tanh({target} + 0.5 * apply_fn({passed}, {target}))"]
+        return lines + [f"{target} = np.tanh({target} + 0.5 * {name}({target}))"]
+
     def stmt_return(self, scope, depth):
         return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True
 
@@ -527,6 +605,8 @@ class _Generator:
         numeric = [i for i, k in enumerate(kinds) if k in (SCALAR, ARRAY, MATRIX)]
         if numeric:
             modes["hessian"] = self.rng.choice(numeric)
+        used = [name for name in MODULE_FUNCTIONS if name in self.module_functions]     # definitions first
+        functions = [MODULE_FUNCTIONS[name] for name in used] + functions
         return Program(HEADER + "\n\n" + "\n\n".join(functions), args, tangents, modes, seed)
 
     def value(self, kind):
