@@ -21,6 +21,7 @@ import weakref
 
 from . import frontend
 from .errors import NoSource
+from .naming import fresh_in
 
 _FACTORIES = {}                            # wrapper text -> the compiled factory making such wrappers
 _WRAPPERS = weakref.WeakKeyDictionary()    # partial, or a method's self -> {function: wrapper}
@@ -71,9 +72,9 @@ def _wrap(fn, inner, bound, keywords, name):
            (p.default is not p.empty and not isinstance(p.default, _CONSTANT_DEFAULTS)) for p in params):
         return fn
     taken = {p.name for p in params} | {name}
-    callee = _fresh("method" if inspect.ismethod(fn) else "function", taken)
-    cells = [callee] + [_fresh("self" if inspect.ismethod(fn) else f"arg{i}", taken) for i in range(len(bound))]
-    keyword_cells = {k: _fresh(k, taken) for k in keywords}
+    callee = fresh_in("method" if inspect.ismethod(fn) else "function", taken)
+    cells = [callee] + [fresh_in("self" if inspect.ismethod(fn) else f"arg{i}", taken) for i in range(len(bound))]
+    keyword_cells = {k: fresh_in(k, taken) for k in keywords}
     spelled = [p.name if p.default is p.empty else f"{p.name}={p.default!r}" for p in params]
     arguments = cells[1:] + [p.name for p in params] + [f"{k}={v}" for k, v in keyword_cells.items()]
     text = (f"def __adjoint_wrapper__({', '.join(cells + list(keyword_cells.values()))}):\n"
@@ -94,15 +95,6 @@ def _factory(text, name):
         exec(compile(text, filename, "exec"), {"__name__": "adjoint.callables"}, namespace)
         _FACTORIES[text] = namespace["__adjoint_wrapper__"]
     return _FACTORIES[text]
-
-
-def _fresh(name, taken):
-    candidate, k = name, 0
-    while candidate in taken:
-        k += 1
-        candidate = f"{name}_{k}"
-    taken.add(candidate)
-    return candidate
 
 
 def _method_name(method):

@@ -62,3 +62,13 @@ class Namer:
         return self.fresh("d" + name)
 
     tangent = adjoint      # forward mode: the tangent of `x` is `dx` too
+
+
+def fresh_in(name, taken):
+    """`name` if it is not in the set `taken`, else `name_1`, `name_2`, ...; added to taken."""
+    candidate, k = name, 0
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}_{k}"
+    taken.add(candidate)
+    return candidate

@@ -14,6 +14,7 @@ import gast
 
 from . import frontend, ir
 from .errors import UnsupportedSyntax
+from .naming import fresh_in
 
 
 class Request:
@@ -63,8 +64,8 @@ def make(req, lifted):
     tree = parsed.tree
     taken = {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)} | set(parsed.params) | set(parsed.namespace)
     # the clone's names for the captured values and the closures, clear of the callee's own names
-    renamed = {v: _fresh(v, taken) for v in req.captured}
-    cells = {n: _fresh(n, taken) for n in req.closures.values()}
+    renamed = {v: fresh_in(v, taken) for v in req.captured}
+    cells = {n: fresh_in(n, taken) for n in req.closures.values()}
     calls = _CallsOfParameters(req, parsed, renamed, cells)
     tree.body = [calls.visit(stmt) for stmt in tree.body]
     kept = [a for a in tree.args.args if a.id not in req.closures]
@@ -99,15 +100,6 @@ class _CallsOfParameters(gast.NodeTransformer):
                     "it can be called here but not passed on, stored or rebound",
                     f"call `{node.id}` here, or define the function passed at module level")
         return node
-
-
-def _fresh(name, taken):
-    candidate, k = name, 0
-    while candidate in taken:
-        k += 1
-        candidate = f"{name}_{k}"
-    taken.add(candidate)
-    return candidate
 
 
 def _compile(tree, parsed, cells):
