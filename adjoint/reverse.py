@@ -136,10 +136,13 @@ class Reverse:
             if isinstance(stmt, gast.Assign) and not is_write(stmt) and self.has_backward(stmt):
                 pre, contribs = self.adjoint_code(stmt)
                 item_read = isinstance(stmt.value, gast.Subscript)      # adds into the buffer at the item
-                for node in pre + [c for v, c in contribs if not (item_read and v in self.objects.of)]:
-                    for name in self._contents_read(node):
-                        for obj in self.objects.reached_by(name):
-                            readers.setdefault(obj, []).append(stmt)
+                read = [n for node in pre + [c for v, c in contribs if not (item_read and v in self.objects.of)]
+                        for n in self._contents_read(node)]
+                if id(stmt) in self.callee_names:       # a helper's bwd reads its arguments through its state
+                    read += ir.names_read(stmt.value)
+                for name in read:
+                    for obj in self.objects.reached_by(name):
+                        readers.setdefault(obj, []).append(stmt)
         order = list(ir.statements(self.tree.body))
         position = {id(s): k for k, s in enumerate(order)}
         loops = {id(s): {id(L) for L in order if isinstance(L, (gast.For, gast.While))

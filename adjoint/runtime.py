@@ -1167,7 +1167,7 @@ def buffer(like):
 def add_at(dy, index, g, like):
     """dy with g added at dy[index], in place (repeated indices add up): the adjoint of reading an item
     or slice of a written object, without an array of zeros per read."""
-    if isinstance(like, (list, dict)):
+    if isinstance(like, (list, tuple, dict)):         # (a tuple's buffer is a list: it is written into)
         if dy is zero:
             dy = zeros_like(like) if isinstance(like, dict) else [zero] * len(like)
         dy[index] = add(dy[index], g)

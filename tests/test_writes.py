@@ -59,6 +59,9 @@ CASES = [
     (w.per_step_dicts, (0.4, 0.8), 0),
     (w.per_step_dicts, (0.4, 0.8), 1),
     (w.list_built_then_read_as_an_array, (0.4,), 0),
+    (w.helper_reading_an_array_stored_into_later, (-0.6,), 0),
+    (w.tuple_read_by_item_in_a_loop, (0.7, 0.2), 0),
+    (w.tuple_read_by_item_in_a_loop, (0.7, 0.2), 1),
 ]
 
 

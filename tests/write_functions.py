@@ -272,3 +272,23 @@ def list_built_then_read_as_an_array(x):
     # found by the fuzzer (seed 33, program 118): np.sum reads the list as an array, so the list's
     # adjoint came back as an array, which the appends' adjoints could not take items from
     return np.sum([x * c for c in range(3)]) + np.mean(np.array([np.sin(x), x]))
+
+
+def top_and_peak(p):
+    return (p[2], np.max(p))
+
+
+def helper_reading_an_array_stored_into_later(x):
+    # found by the fuzzer (seed 51, program 26): the helper's saved state holds the array, which the
+    # store then changed before the helper's backward sweep read it (the Hessian was NaN)
+    buf = np.ones(3)
+    for i in range(3):
+        buf[i] = x + top_and_peak(buf)[0] * top_and_peak(buf)[1]
+    return np.sum(buf)
+
+
+def tuple_read_by_item_in_a_loop(x0, x1):
+    # found by the fuzzer (seed 51, program 43): the tuple's adjoint buffer was made as an array
+    for j in range(2):
+        v = (x0, x1 * x0)[j]
+    return v
