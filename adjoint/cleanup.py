@@ -186,10 +186,20 @@ def _summary(stmt, sharing=None):
             reads[node.id] = reads.get(node.id, 0) + 1
         else:
             writes.add(node.id)
-    for node in gast.walk(stmt):
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) and isinstance(node.value, gast.Name):
-            writes |= (sharing or {}).get(node.value.id, {node.value.id})
+    for name in _stored_into(stmt):
+        writes |= (sharing or {}).get(name, {name})
     return reads, writes
+
+
+def _stored_into(stmt):
+    """The names whose objects the statement (or a statement inside it) stores into: `y[i] = v`."""
+    if isinstance(stmt, (gast.Assign, gast.AugAssign)):
+        for target in stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]:
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                yield target.value.id
+    for field in ("body", "orelse"):
+        for inner in getattr(stmt, field, None) or ():
+            yield from _stored_into(inner)
 
 
 def _sharing(fn):
@@ -478,8 +488,7 @@ class _Simplify(gast.NodeTransformer):
 
 def simplify(fn):
     """Fold constant arithmetic and drop multiplications by one."""
-    stored_into = {n.value.id for n in gast.walk(fn) if isinstance(n, gast.Subscript)
-                   and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
+    stored_into = {name for stmt in fn.body for name in _stored_into(stmt)}
     pass_ = _Simplify(stored_into)
     pass_.visit(fn)
     return pass_.changed

@@ -116,8 +116,8 @@ class Reverse:
             return ir.target_name(stmt) in self.active or id(stmt) in self.restored_stores
         if self._joins_versions(stmt):
             return False
-        if isinstance(stmt, gast.Assign):
-            return ir.target_name(stmt) in self.active
+        if isinstance(stmt, gast.Assign):       # (making an object ends its buffer, active or not)
+            return ir.target_name(stmt) in self.active or ir.target_name(stmt) in self.objects.made
         if _is_compound(stmt):
             return any(self.has_backward(s) for block in _joining_blocks(stmt) for s in block)
         return False
@@ -231,6 +231,8 @@ class Reverse:
         if is_write(stmt):
             return self._write_adjoint(stmt)
         z = ir.target_name(stmt)
+        if z not in self.active:            # (an object made of constants: its backward only ends its buffer)
+            return [], []
         value = stmt.value
         g = self.d(z)
         if isinstance(value, gast.Name):
@@ -691,13 +693,16 @@ class Reverse:
         before the loop, and those defined only inside it whose adjoint is live after it (a value of
         the last iteration read after the loop)."""
         inside = self.assigned[id(loop)]
-        touched = set()
+        touched, remade = set(), set()
         for stmt in ir.statements(loop.body):
             if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.active and self.has_backward(stmt):
                 touched.add(ir.target_name(stmt))
                 touched |= {v for v, _ in self.adjoint_code(stmt)[1]}
+            if isinstance(stmt, gast.Assign) and ir.target_name(stmt) in self.objects.made \
+                    and self.d(ir.target_name(stmt)) in defined:
+                remade.add(ir.target_name(stmt))    # a new object in the loop: the buffer starts again
         only_inside = {v for v in inside if not self._defined_outside(v, loop) and self.d(v) not in defined}
-        return {v for v in touched if v in self.active and v not in only_inside}
+        return {v for v in touched if v in self.active and v not in only_inside} | remade
 
     def _defined_outside(self, var, loop):
         if var in self.objects.of and var not in self.objects.made:     # a version of an object: its buffer

@@ -62,6 +62,9 @@ CASES = [
     (w.helper_reading_an_array_stored_into_later, (-0.6,), 0),
     (w.tuple_read_by_item_in_a_loop, (0.7, 0.2), 0),
     (w.tuple_read_by_item_in_a_loop, (0.7, 0.2), 1),
+    (w.array_made_again_in_a_loop_after_stores, (X, 1.1), 0),
+    (w.array_made_again_in_a_loop_after_stores, (X, 1.1), 1),
+    (w.array_made_again_in_a_loop_after_stores, (X[:0], 1.1), 1),
 ]
 
 

@@ -292,3 +292,15 @@ def tuple_read_by_item_in_a_loop(x0, x1):
     for j in range(2):
         v = (x0, x1 * x0)[j]
     return v
+
+
+def array_made_again_in_a_loop_after_stores(a, x):
+    # found by the fuzzer (seed 41, program 1913): the loop making a new array had no backward sweep,
+    # so the old array's buffer reached x (1 instead of 0)
+    buf = np.ones(3)
+    for i in range(2):
+        buf[i] = x
+    for v in a:
+        buf = np.ones(3) * v
+    buf[0] = 0.5
+    return np.sum(buf * buf)
