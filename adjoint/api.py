@@ -597,6 +597,8 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     fn = callables.plain(unwrap(f))
     if mode not in ("reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if hasattr(fn, "__adjoint_function__"):     # a derivative: its derivative, from its generated code
+        fn = fn.__adjoint_function__(tuple(args) if args is not None else None)
     if not hasattr(fn, "__code__"):
         parse(fn)                   # raises NoSource with the reason
     names, _ = _wrt_names(fn, wrt)

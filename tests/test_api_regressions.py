@@ -197,3 +197,10 @@ def test_jacobian_of_a_gradient_wrt_an_unused_argument_has_the_full_shape():
         assert adjoint.jacobian(adjoint.grad(ignores_y, wrt=1), wrt=1, mode=mode)(x, y).shape == (3, 3)
         assert adjoint.jacobian(adjoint.grad(ignores_y, wrt=1), wrt=0, mode=mode)(x, y).shape == (3, 2)
         assert adjoint.jacobian(ignores_y, wrt=1, mode=mode)(x, y).shape == (3,)
+
+
+def test_source_of_a_derivative_is_its_own_derivative():
+    # adjoint.source(adjoint.grad(f)) said the gradient had no Python source, "a builtin"
+    text = adjoint.source(adjoint.grad(cube), args=(0.5,))
+    assert "def grad_gradient_of_grad_cube" in text
+    assert "def gradient_of_grad_cube_jvp" in adjoint.source(adjoint.grad(cube), mode="forward")
