@@ -462,8 +462,11 @@ class Reverse:
 
     def _record(self, names, loops, path):
         for var in names:
-            owner = next((L for L in reversed(loops) if var in self.assigned[id(L)]), None)
-            if owner is None or self._same_object_each_iteration(var, owner):
+            # the innermost loop whose iterations change what var is (a version of a written object names
+            # one object in every iteration of a loop inside the one that makes it)
+            owner = next((L for L in reversed(loops) if var in self.assigned[id(L)]
+                          and not self._same_object_each_iteration(var, L)), None)
+            if owner is None:
                 continue
             block, k, _ = next(entry for entry in reversed(path) if entry[2] is owner)
             recipe = self._recompute_recipe(var, loops[:loops.index(owner) + 1],

@@ -65,6 +65,9 @@ CASES = [
     (w.array_made_again_in_a_loop_after_stores, (X, 1.1), 0),
     (w.array_made_again_in_a_loop_after_stores, (X, 1.1), 1),
     (w.array_made_again_in_a_loop_after_stores, (X[:0], 1.1), 1),
+    (w.dict_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0], [-0.4, 2.0]])), 0),
+    (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 0),
+    (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 1),
 ]
 
 

@@ -304,3 +304,28 @@ def array_made_again_in_a_loop_after_stores(a, x):
         buf = np.ones(3) * v
     buf[0] = 0.5
     return np.sum(buf * buf)
+
+
+def dict_made_per_outer_iteration_stored_in_an_inner_loop(x, m):
+    # found by the fuzzer (seed 61, program 665): the dict's versions name one dict in every iteration
+    # of the inner loop, but a new one in each outer iteration, and were not saved for it (the
+    # backward sweep put back a key into the last dict only: KeyError)
+    total = 0.0
+    for row in m:
+        state = {"p": 0.3, "q": x * row[0]}
+        k = 0
+        while k < 2:
+            state["r"] = np.tanh(state["q"] + k)
+            k += 1
+        total = total + state["r"] * state["q"]
+    return total
+
+
+def array_made_per_outer_iteration_stored_in_an_inner_loop(x, m):
+    total = 0.0
+    for row in m:
+        buf = row * x
+        for j in range(2):
+            buf[j + 1] = np.sin(buf[j]) * buf[j + 1]
+        total = total + np.sum(buf * buf)
+    return total
