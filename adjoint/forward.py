@@ -232,7 +232,7 @@ class Forward:
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
         shapes = {p: self.shapes.get(v.id) for p, v in bound.items() if isinstance(v, gast.Name)}
-        for param in rules.lists_read_as_arrays(rule, shapes):      # and so does the list's tangent
+        for param in rules.lists_read_as_arrays(rule, shapes, constants):      # and so does the list's tangent
             for name in [param, "d" + param]:
                 if name in subs:
                     subs[name] = quote_expr("np.asarray(t)", np=self.names["np"], t=subs[name])

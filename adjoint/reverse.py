@@ -345,7 +345,7 @@ class Reverse:
                 constants[param] = value.value
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
-        for param in rules.lists_read_as_arrays(rule, shapes):
+        for param in rules.lists_read_as_arrays(rule, shapes, constants):
             subs[param] = quote_expr("np.asarray(x)", np=self.names["np"], x=subs[param])
         contribs = []
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \

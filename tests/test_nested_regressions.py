@@ -196,3 +196,15 @@ def test_grad_of_grad_of_a_power_by_a_saved_counter_at_a_negative_base():
     args = (0.11, -0.07, 0.05)
     assert adjoint.grad(adjoint.grad(power_by_a_counter_of_a_rebound_base, wrt=1), wrt=2)(*args) == 0.0
     check_all_modes(power_by_a_counter_of_a_rebound_base, *args, wrt=1)
+
+
+def list_times_an_array_of_unknown_shape(x0, x1, x2):
+    # found by the fuzzer (seed 62, program 2222): np.array(...) has no known shape, and `v * [x2, x1,
+    # 0.8]` was differentiated as a list repeated v times
+    v = np.array([x1, x0, 0.6])
+    return np.sum((v * [x2, x1, 0.8])[:2])
+
+
+def test_list_times_a_value_of_unknown_shape_is_elementwise():
+    check_all_modes(list_times_an_array_of_unknown_shape, 0.5, 1.2, -1.2, wrt=1)
+    check_all_modes(list_times_an_array_of_unknown_shape, 0.5, 1.2, -1.2, wrt=2)

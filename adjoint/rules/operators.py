@@ -32,25 +32,25 @@ variant(gast.Add, _sequences, {"a": "g[:len(a)]", "b": "g[len(a):]"})       # li
 
 
 def _repeated(operand, other):
-    """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`. Times an array,
-    a list is read as one: the product is elementwise."""
-    return lambda shapes, constants: shapes.get(operand) is SEQUENCE and not _is_array(shapes.get(other))
-
-
-def _is_array(shape):
-    return isinstance(shape, tuple) and len(shape) > 0
+    """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`, n a number. Times
+    anything else (an array, or a value whose shape is not known), a list is read as an array: the
+    product is elementwise."""
+    return lambda shapes, constants: shapes.get(operand) is SEQUENCE and (
+        shapes.get(other) == () or isinstance(constants.get(other), int))
 
 
 variant(gast.Mult, _repeated("a", "b"), {"a": "rt.unrepeat_sequence(g, a)"})
 variant(gast.Mult, _repeated("b", "a"), {"b": "rt.unrepeat_sequence(g, b)"})
 
 
-def lists_read_as_arrays(rule, shapes):
+def lists_read_as_arrays(rule, shapes, constants=None):
     """The parameters of a broadcasting operation bound to lists (shapes: parameter -> shape), which
     NumPy reads as arrays; their templates read `np.asarray(x)` (`x1 <= x2` compares no list with a
     number). `list + list` joins the lists and `list * n` repeats one: those stay lists."""
     joins = rule is lookup(gast.Add) and _sequences(shapes, {})
-    repeats = rule is lookup(gast.Mult) and (_repeated("a", "b")(shapes, {}) or _repeated("b", "a")(shapes, {}))
+    constants = constants or {}
+    repeats = rule is lookup(gast.Mult) and (_repeated("a", "b")(shapes, constants)
+                                             or _repeated("b", "a")(shapes, constants))
     if not rule.broadcasting or joins or repeats:
         return []
     return [p for p, shape in shapes.items() if shape is SEQUENCE]
