@@ -504,6 +504,8 @@ class Reverse:
         stmt = self.definitions.get(var)
         if stmt is None or stmt in self.copies or not (_cheap(stmt.value, self.parsed) or self._cheap_item(stmt.value)):
             return None
+        if any(self.objects.reached_by(n) for n in ir.names_read(stmt.value)):
+            return None         # it reads an array stores change: what it read is gone where it would run
         if var in self.active and not self._cheap_item(stmt.value) \
                 and not (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
                          and all(ir.is_atom(n) for n in gast.iter_child_nodes(stmt.value) if isinstance(n, gast.expr))):

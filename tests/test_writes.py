@@ -68,6 +68,7 @@ CASES = [
     (w.dict_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0], [-0.4, 2.0]])), 0),
     (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 0),
     (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 1),
+    (w.value_recomputed_from_an_array_stored_into_later, (0.51,), 0),
 ]
 
 

@@ -329,3 +329,15 @@ def array_made_per_outer_iteration_stored_in_an_inner_loop(x, m):
             buf[j + 1] = np.sin(buf[j]) * buf[j + 1]
         total = total + np.sum(buf * buf)
     return total
+
+
+def value_recomputed_from_an_array_stored_into_later(x2):
+    # found by the fuzzer (seed 62, program 1542): the backward sweep recomputed `0.5 / buf` before
+    # putting back what the store overwrote, so from the stored values
+    buf = np.ones(3)
+    for i in range(2):
+        buf[i] = x2
+    for j in range(1, 2):
+        buf[1:] = (0.5 / buf)[:2]
+        buf = np.tanh(buf)
+    return np.sum(buf)
