@@ -274,6 +274,7 @@ class _Analysis:
         self.points = {a.id: {a.id} for a in tree.args.args}     # a parameter is an object of its own
         self.holds = {}
         self.arrays = set()             # objects made by np.array, np.zeros, ...
+        self.displays = set()           # lists, tuples and dicts made by a display (`[a, b]`, `{}`)
         self.updates = []
         assigns = [s for s in self.order.stmts if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
         for stmt in self.order.stmts:
@@ -312,10 +313,13 @@ class _Analysis:
         if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):
             items = value.values if isinstance(value, gast.Dict) else value.elts
             self.holds.setdefault(target, set()).update(self._of(e.id for e in items if isinstance(e, gast.Name)))
+            self.displays.add(target)
             return {target}
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-            whole = self._of([value.value.id])          # an array's item or slice may be a view of it;
-            return whole | self.reachable(whole)        # a container's item is what it holds
+            whole = self._of([value.value.id])
+            if whole and whole <= self.displays and not isinstance(value.slice, gast.Slice):
+                return self.reachable(whole)            # an item of a list or dict made here: what it holds
+            return whole | self.reachable(whole)        # an array's item or slice may be a view of it
         if isinstance(value, gast.Call) and self.parsed.resolve(value.func) in ARRAY_CONSTRUCTORS:
             self.arrays.add(target)
         shared = shared_operands(value, self.parsed)
@@ -355,12 +359,15 @@ class _Analysis:
             return None
 
     def _note_helper_updates(self, stmt):
+        """A helper that updates a parameter in place: the update, and the fact on its call (for cleanup,
+        which must not take the argument for a copy of another name: `y = x * 1.0` stays)."""
         called = self._helper(stmt)
         if called is not None:
             fn, arguments = called
             for param in effects(fn)[0]:
                 if isinstance(arguments.get(param), gast.Name):
                     self.updates.append((stmt, arguments[param].id, fn))
+                    stmt.value.updates_arguments = True
 
     def _returned_arguments(self, stmt):
         """Names whose object a helper call may return (a helper returning its parameter)."""

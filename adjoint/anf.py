@@ -2,7 +2,7 @@
 import gast
 
 from . import ir
-from .writes import is_append_call, is_write_call
+from .writes import is_write_call, store_kind
 
 INACTIVE_ROOTS = (gast.Compare, gast.BoolOp, gast.JoinedStr)
 
@@ -166,11 +166,11 @@ class _ANF:
             slot, value = node.args
             new = gast.Call(node.func, [gast.Subscript(slot.value, self.index(slot.slice, like), gast.Load()),
                                         self.atom(value, like)], [])
-            new.writes = True
+            new.store = node.store
             return new
-        if is_append_call(node):         # `rt.append(xs, v)`: keeps its mark
+        if store_kind(node):             # `rt.append(xs, v)`, `rt.insert(xs, i, v)`, ...: keeps its mark
             new = gast.Call(node.func, [self.atom(a, like) for a in node.args], [])
-            new.appends = True
+            new.store = node.store
             return new
         func = node.func
         if not self.is_static(func):

@@ -42,6 +42,15 @@ def check_writes(tree, stage):
                 _fail(stage, "a write whose first argument is not `name[index]`", stmt)
         if writes.is_statement_append(stmt):
             _fail(stage, "`xs.append(v)` left", stmt)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and \
+                any(k.arg == "out" for k in stmt.value.keywords):
+            _fail(stage, "a call writing into `out=` left", stmt)
+
+
+def check_loop_else(tree, stage):
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
+            _fail(stage, "a loop with an `else` left", stmt)
 
 
 def check_for_range(tree, stage):
@@ -118,5 +127,5 @@ def check_ssa(tree, stage):
 
 
 CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions,
-          "writes": check_writes, "for-range": check_for_range, "loop-returns": check_loop_returns,
+          "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

@@ -16,7 +16,7 @@ import re
 
 import gast
 
-from . import ir
+from . import ir, runtime
 from .reverse import COMMENT
 
 
@@ -192,11 +192,21 @@ def _summary(stmt, sharing=None):
 
 
 def _stored_into(stmt):
-    """The names whose objects the statement (or a statement inside it) stores into: `y[i] = v`."""
+    """The names whose objects the statement (or a statement inside it) stores into: `y[i] = v`,
+    `xs.append(v)`, `xs.insert(i, v)`, `xs.pop(i)`, the runtime's in-place updates, and a call of a
+    helper that updates its arguments."""
     if isinstance(stmt, (gast.Assign, gast.AugAssign)):
         for target in stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]:
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 yield target.value.id
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) and isinstance(stmt.value, gast.Call) else None
+    if call is not None and getattr(call, "updates_arguments", False):      # (aliases.py marks it)
+        yield from (a.id for a in call.args if isinstance(a, gast.Name))
+    if isinstance(stmt, gast.Expr) and call is not None and isinstance(call.func, gast.Attribute):
+        if call.func.attr in ("append", "insert", "pop") and isinstance(call.func.value, gast.Name):
+            yield call.func.value.id
+        elif _calls_runtime(call) and call.func.attr in _IN_PLACE and call.args and isinstance(call.args[0], gast.Name):
+            yield call.args[0].id                   # `rt.restore(y, index, old)`
     for field in ("body", "orelse"):
         for inner in getattr(stmt, field, None) or ():
             yield from _stored_into(inner)
@@ -207,7 +217,7 @@ def _sharing(fn):
     `t = b.reshape(...)`, `t = np.reshape(b, ...)`, and the runtime's in-place buffer updates
     (`dy = rt.add_at(dy, ...)`): what a store into one of them may change."""
     from .aliases import VIEW_ATTRIBUTES, VIEW_FUNCTIONS, VIEW_METHODS
-    views = VIEW_METHODS | {f.__name__ for f in VIEW_FUNCTIONS} | {"add_into", "add_at", "clear"}
+    views = VIEW_METHODS | {f.__name__ for f in VIEW_FUNCTIONS} | _IN_PLACE
     parent = {}
 
     def find(x):
@@ -496,6 +506,7 @@ def simplify(fn):
 
 # --- dead code --------------------------------------------------------------------------------
 _PURE_ROOTS = {"np", "math", "rt", "numpy"}
+_IN_PLACE = {f.__name__ for f in runtime.IN_PLACE}
 
 
 def _call_roots(value):

@@ -1,8 +1,10 @@
 """Desugaring passes: fewer statement forms for the later passes to handle."""
+import builtins
 
 import gast
 
-from . import ir
+from . import ir, writes
+from .errors import UnsupportedSyntax
 
 
 class _Assignments(gast.NodeTransformer):
@@ -102,26 +104,50 @@ def _range_len(seq):
 
 def _item(seq, index):
     item = gast.Subscript(ir.name(seq), ir.name(index), gast.Load())
-    item.loop_item = True           # the k-th item a loop visits: a dict's k-th key (see iterate_mappings)
+    item.loop_item = True           # the k-th item a loop visits: a dict's k-th key (see read_containers)
     return item
 
 
-def iterate_mappings(tree, shapes, runtime_name):
-    """Where a loop runs over a dict, its k-th item is the k-th key (`rt.key_at(d, k)`), and
-    `d.items()`, `d.values()`, `d.keys()` are lists: known once the argument types are (`shapes`)."""
-    from .shapes import MAPPING
+def read_containers(tree, shapes, parsed, runtime_name):
+    """Reads of containers known once the argument types are (`shapes`): where a loop runs over a dict,
+    its k-th item is the k-th key (`rt.key_at(d, k)`); `d.items()`, `d.values()`, `d.keys()` are lists;
+    `d.get(k, default)` is `rt.get(d, k, default)`; and `max(xs)`, `min(xs)` of one sequence are
+    `rt.largest(xs)`, `rt.smallest(xs)` (the two-argument forms are elementwise rules). Rejected here,
+    where the kinds are known: `d.pop(k)` on a dict, a store into a slice of a list."""
+    from .shapes import MAPPING, is_sequence
     for stmt in ir.statements(tree.body):
         if not isinstance(stmt, gast.Assign):
             continue
         value = stmt.value
         if getattr(value, "loop_item", False) and shapes.get(getattr(value.value, "id", None)) is MAPPING:
             stmt.value = _runtime_call(runtime_name, "key_at", [value.value, value.slice])
-        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and not value.args \
-                and value.func.attr in _VIEWS and shapes.get(getattr(value.func.value, "id", None)) is MAPPING:
-            stmt.value = _runtime_call(runtime_name, _VIEWS[value.func.attr], [value.func.value])
+        if not isinstance(value, gast.Call):
+            continue
+        if writes.store_kind(value) in ("insert", "remove") and shapes.get(value.args[0].id) is MAPPING:
+            raise _unsupported(parsed, stmt, "`d.pop(k)` on a dict is not supported", "read the value (`v = d[k]`) "
+                               "and leave the key in the dict, or build a new dict without it")
+        if writes.is_write_call(value) and is_sequence(shapes.get(value.args[0].value.id)) \
+                and any(isinstance(n, gast.Slice) for n in gast.walk(value.args[0].slice)):
+            raise _unsupported(parsed, stmt, "a store into a slice of a list (which may change its length) is not "
+                               "supported", "store item by item (`xs[i] = v`), or keep the values in an array")
+        method = value.func.attr if isinstance(value.func, gast.Attribute) and \
+            shapes.get(getattr(value.func.value, "id", None)) is MAPPING else None
+        if method in _VIEWS and not value.args:
+            stmt.value = _runtime_call(runtime_name, _VIEWS[method], [value.func.value])
+        elif method == "get" and len(value.args) in (1, 2) and not value.keywords:
+            stmt.value = _runtime_call(runtime_name, "get", [value.func.value] + value.args[:1]
+                                       + (value.args[1:] or [ir.const(None)]))
+        elif len(value.args) == 1 and not value.keywords and parsed.resolve(value.func) in _EXTREMA:
+            stmt.value = _runtime_call(runtime_name, _EXTREMA[parsed.resolve(value.func)], value.args)
+
+
+def _unsupported(parsed, stmt, message, hint):
+    return UnsupportedSyntax(message, parsed.filename, stmt.lineno, getattr(stmt, "col_offset", 0) + parsed.col_offset,
+                             parsed.line_text(stmt.lineno), hint)
 
 
 _VIEWS = {"items": "dict_items", "values": "dict_values", "keys": "dict_keys"}
+_EXTREMA = {builtins.max: "largest", builtins.min: "smallest"}
 
 
 def _runtime_call(runtime_name, name, args):

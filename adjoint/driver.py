@@ -109,7 +109,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    desugar.iterate_mappings(tree, shapes, names["rt"])
+    desugar.read_containers(tree, shapes, program.parsed, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
                                              generated=getattr(fn, GENERATED, False))
     output = _auxiliary_output(tree) if has_aux else None
@@ -281,7 +281,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None, statics=None):
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt, statics)
     shapes = infer_shapes(tree, program.parsed, dict(kinds or {}))
-    desugar.iterate_mappings(tree, shapes, names["rt"])
+    desugar.read_containers(tree, shapes, program.parsed, names["rt"])
     program.objects = aliases.check_in_place(tree, program.parsed, shapes, program.namer, names["rt"],
                                              generated=getattr(fn, GENERATED, False))
     varied = forward.varied_names(tree, program.parsed, list(wrt), program.objects)

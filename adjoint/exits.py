@@ -1,8 +1,52 @@
-"""Control-flow exits: returns in loops become flags, code after an exit moves into `else`."""
+"""Control-flow exits: a loop's `else` and returns in loops become flags, code after an exit moves into `else`."""
 
 import gast
 
 from . import ir
+
+
+def lower_loop_else(tree, namer):
+    """Afterwards no loop has an `else`: it runs after the loop, under `if not broke:` when the loop
+    has a `break` of its own (which sets `broke = True` first), as Python runs it only when the loop
+    ends without one."""
+    tree.body = _without_loop_else(tree.body, namer)
+    return tree
+
+
+def _without_loop_else(block, namer):
+    out = []
+    for stmt in block:
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, _without_loop_else(getattr(stmt, field), namer))
+        if not (isinstance(stmt, (gast.For, gast.While)) and stmt.orelse):
+            out.append(stmt)
+            continue
+        orelse, stmt.orelse = stmt.orelse, []
+        if not _own_breaks(stmt.body):
+            out += [stmt] + orelse
+            continue
+        broke = namer.fresh("broke")
+        for body in _blocks_with_own_breaks(stmt.body):
+            at = next(k for k, s in enumerate(body) if isinstance(s, gast.Break))
+            body.insert(at, ir.assign(broke, ir.const(True), body[at]))
+        not_broke = ir.at(gast.UnaryOp(gast.Not(), ir.name(broke)), stmt)
+        out += [ir.assign(broke, ir.const(False), stmt), stmt, ir.at(gast.If(not_broke, orelse, []), orelse[0])]
+    return out
+
+
+def _blocks_with_own_breaks(block):
+    """The blocks inside a loop body holding a `break` of that loop (not of a loop nested in it)."""
+    if any(isinstance(s, gast.Break) for s in block):
+        yield block
+    for stmt in block:
+        if isinstance(stmt, gast.If):
+            yield from _blocks_with_own_breaks(stmt.body)
+            yield from _blocks_with_own_breaks(stmt.orelse)
+
+
+def _own_breaks(block):
+    return any(True for _ in _blocks_with_own_breaks(block))
 
 
 def lower_returns_in_loops(tree, namer):

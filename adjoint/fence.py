@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import UnsupportedSyntax
 from .comprehensions import BUILT
-from .writes import is_statement_append
+from .writes import is_statement_append, store_call
 
 # node type -> (what it is, what to write instead)
 REJECTED = {
@@ -38,10 +38,10 @@ if hasattr(gast, "TryStar"):            # `except*`, Python 3.11
 # functions that write into an argument: the compiler sees a call whose result is unused, so the
 # write would be lost and its derivative silently zero. (what it does, what to write instead)
 MUTATING_FUNCTIONS = {
-    np.copyto: ("np.copyto(dst, src) writes into dst in place",
-                "write `dst = src.copy()` (or `dst = np.broadcast_to(src, dst.shape).copy()`)"),
-    np.fill_diagonal: ("np.fill_diagonal(a, v) writes the diagonal of a in place",
-                       "build a new matrix, e.g. `a = np.where(np.eye(n, dtype=bool), v, a)`"),
+    np.copyto: ("np.copyto(dst, src) with `where=` or `casting=`, or read as a value, writes into dst in place",
+                "write `dst[...] = src` (or `dst[mask] = src[mask]`), or call `np.copyto(dst, src)` as a statement"),
+    np.fill_diagonal: ("np.fill_diagonal(a, v) with `wrap=`, or read as a value, writes the diagonal of a in place",
+                       "call `np.fill_diagonal(a, v)` as a statement, or store `a[i, i] = v` in a loop"),
     np.put: ("np.put(a, ind, v) writes into a in place",
              "build a new array, e.g. `a = np.where(mask, v, a)` with a boolean mask of the positions"),
     np.place: ("np.place(a, mask, v) writes into a in place", "write `a = np.where(mask, v, a)`"),
@@ -72,7 +72,7 @@ MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "update", "se
                     "__ipow__", "__imatmul__", "__imod__"}
 # what to write instead of an array method that works in place
 METHOD_HINTS = {
-    "fill": "write `x = np.full_like(x, v)`",
+    "fill": "call `x.fill(v)` as a statement, or write `x[...] = v`",
     "sort": "write `x = np.sort(x)`",
     "resize": "write `x = np.resize(x, shape)` (or x.reshape)",
     "partition": "write `x = np.partition(x, k)`",
@@ -100,17 +100,14 @@ def _check(parsed, node):
         _check_no_comprehension(parsed, node)
     if isinstance(node, BUILT) and any(g.is_async for g in node.generators):
         _reject(parsed, node, "async comprehensions are not supported", "write an explicit loop")
-    if is_statement_append(node):
-        node.value.statement_append = True      # (its call is checked next: gast.walk goes parent first)
+    if is_statement_append(node) or store_call(node, parsed):
+        node.value.statement_store = True       # (its call is checked next: gast.walk goes parent first)
     kind = REJECTED.get(type(node))
     if kind:
         _reject(parsed, node, kind[0] + " are not supported", kind[1])
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         for target in getattr(node, "targets", None) or [node.target]:
             _check_target(parsed, target)
-    elif isinstance(node, (gast.For, gast.While)) and node.orelse:
-        _reject(parsed, node, "`else` clauses on loops are not supported",
-                "set a flag before `break` and test it after the loop")
     elif isinstance(node, gast.For):
         _check_target(parsed, node.target, loop=True)
         _check_iterable(parsed, node.iter)
@@ -144,9 +141,12 @@ def _check_call(parsed, call):
     """Calls that write into their arguments (or run code the compiler cannot see) are rejected."""
     if any(k.arg is None for k in call.keywords):
         _reject(parsed, call, "`**kwargs` in calls is not supported", "pass keyword arguments by name")
+    if getattr(call, "statement_store", False):
+        return                          # `xs.append(v)`, `y.fill(v)`, `f(a, out=y)`, ...: a store (writes.py)
     if any(k.arg == "out" and not _is_none(k.value) for k in call.keywords):
         _reject(parsed, call, "`out=` arguments write the result into an existing array in place, which is "
-                "not differentiable", "drop `out=` and assign the result: `y = np.add(a, b)`")
+                "not differentiable in an expression", "call it as a statement of its own (`np.add(a, b, out=y)`), "
+                "or drop `out=` and assign the result: `y = np.add(a, b)`")
     fn = parsed.resolve(call.func)
     if _hashable(fn) and fn in MUTATING_FUNCTIONS:
         what, hint = MUTATING_FUNCTIONS[fn]
@@ -157,11 +157,9 @@ def _check_call(parsed, call):
                 f"pass {fn.nin} operands and assign the result")
     if _ufunc_method(fn) == "at":
         _reject(parsed, call, f"np.{fn.__self__.__name__}.at(a, indices, ...) updates a in place, which is not "
-                "differentiable", "build the update with np.bincount (sums per index) or np.where, "
-                "or add a one-hot matrix product")
+                "differentiable (but for np.add.at as a statement)", "for sums per index call "
+                "`np.add.at(a, index, v)` as a statement; else build the update with np.where")
     method = _mutating_method(fn, call.func)
-    if method == "append" and getattr(call, "statement_append", False):
-        return                          # `xs.append(v)` as a statement: a store (writes.py)
     if method:
         _reject(parsed, call, f"in-place mutation (`.{method}(...)`) is not differentiable yet",
                 METHOD_HINTS.get(method, "build a new value instead, e.g. collect with np.stack / np.concatenate "

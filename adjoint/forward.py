@@ -6,7 +6,7 @@ needs saving. Tangents follow names: the tangent of `h_1` is `dh_1`.
 import gast
 
 from . import ir, rules, runtime, writes
-from .aliases import Objects
+from .aliases import Objects, shared_operands
 from .writes import is_write
 from .errors import NonDifferentiable
 from .frontend import UNKNOWN_METHOD, static_arguments, unknown_callee
@@ -93,7 +93,21 @@ class Forward:
             return pre + [primal]
         if tangent is None:
             tangent = self._zeros_like(ir.name(z))
-        return pre + [stmt, ir.assign(self.d(z), tangent, stmt)]
+        return pre + [stmt, ir.assign(self.d(z), self._unshared(tangent, z, value), stmt)]
+
+    def _unshared(self, tangent, z, value):
+        """The tangent, copied where it may be the tangent buffer of a written object while the value is a
+        new object: `t = y + c` has tangent `dy`, which a later store into y would change under dt."""
+        # (arithmetic makes a new array; a name, or a call given one, such as rt.unbroadcast(dy, x), may not)
+        exposed = [tangent] if isinstance(tangent, gast.Name) else \
+            tangent.args if isinstance(tangent, gast.Call) else []
+        tangent_buffers = {self.d(m) for m in self.objects.of}
+        buffers = [n.id for n in exposed if isinstance(n, gast.Name) and n.id in tangent_buffers]
+        if not buffers or z in self.objects.of or shared_operands(value, self.parsed):
+            return tangent
+        for buffer in buffers:
+            tangent = quote_expr("rt.unshared(t, buffer)", rt=self.names["rt"], t=tangent, buffer=buffer)
+        return tangent
 
     # objects written in place (writes.py): the tangent is a buffer of the object's own, written with it
     def make_object(self, stmt):
@@ -123,10 +137,13 @@ class Forward:
             return out
         base, index, value = writes.parts(stmt)
         tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
-        if index is None:           # `dxs.append(dv)`, a zero like v when v does not vary
-            tangent = tangent or quote_expr("rt.tangent_zero(v)", rt=self.names["rt"], v=value)
-            append = gast.Call(gast.Attribute(ir.name(self.d(base)), "append", gast.Load()), [tangent], [])
-            store = ir.at(gast.Expr(append), stmt)
+        if writes.resizes(stmt):    # `dxs.append(dv)`, `dxs.insert(i, dv)` (a zero like v when v does not
+            if value is not None:   # vary), `dxs.pop(i)`
+                tangent = tangent or quote_expr("rt.tangent_zero(v)", rt=self.names["rt"], v=value)
+            method, args = {"append": ("append", [tangent]), "insert": ("insert", [ir.clone(index), tangent]),
+                            "remove": ("pop", [ir.clone(index)])}[writes.kind(stmt)]
+            store = ir.at(gast.Expr(gast.Call(gast.Attribute(ir.name(self.d(base)), method, gast.Load()), args, [])),
+                          stmt)
         else:
             target_slot = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
             store = ir.at(gast.Assign([target_slot], tangent or ir.const(0.0), None), stmt)

@@ -21,6 +21,8 @@ PASSES = [
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),
     ("writes", writes.lower_writes, "every store into an item or slice is `y = rt.write(y[index], value)`"),
+    ("loop-else", exits.lower_loop_else, "no `else` on a loop: it runs after the loop, under a flag the "
+                                         "loop's `break` sets"),
     ("for-range", desugar.lower_for_iterables, "every `for` loop runs over range(...) with a name target"),
     ("loop-returns", exits.lower_returns_in_loops, "no `return` inside a loop"),
     ("absorb", exits.absorb_exits, "exits end their block; no `continue`"),
@@ -85,7 +87,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift"}          # passes that also read the function's namespace and record in it
+READS_FUNCTION = {"lift", "writes"}     # passes that also read the function's namespace (lift records in it)
 TIMINGS = {}
 
 

@@ -18,8 +18,8 @@ from .frontend import UNKNOWN_METHOD, function_name, static_arguments, unknown_c
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
-from .shapes import MAPPING, SEQUENCE, ComplexShape, is_container
-from .writes import is_append, is_write
+from .shapes import MAPPING, NUMBERS, ComplexShape, is_container, is_sequence
+from .writes import is_write
 from .ssa import loop_breaks
 
 
@@ -74,12 +74,14 @@ class Reverse:
         # not an array of zeros)
         self.buffers = dict(self.objects.of)
         self.buffers.update({n: n for n in _read_by_item_in_loops(self.tree, shapes) if n not in self.buffers})
-        # buffers that are arrays from their first definition on, written with plain stores (`dy[i] = 0.0`,
-        # `dx[i] += g`): real arrays of a known rank, made outside loops (so of one shape)
+        # buffers that are arrays (or lists of numbers) from their first definition on, written with plain
+        # stores (`dy[i] = 0.0`, `dx[i] += g`): real arrays of a known rank and lists of numbers, made
+        # outside loops (so of one shape)
         in_loops = {id(s) for L in ir.statements(self.tree.body) if isinstance(L, (gast.For, gast.While))
                     for s in ir.statements(L.body)}
         self.dense = {b for b in set(self.buffers.values()) if not self.complex
-                      and isinstance(shapes.get(b), tuple) and len(shapes[b]) > 0
+                      and (isinstance(shapes.get(b), tuple) and len(shapes[b]) > 0
+                           or all(shapes.get(n) is NUMBERS for n in self.objects.members(b) | {b}))
                       and not isinstance(shapes[b], ComplexShape)
                       and not any(id(s) in in_loops for s in ir.statements(self.tree.body)
                                   if isinstance(s, gast.Assign) and ir.target_name(s) in self.sites(b))}
@@ -132,10 +134,14 @@ class Reverse:
         reads the object's contents (Tapenade's rule), so that its adjoint sees the object as it was
         when it ran. A write saves what it overwrites; the backward sweep puts it back."""
         readers = {}                    # object -> statements whose adjoint reads its contents
+        item_readers = {}               # object -> statements whose adjoint adds at an item of its buffer
         for stmt in ir.statements(self.tree.body):
             if isinstance(stmt, gast.Assign) and not is_write(stmt) and self.has_backward(stmt):
                 pre, contribs = self.adjoint_code(stmt)
                 item_read = isinstance(stmt.value, gast.Subscript)      # adds into the buffer at the item
+                if item_read and isinstance(stmt.value.value, gast.Name):
+                    for obj in self.objects.reached_by(stmt.value.value.id):
+                        item_readers.setdefault(obj, []).append(stmt)
                 read = [n for node in pre + [c for v, c in contribs if not (item_read and v in self.objects.of)]
                         for n in self._contents_read(node)]
                 if id(stmt) in self.callee_names:       # a helper's bwd reads its arguments through its state
@@ -151,11 +157,12 @@ class Reverse:
             if not is_write(stmt):
                 continue
             obj = self.objects.of[ir.target_name(stmt)]
-            if any(position[id(r)] < position[id(stmt)] or loops[id(r)] & loops[id(stmt)]
-                   for r in readers.get(obj, ())):
+            # an item read's adjoint needs the list as long as it was (`xs[-1]`, a buffer made then)
+            read = readers.get(obj, []) + (item_readers.get(obj, []) if writes.resizes(stmt) else [])
+            if any(position[id(r)] < position[id(stmt)] or loops[id(r)] & loops[id(stmt)] for r in read):
                 self.restored_stores.add(id(stmt))
                 base = writes.parts(stmt)[0]
-                if not is_append(stmt):         # (an append is undone by dropping the last item)
+                if writes.kind(stmt) in ("write", "remove"):   # (an insert is undone by removing the item)
                     self.overwritten[id(stmt)] = self.namer.fresh(f"{self.namer.origin.get(base, base)}_old")
 
     def restores(self, name):
@@ -182,26 +189,39 @@ class Reverse:
         target = ir.target_name(stmt)
         out = []
         if id(stmt) in self.restored_stores:
-            out.append(self._restore(base, index, self.overwritten.get(id(stmt)), stmt))
+            out.append(self._restore(stmt, base, index, self.overwritten.get(id(stmt)), stmt))
         if target not in self.active:
             return out, []
         dy = self.d(target)
-        if index is None:                       # an append: the buffer's last item, then dropped
-            contribs = [(value.id, quote_expr("rt.last(dy)", rt=self.names["rt"], dy=dy))] \
-                if isinstance(value, gast.Name) and value.id in self.active else []
-            self.clears[id(stmt)] = ir.assign(dy, quote_expr("rt.drop_last(dy)", rt=self.names["rt"], dy=dy), stmt)
-            return out, contribs
+        if writes.resizes(stmt):
+            return out, self._resize_adjoint(stmt, dy)
         index_expr = _index_expr(index, self.names["np"])
         contribs = []
         if isinstance(value, gast.Name) and value.id in self.active:
             contribs.append((value.id, self._written(dy, index, index_expr, base, value)))
-        if self.objects.of[target] in self.dense:
+        if self.objects.of[target] in self.dense and not (self.shapes.get(target) is NUMBERS and _has_slice(index)):
             store = gast.Subscript(ir.name(dy), ir.clone(index), gast.Store())
             self.clears[id(stmt)] = ir.at(gast.Assign([store], ir.const(0.0), None), stmt)
         else:
             self.clears[id(stmt)] = ir.assign(dy, quote_expr("rt.clear(dy, index)", rt=self.names["rt"], dy=dy,
                                                              index=ir.clone(index_expr)), stmt)
         return out, contribs
+
+    def _resize_adjoint(self, stmt, dy):
+        """The contributions of a store that changes a list's length, and (in self.clears) the buffer
+        before it: an append's value gets the buffer's last item, dropped; an insert's, the item at
+        its position, removed; a removed item's slot comes back holding zero."""
+        _, position, value = writes.parts(stmt)
+        kind, rt = writes.kind(stmt), self.names["rt"]
+        before = {"append": quote_expr("rt.drop_last(dy)", rt=rt, dy=dy),
+                  "insert": quote_expr("rt.uninsert(dy, i)", rt=rt, dy=dy, i=position),
+                  "remove": quote_expr("rt.unremove(dy, i, rt.zero)", rt=rt, dy=dy, i=position)}[kind]
+        self.clears[id(stmt)] = ir.assign(dy, before, stmt)
+        if not (isinstance(value, gast.Name) and value.id in self.active):
+            return []
+        stored = quote_expr("rt.last(dy)", rt=rt, dy=dy) if kind == "append" else \
+            quote_expr("rt.inserted(dy, i)", rt=rt, dy=dy, i=position)
+        return [(value.id, stored)]
 
     def _written(self, dy, index, index_expr, base, value):
         """The adjoint of a stored value: `dy[i]` for a number stored at an item of a vector, else
@@ -217,9 +237,14 @@ class Reverse:
         from .shapes import item_shape
         return item_shape(self.shapes.get(base), index, self.shapes)
 
-    def _restore(self, base, index, old, like):
-        if index is None:
-            return ir.assign(base, quote_expr("rt.unappend(xs)", rt=self.names["rt"], xs=base), like)
+    def _restore(self, stmt, base, index, old, like):
+        kind, rt = writes.kind(stmt), self.names["rt"]
+        if kind == "append":
+            return ir.assign(base, quote_expr("rt.unappend(xs)", rt=rt, xs=base), like)
+        if kind == "insert":
+            return ir.assign(base, quote_expr("rt.uninsert(xs, i)", rt=rt, xs=base, i=index), like)
+        if kind == "remove":
+            return ir.assign(base, quote_expr("rt.unremove(xs, i, old)", rt=rt, xs=base, i=index, old=old), like)
         if self.shapes.get(base) is MAPPING:       # a store may have added the key
             call = quote_expr("rt.restore(y, index, old)", rt=self.names["rt"], y=base, old=old,
                               index=_index_expr(index, self.names["np"]))
@@ -646,7 +671,8 @@ class Reverse:
         value = like.value if isinstance(like, gast.Assign) else None
         if isinstance(value, gast.Subscript) and getattr(value.value, "id", None) == var:
             g = ir.name(self.d(ir.target_name(like)))
-            if isinstance(buffer, gast.Name) and self.buffers[var] in self.dense and self._basic(value.slice):
+            if isinstance(buffer, gast.Name) and self.buffers[var] in self.dense and self._basic(value.slice) \
+                    and not (self.shapes.get(var) is NUMBERS and _has_slice(value.slice)):    # (list += list joins)
                 store = gast.Subscript(ir.name(dv), ir.clone(value.slice), gast.Store())
                 return ir.at(gast.AugAssign(store, gast.Add(), g), like)         # `dy[i] += g`
             return ir.assign(dv, quote_expr("rt.add_at(dy, index, g, y)", rt=self.names["rt"], dy=buffer, g=g, y=var,
@@ -779,9 +805,13 @@ def _read_by_item_in_loops(tree, shapes):
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
                         and isinstance(stmt.value.value, gast.Name):
                     shape = shapes.get(stmt.value.value.id)
-                    if isinstance(shape, tuple) and len(shape) > 0 or shape is SEQUENCE and _item_index(stmt.value):
+                    if isinstance(shape, tuple) and len(shape) > 0 or is_sequence(shape) and _item_index(stmt.value):
                         found.add(stmt.value.value.id)
     return found
+
+
+def _has_slice(index):
+    return any(isinstance(p, gast.Slice) for p in (index.elts if isinstance(index, gast.Tuple) else [index]))
 
 
 def _item_index(subscript):
@@ -791,11 +821,13 @@ def _item_index(subscript):
 
 def store_statements(stmt):
     """`y_2 = rt.write(y_1[index], v)` as Python runs it: `y_1[index] = v`, then `y_2 = y_1` (and
-    `xs_1.append(v)` for an append)."""
+    `xs_1.append(v)`, `xs_1.insert(i, v)`, `xs_1.pop(i)` for the stores that change a list's length)."""
     base, index, value = writes.parts(stmt)
-    if index is None:
-        append = gast.Call(gast.Attribute(ir.name(base), "append", gast.Load()), [ir.clone(value)], [])
-        store = ir.at(gast.Expr(append), stmt)
+    if writes.resizes(stmt):
+        method, args = {"append": ("append", [value]), "insert": ("insert", [index, value]),
+                        "remove": ("pop", [index])}[writes.kind(stmt)]
+        call = gast.Call(gast.Attribute(ir.name(base), method, gast.Load()), [ir.clone(a) for a in args], [])
+        store = ir.at(gast.Expr(call), stmt)
     else:
         store = ir.at(gast.Assign([gast.Subscript(ir.name(base), ir.clone(index), gast.Store())], ir.clone(value),
                                   None), stmt)

@@ -108,6 +108,42 @@ def key_at(d, k):
     return list(d)[k]
 
 
+def get(d, k, default):
+    """d.get(k, default)."""
+    return d[k] if k in d else default
+
+
+def largest(xs):
+    """max(xs): the first largest item, as Python's max."""
+    return xs[position_of_largest(xs)]
+
+
+def smallest(xs):
+    """min(xs): the first smallest item, as Python's min."""
+    return xs[position_of_smallest(xs)]
+
+
+def position_of_largest(xs):
+    return max(range(len(xs)), key=xs.__getitem__)
+
+
+def position_of_smallest(xs):
+    return min(range(len(xs)), key=xs.__getitem__)
+
+
+def diagonal(a):
+    """The index of a's main diagonal: where np.fill_diagonal(a, v) writes (without wrapping)."""
+    return (np.arange(min(_shape(a))),) * np.ndim(a)
+
+
+def added_at(a, index, v):
+    """A copy of a with v added at a[index], repeated indices adding up: what np.add.at(a, index, v)
+    makes of a."""
+    out = np.array(a, dtype=np.result_type(a, v), copy=True)
+    np.add.at(out, index, v)
+    return out
+
+
 def dict_items(d):
     """d.items() as a list of (key, value) pairs."""
     return list(d.items())
@@ -177,6 +213,11 @@ def unindex(g, x, index):
     if isinstance(x, (list, tuple)) and isinstance(index, (int, np.integer)):
         index = index % len(x)
         return [g if i == index else zero for i in range(len(x))]
+    if isinstance(x, (list, tuple)) and isinstance(index, slice):      # g: the slice's adjoint, a list
+        out = [zero] * len(x)
+        for position, item in zip(range(len(x))[index], g):
+            out[position] = item
+        return out
     dtype = np.result_type(g, x.dtype, float) if isinstance(x, np.ndarray) else np.result_type(g, float)
     out = np.zeros(_shape(x), dtype=dtype)
     if _is_basic(index):
@@ -1039,6 +1080,50 @@ def append(xs, value):
     raise TypeError("rt.append is the compiler's form of a store and is not called")
 
 
+def insert(xs, position, value):
+    """The IR's form of `xs.insert(position, value)` (see writes.py)."""
+    raise TypeError("rt.insert is the compiler's form of a store and is not called")
+
+
+def remove(xs, position):
+    """The IR's form of `xs.pop(position)` (see writes.py)."""
+    raise TypeError("rt.remove is the compiler's form of a store and is not called")
+
+
+def _inserted_at(length_before, position):
+    """Where `xs.insert(position, v)` puts v in a list that held length_before items."""
+    if position < 0:
+        return max(0, length_before + position)
+    return min(position, length_before)
+
+
+def inserted(dxs, position):
+    """The adjoint of the value `xs.insert(position, v)` stored, from the buffer of the list's adjoint."""
+    return zero if dxs is zero else dxs[_inserted_at(len(dxs) - 1, position)]
+
+
+def uninsert(xs, position):
+    """Undo `xs.insert(position, v)` in place (on a list, or on the buffer of its adjoint)."""
+    if xs is not zero:
+        del xs[_inserted_at(len(xs) - 1, position)]
+    return xs
+
+
+def unremove(xs, position, old):
+    """Undo `xs.pop(position)` in place: old back where it was (on a list, or zero on the buffer of its
+    adjoint)."""
+    if xs is not zero:
+        xs.insert(position if position >= 0 else len(xs) + 1 + position, old)
+    return xs
+
+
+def unshared(t, buffer):
+    """t, or a copy of it where it shares memory with buffer (a tangent buffer that stores change)."""
+    if isinstance(t, np.ndarray) and isinstance(buffer, np.ndarray) and np.may_share_memory(t, buffer):
+        return t.copy()
+    return t
+
+
 def unappend(xs):
     """Undo `xs.append(v)` (the backward sweep runs the program backwards)."""
     xs.pop()
@@ -1129,7 +1214,7 @@ def clear(dy, index):
     if isinstance(dy, (list, dict)):
         if isinstance(dy, dict) and index not in dy:
             return dy
-        dy[index] = zero
+        dy[index] = [zero] * len(range(len(dy))[index]) if isinstance(index, slice) else zero
         return dy
     dy[index] = 0
     return dy
@@ -1160,7 +1245,10 @@ def add_into(dy, e, like):
 
 
 def buffer(like):
-    """The adjoint buffer of an array before anything reached it: zeros (real ones for a real array)."""
+    """The adjoint buffer of an array before anything reached it: zeros (real ones for a real array);
+    of a list of numbers, a list of zeros."""
+    if isinstance(like, (list, tuple)):
+        return [0.0] * len(like)
     return np.zeros(_shape(like), dtype=np.result_type(like, float))
 
 
@@ -1197,5 +1285,8 @@ def tangent_buffer(t, like):
 
 
 # the arguments (by position) these read only for their shape and type, never their values
+# what updates its first argument in place (and returns it): generated code reads the object after
+IN_PLACE = {add_into, add_at, clear, restore, unappend, drop_last, uninsert, unremove}
+
 SHAPE_ONLY = {unbroadcast: (1,), unreduce: (1,), like: (1,), unindex: (1,), broadcast_like: (1,),
               reduce_like: (1,), add_into: (2,), add_at: (3,), tangent_buffer: (1,), zeros_like: (0,), buffer: (0,)}

@@ -18,25 +18,39 @@ import gast
 import numpy as np
 
 from . import ir, runtime
-from .writes import is_append_call, is_write_call
+from .writes import RESIZES, is_write_call, store_kind
 
 _UNSET = object()          # not computed yet (optimistic start for loops)
 
 
 class _Sequence:
-    """The shape of a Python list or tuple (of anything)."""
+    """The shape of a Python container: a list or tuple (of anything, or of numbers), a dict."""
+
+    def __init__(self, name):
+        self.name = name
 
     def __repr__(self):
-        return "SEQUENCE"
+        return self.name
 
 
-SEQUENCE = _Sequence()
-SIZES = _Sequence()        # a tuple of sizes, such as x.shape: its items are numbers
-MAPPING = _Sequence()      # a dict
+SEQUENCE = _Sequence("SEQUENCE")
+NUMBERS = _Sequence("NUMBERS")      # a list or tuple of real numbers: each item's shape is ()
+SIZES = _Sequence("SIZES")          # a tuple of sizes, such as x.shape: its items are numbers
+MAPPING = _Sequence("MAPPING")      # a dict
+
+
+def is_sequence(shape):
+    """Whether shape is a list's or tuple's (of anything, or of numbers)."""
+    return shape is SEQUENCE or shape is NUMBERS
 
 
 def is_container(shape):
-    return shape is SEQUENCE or shape is MAPPING
+    return is_sequence(shape) or shape is MAPPING
+
+
+def sequence_of(items):
+    """NUMBERS for a list of items whose shapes are all () (real numbers), else SEQUENCE."""
+    return NUMBERS if all(item == () and not is_complex(item) for item in items) else SEQUENCE
 
 
 _SCALAR_CALLS = {builtins.len, builtins.int, builtins.float, builtins.bool, builtins.round, builtins.abs}
@@ -101,7 +115,7 @@ def shape_of(value):
     if isinstance(value, np.ndarray):
         return value.shape
     if isinstance(value, (list, tuple)):
-        return SEQUENCE
+        return NUMBERS if all(isinstance(v, (float, int)) for v in value) else SEQUENCE
     if isinstance(value, dict):
         return MAPPING
     return None
@@ -151,7 +165,9 @@ def _join(a, b):
         return b
     if b is _UNSET or a == b:
         return a
-    if a is None or b is None or isinstance(a, _Sequence) or isinstance(b, _Sequence) or len(a) != len(b):
+    if isinstance(a, _Sequence) or isinstance(b, _Sequence):
+        return SEQUENCE if is_sequence(a) and is_sequence(b) else None
+    if a is None or b is None or len(a) != len(b):
         return None
     return _complex_if(tuple(x if x == y else None for x, y in zip(a, b)), is_complex(a) or is_complex(b))
 
@@ -183,12 +199,15 @@ class _Shapes:
             return self.of(value)
         if isinstance(value, gast.BinOp):
             left, right = self.of(value.left), self.of(value.right)
-            if left is SEQUENCE and right is SEQUENCE and isinstance(value.op, gast.Add):
-                return SEQUENCE
+            if is_sequence(left) and is_sequence(right) and isinstance(value.op, gast.Add):
+                return NUMBERS if left is NUMBERS and right is NUMBERS else SEQUENCE
+            if isinstance(value.op, gast.Mult) and (is_sequence(left) and _is_int(value.right)
+                                                    or _is_int(value.left) and is_sequence(right)):
+                return left if is_sequence(left) else right             # a list repeated n times
             result = matmul(left, right) if isinstance(value.op, gast.MatMult) else broadcast(left, right)
             return _complex_if(result, is_complex(left) or is_complex(right))
         if isinstance(value, (gast.Tuple, gast.List)):
-            return SEQUENCE
+            return sequence_of([self.of(e) for e in value.elts])
         if isinstance(value, gast.Dict):
             return MAPPING
         if isinstance(value, gast.UnaryOp):
@@ -210,14 +229,26 @@ class _Shapes:
         if isinstance(value, gast.Subscript):
             return self.subscript(self.of(value.value), value.slice)
         if is_write_call(value):                    # the same object, written into
-            return self.of(value.args[0].value)
-        if is_append_call(value):
-            return SEQUENCE
+            base = self.of(value.args[0].value)
+            return self.stored(base, value.args[1])
+        if store_kind(value) in RESIZES:           # a list grown or shrunk
+            base = self.of(value.args[0])
+            return self.stored(base if is_sequence(base) else SEQUENCE, value.args[-1] if store_kind(value) != "remove"
+                               else None)
         if isinstance(value, gast.Call):
             return self.call(value)
         return None
 
+    def stored(self, base, value):
+        """The shape of an object after a store of value (None: a remove) into it: a list of numbers
+        stays one while numbers go in."""
+        if base is NUMBERS and value is not None and self.of(value) != ():
+            return SEQUENCE
+        return base
+
     def subscript(self, base, index):
+        if base is NUMBERS:
+            return NUMBERS if isinstance(index, gast.Slice) else () if self.of(index) == () else None
         if base is SIZES:
             return () if isinstance(index, (gast.Constant, gast.Name)) and self.of(index) == () else None
         if not isinstance(base, tuple) or not base:
@@ -254,6 +285,10 @@ class _Shapes:
             return None
         if fn is runtime.private:
             return args[0]
+        if args and args[0] is NUMBERS and fn in (builtins.sum, runtime.largest, runtime.smallest):
+            return ()
+        if args and args[0] is NUMBERS and fn in (np.array, np.asarray) and len(args) == 1:
+            return (None,)
         if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
             return returned_container(fn) or self.returned(fn, call)
         if fn in _SCALAR_CALLS or getattr(fn, "__module__", None) == "math" or fn in vars(math).values():
@@ -383,6 +418,10 @@ def _makes_complex(stmts, parsed):
             if isinstance(node, (gast.Name, gast.Attribute)) and _key(parsed.resolve(node)) in _COMPLEX_SOURCES:
                 return True
     return False
+
+
+def _is_int(node):
+    return isinstance(node, gast.Constant) and type(node.value) is int
 
 
 def _key(obj):

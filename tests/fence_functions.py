@@ -144,14 +144,6 @@ def keyword_only(x, *, scale=1.0):  # REJECT kwonly
     return x * scale
 
 
-def for_else(x):
-    for i in range(3):  # REJECT loop-else
-        x = x * 2.0
-    else:
-        x = x + 1.0
-    return x
-
-
 def store_through_two_subscripts(x):
     y = np.zeros((3, 3))
     y[0][1] = x  # REJECT store-through-two-subscripts
@@ -205,13 +197,13 @@ def double_star_call(x):
 # --- in-place NumPy and Python mutators ---------------------------------------------------------
 def copyto(x):
     y = np.zeros(3)
-    np.copyto(y, x)  # REJECT np.copyto
+    np.copyto(y, x, where=x > 0.0)  # REJECT np.copyto
     return np.sum(y)
 
 
 def fill_diagonal(x):
     y = np.zeros((3, 3))
-    np.fill_diagonal(y, x)  # REJECT np.fill_diagonal
+    np.fill_diagonal(y, x, wrap=True)  # REJECT np.fill_diagonal
     return np.sum(y)
 
 
@@ -272,12 +264,6 @@ def uses_eval(x):
     return eval("x * 2.0")  # REJECT eval
 
 
-def out_keyword(x):
-    y = np.zeros(3)
-    np.add(x, 1.0, out=y)  # REJECT out=
-    return np.sum(y)
-
-
 def out_keyword_of_a_reduction(x):
     y = np.zeros(())
     z = np.sum(x, out=y)  # REJECT out=sum
@@ -292,13 +278,7 @@ def out_positional(x):
 
 def ufunc_at(x):
     y = x * 1.0
-    np.add.at(y, [0, 0], 1.0)  # REJECT ufunc.at
-    return np.sum(y)
-
-
-def fill_method(x):
-    y = x * 1.0
-    y.fill(2.0)  # REJECT .fill
+    np.multiply.at(y, [0, 0], 2.0)  # REJECT ufunc.at
     return np.sum(y)
 
 
@@ -340,14 +320,14 @@ def list_append_in_an_expression(x):
 
 def list_extend(x):
     y = [x]
-    y.extend([x])  # REJECT .extend
-    return y[0] + y[1]
+    z = y.extend([x])  # REJECT .extend-value
+    return y[0] + y[1] + z
 
 
-def list_pop_value(x):
-    y = [x, 2.0 * x]
-    z = y.pop()  # REJECT .pop-value
-    return z + y[0]
+def dict_pop(x):
+    d = {"a": x, "b": 2.0 * x}
+    z = d.pop("a")  # REJECT dict.pop
+    return z + d["b"]
 
 
 def dunder_setitem(x):

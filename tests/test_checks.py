@@ -32,6 +32,11 @@ BROKEN = {
         "def f(x):\n    x[0] = 1.0\n    return x",
         "def f(x):\n    x[0], y = 1.0, x\n    return y",
         "def f(x):\n    x.append(1.0)\n    return x",
+        "def f(x):\n    np.exp(x, out=x)\n    return x",
+    ],
+    "loop-else": [
+        "def f(x):\n    for i in range(3):\n        x = x * 2.0\n    else:\n        x = -x\n    return x",
+        "def f(x):\n    while x < 1.0:\n        x = x * 2.0\n    else:\n        x = -x\n    return x",
     ],
     "for-range": [
         "def f(x):\n    for v in x:\n        x = v\n    return x",

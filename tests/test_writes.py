@@ -69,6 +69,36 @@ CASES = [
     (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 0),
     (w.array_made_per_outer_iteration_stored_in_an_inner_loop, (0.7, np.array([[0.5, 1.0, 0.3], [-0.4, 2.0, 0.1]])), 1),
     (w.value_recomputed_from_an_array_stored_into_later, (0.51,), 0),
+    (w.fill_method, (X,), 0),
+    (w.copy_into, (X, 0.6), 0),
+    (w.copy_into, (X, 0.6), 1),
+    (w.results_written_through_out, (X,), 0),
+    (w.diagonal_filled, (X,), 0),
+    (w.sums_per_index, (X,), 0),
+    (w.extend_a_list, (X,), 0),
+    (w.dict_get, (X,), 0),
+    (w.largest_and_smallest, (X,), 0),
+    (w.for_else, (X,), 0),
+    (w.for_else, (X * 3.0,), 0),
+    (w.while_else_without_break, (X,), 0),
+    (w.nested_loops_with_else, (X,), 0),
+    (w.last_item_then_append, (0.7,), 0),
+    (w.grow_from_the_last_item, (0.7,), 0),
+    (w.pop_the_last, (X,), 0),
+    (w.sliding_window, (X,), 0),
+    (w.insert_anywhere, (X,), 0),
+    (w.stack_machine, (X,), 0),
+    (w.stack_machine, (-X,), 0),
+    (w.pops_discarded, (X,), 0),
+    (w.output_read_from_a_dict_the_backward_sweep_restores, (1.17,), 0),
+    (w.helper_called_for_its_effect_on_a_copy, (X, 0.4), 0),
+    (w.helper_called_for_its_effect_on_a_copy, (X, 0.4), 1),
+    (w.store_of_a_value_computed_from_the_array, (0.34, 0.25), 0),
+    (w.store_of_a_value_computed_from_the_array, (0.34, 0.25), 1),
+    (w.extend_from_a_slice, (0.3, -0.7), 0),
+    (w.extend_from_a_slice, (0.3, -0.7), 1),
+    (w.slices_of_a_list_read, (0.3, -0.7), 0),
+    (w.slices_of_a_list_read, (0.3, -0.7), 1),
 ]
 
 
@@ -166,3 +196,25 @@ def test_appends_are_undone_by_the_backward_sweep_only_when_read_before():
     source = adjoint.source(w.simulate_and_stack, args=(X, 0.1))
     assert "trajectory.append(state)" in source and "rt.unappend" not in source
     assert "rt.last(dtrajectory)" in source and "rt.drop_last(dtrajectory)" in source
+
+
+def test_a_store_into_a_slice_of_a_list_is_rejected_where_it_is_written():
+    with pytest.raises(adjoint.UnsupportedSyntax, match="slice of a list") as info:
+        adjoint.grad(w.store_into_a_slice_of_a_list)(0.3, -0.7)
+    assert "xs[1:3] = [np.sin(x0), x1 * x1]" in str(info.value) and "item by item" in str(info.value)
+
+
+def test_dict_pop_is_rejected_where_it_is_written():
+    with pytest.raises(adjoint.UnsupportedSyntax, match=r"`d.pop\(k\)` on a dict"):
+        adjoint.grad(w.dict_pop)(0.3)
+
+
+def test_a_list_of_numbers_gets_a_list_of_numbers_for_adjoint_updated_in_place():
+    # items of a list of numbers are numbers: no generic runtime helper per item read, `dxs[j] += ...`
+    source = adjoint.source(w.pairwise_energy, args=([0.1, 0.5, 0.9],))
+    assert "rt.unbroadcast" not in source and "rt.add_at" not in source
+    assert "dxs = rt.buffer(xs)" in source and re.search(r"dxs\[j\] \+= ", source)
+    gradient = adjoint.grad(w.pairwise_energy)([0.1, 0.5, 0.9])
+    assert type(gradient) is list and len(gradient) == 3
+    check_grads(w.pairwise_energy, [0.1, 0.5, 0.9])
+    check_jvp(w.pairwise_energy, [0.1, 0.5, 0.9])

@@ -341,3 +341,228 @@ def value_recomputed_from_an_array_stored_into_later(x2):
         buf[1:] = (0.5 / buf)[:2]
         buf = np.tanh(buf)
     return np.sum(buf)
+
+
+# calls that store, as statements: the stores they make
+def fill_method(x):
+    y = x * 2.0
+    y.fill(x[0] ** 2)
+    return np.sum(y * x)
+
+
+def copy_into(x, s):
+    y = np.zeros((2, 3))
+    np.copyto(y, x * s)                     # broadcast into every row
+    y[1] = np.sin(y[1])
+    return np.sum(y * y)
+
+
+def results_written_through_out(x):
+    y = np.zeros(3)
+    np.multiply(x, x, out=y)
+    np.exp(y, out=y)
+    return np.sum(y * x)
+
+
+def diagonal_filled(x):
+    m = np.outer(x, x)
+    np.fill_diagonal(m, np.cos(x))
+    return np.sum(m * m)
+
+
+def sums_per_index(x):
+    counts = np.zeros(3)
+    np.add.at(counts, [0, 0, 2], x)         # x[0] + x[1] at 0: repeated indices add up
+    return np.sum(counts * counts * np.array([1.0, 2.0, 3.0]))
+
+
+def extend_a_list(x):
+    xs = [x[0]]
+    xs.extend([x[1] * 2.0, np.sin(x[2])])
+    xs.extend(v * v for v in x)
+    return sum(xs) * xs[1] + xs[-1]
+
+
+# reads of one item: d.get, max and min of one sequence
+def dict_get(x):
+    d = {"a": x[0]}
+    d["b"] = x[1] * 3.0
+    return d.get("a", 0.0) * d.get("c", x[2]) + d.get("b") * d.get("b", 1.0)
+
+
+def largest_and_smallest(x):
+    xs = [x[0], x[1] * 2.0, np.cos(x[2])]
+    return max(xs) * min(xs) + max(v * v for v in x) + min(x)
+
+
+# loops with an `else`
+def for_else(x):
+    s = 0.0
+    for v in x:
+        if v > 1.0:
+            s = s + v
+            break
+        s = s + v * v
+    else:
+        s = s * 2.0
+    return s
+
+
+def while_else_without_break(x):
+    i = 0
+    s = x[0]
+    while i < 2:
+        s = s * x[i + 1]
+        i += 1
+    else:
+        s = s + x[0]
+    return s
+
+
+def nested_loops_with_else(x):
+    total = 0.0
+    for a in x:
+        for b in x:
+            if a * b > 0.3:
+                break
+            total = total + a * b
+        else:
+            total = total + a
+    return total
+
+
+# a read of a list's last item before it grows
+def last_item_then_append(x):
+    xs = [x, 2.0 * x]
+    v = xs[-1]
+    xs.append(3.0 * x)
+    return v * 2.0 + len(xs)
+
+
+def grow_from_the_last_item(x):
+    states = [x]
+    for i in range(3):
+        states.append(np.sin(states[-1]) * states[0])
+    return sum(states)
+
+
+# lists that shrink and grow in the middle: pop and insert
+def pop_the_last(x):
+    xs = [x[0], x[1] * x[2]]
+    xs.append(np.sin(x[2]))
+    v = xs.pop()
+    return v * xs[-1] + len(xs)
+
+
+def sliding_window(x):
+    window = [x[0], x[1], x[2]]
+    total = 0.0
+    for i in range(4):
+        oldest = window.pop(0)
+        window.append(oldest * 0.5 + window[-1] * window[0])
+        total = total + oldest * window[-1]
+    return total
+
+
+def insert_anywhere(x):
+    xs = [x[0], x[1]]
+    xs.insert(1, x[2] ** 2)
+    xs.insert(-1, x[0] * x[1])
+    xs.insert(0, np.cos(x[1]))
+    xs.insert(10, x[2])                     # past the end: appended, as Python does
+    return xs[0] * xs[1] + xs[2] * xs[3] - xs[4] * xs[5]
+
+
+def stack_machine(x):
+    stack = [x[0]]
+    for v in x:
+        stack.append(v * 2.0)
+        if v > 0:
+            a = stack.pop()
+            b = stack.pop()
+            stack.append(a * b)
+    return sum(stack)
+
+
+def pops_discarded(x):
+    xs = [x[0], x[1], x[2]]
+    xs.pop()
+    xs.pop(0)
+    return xs[0] * 3.0
+
+
+# regressions: cleanup moved reads past stores it did not see
+def energy_of_a_dict(d):
+    return d["p"] * d["q"]
+
+
+def output_read_from_a_dict_the_backward_sweep_restores(x):
+    # the returned `1.2 * d["p"]` was computed after `rt.restore(d, "p", d_old)` put x back (fuzzer
+    # seed 72, program 1472): a wrong value, 1.2 x instead of 1.2 sin(x) e(x)
+    d = {"p": x, "q": 0.5}
+    e = energy_of_a_dict(d)
+    d["p"] = np.sin(x) * e
+    return 1.2 * d["p"]
+
+
+def scale_first_item(a, s):
+    a[0] = a[0] * s
+    return 1.0
+
+
+def helper_called_for_its_effect_on_a_copy(x, s):
+    # cleanup took `y = x * 1.0` for a copy and passed x itself to the helper, which wrote into the
+    # caller's array
+    y = x * 1.0
+    first = y[0]
+    scale_first_item(y, s)
+    return first * 2.0 + s
+
+
+def store_of_a_value_computed_from_the_array(x0, x1):
+    # forward mode over the gradient gave `buf + x0` the tangent buffer of buf itself (x0 does not vary
+    # under hessian w.r.t. x1), so the store into the buffer changed it: a wrong Hessian (fuzzer seed
+    # 72, program 1934)
+    buf = np.zeros(3)
+    buf[0] = np.dot(buf + x0, [x1, x1, 0.1])
+    return np.sum(buf * buf)
+
+
+def extend_from_a_slice(p0, p1):
+    # the slice's adjoint went into the list buffer as `dxs[:2] += dseq`, which joins two lists
+    # (fuzzer slice, seed 0, program 85)
+    xs = [p1, np.sin(p0), 0.5]
+    xs.extend(t * t for t in xs[:2])
+    xs.insert(1, np.cos(p1))
+    return sum(xs) * xs[-1]
+
+
+def slices_of_a_list_read(x0, x1):
+    # the adjoint of a list's slice is a list: rt.unindex put it into the list's adjoint
+    xs = [x0, np.sin(x1), 0.5, x0 * x1]
+    ys = xs[1:]
+    zs = xs[:2]
+    return sum(ys) * zs[0] + sum(zs)
+
+
+def store_into_a_slice_of_a_list(x0, x1):
+    xs = [x0, x1, 0.5]
+    xs[1:3] = [np.sin(x0), x1 * x1]
+    return sum(xs)
+
+
+def dict_pop(x):
+    d = {"a": x, "b": 2.0 * x}
+    z = d.pop("a")
+    return z + d["b"]
+
+
+def pairwise_energy(xs):
+    # a pairwise interaction over a Python list of positions (the benchmark's list-energy row)
+    n = len(xs)
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = xs[i] - xs[j]
+            e = e + 1.0 / (d * d + 0.1)
+    return e

@@ -20,6 +20,7 @@ HEADER = "import math\n\nimport numpy as np\n"
 MAX_DEPTH = 2                      # nesting of compound statements inside a function
 CHECKS = 0.06                      # chance of an input check (`if ...: raise`) before a statement
 FUNCTIONS = 0.07                   # chance of a nested function, lambda or function argument before one
+STATES = 0.04                      # chance of list, dict and array-call state or a loop `else` before one
 # module-level definitions the side stream's function statements may use
 MODULE_FUNCTIONS = {
     "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
@@ -239,6 +240,8 @@ class _Generator:
                 lines += self.check(scope)
             if self.side.random() < FUNCTIONS:
                 lines += self.function_use(scope)
+            if self.side.random() < STATES:
+                lines += self.state_use(scope)
             new_lines, new_names, may_jump = self.statement(scope, depth)
             lines += new_lines
             scope.names.update(new_names)
@@ -540,6 +543,59 @@ class _Generator:
                         f"{target} = np.tanh({target} + 0.5 * apply_fn({name}, {target}))"]
             return [f"{target} = np.tanh({target} + 0.5 * apply_fn({passed}, {target}))"]
         return lines + [f"{target} = np.tanh({target} + 0.5 * {name}({target}))"]
+
+    def state_use(self, scope):
+        """A scalar rebound through state the compiler models (drawn from the side stream, reading names
+        only): a loop with an `else` (after a `break` or not); a list grown by extend and insert, shrunk
+        by pop, read at its last item before it grows, and by max and min; a dict read by get; an array
+        written by fill, np.copyto, `out=`, np.fill_diagonal or np.add.at."""
+        side = self.side
+        scalars, arrays = scope.of(SCALAR), scope.of(ARRAY)
+        if not scalars:
+            return []
+        target = side.choice(scalars)
+        s = lambda: side.choice(scalars)                    # noqa: E731 (a scalar name)
+        c = lambda: repr(round(side.uniform(-0.9, 0.9), 1))   # noqa: E731
+        self.side_count += 1
+        n = self.side_count
+        kinds = ["loop_else", "while_else", "list", "grow", "dict"] + (["array"] * 2 if arrays else [])
+        kind = side.choice(kinds)
+        if kind == "loop_else":
+            jump = [f"    if {target} > {c()}:", "        break"] if side.random() < 0.6 else []
+            return [f"for e{n} in range({side.randint(1, 3)}):", f"    {target} = np.tanh({target} * {c()} + {s()})"] \
+                + jump + ["else:", f"    {target} = {target} + 0.5 * {s()}"]
+        if kind == "while_else":
+            return [f"e{n} = 0", f"while e{n} < {side.randint(1, 3)}:", f"    e{n} += 1",
+                    f"    {target} = np.tanh({target} + {c()} * {s()})", f"    if {target} < {c()}:",
+                    "        break", "else:", f"    {target} = {target} * {c()}"]
+        if kind == "list":
+            xs = f"xs{n}"
+            lines = [f"{xs} = [{s()}, np.sin({s()}), {c()}]"]
+            ops = [f"{xs}.extend([{s()} * 0.5, np.tanh({s()})])", f"{xs}.extend(t * t for t in {xs}[:2])",
+                   f"{xs}.insert({side.choice([0, 1, -1, 5])}, np.cos({s()}))", f"{xs}.pop({side.choice(['', '0', '1'])})",
+                   f"popped{n} = {xs}.pop()\n{target} = {target} * 0.5 + popped{n}", f"{xs}.append({xs}[-1] * {s()})"]
+            lines += [line for op in side.sample(ops, side.randint(2, 4)) for line in op.split("\n")]
+            reader = side.choice([f"max({xs}) - min({xs})", f"max(t * t for t in {xs})", f"{xs}[-1] * {xs}[0]",
+                                  f"sum({xs}) * 0.3"])
+            return lines + [f"{target} = np.tanh({target} + {reader})"]
+        if kind == "grow":
+            trail = f"trail{n}"
+            return [f"{trail} = [{s()}]", f"for e{n} in range({side.randint(1, 3)}):",
+                    f"    {trail}.append(np.tanh({trail}[-1] * {s()}) + {c()})",
+                    f"{target} = np.tanh({target} + 0.3 * sum({trail}))"]
+        if kind == "dict":
+            d = f"d{n}"
+            return [f"{d} = {{'a': {s()}}}", f"{d}['b'] = np.sin({s()})",
+                    f"{target} = np.tanh({target} + {d}.get('a', 0.0) * {d}.get('{side.choice('bc')}', {s()}))"]
+        a, buf = side.choice(arrays), f"buf{n}"
+        store = side.choice([f"np.copyto({buf}, {a} * {s()})", f"{buf}.fill({s()})",
+                             f"np.multiply({a}, {a}, out={buf})", f"np.add.at({buf}, [0, 0, 2], {a})",
+                             f"np.tanh({a}, out={buf})"])
+        lines = [f"{buf} = np.{side.choice(['zeros', 'ones'])}(3)", store]
+        if side.random() < 0.4:
+            lines += [f"grid{n} = np.outer({a}, {buf})", f"np.fill_diagonal(grid{n}, np.tanh({a}))",
+                      f"{buf} = np.sum(grid{n}, axis=0)"]
+        return lines + [f"{target} = np.tanh({target} + 0.3 * np.sum({buf} * {a}))"]
 
     def stmt_return(self, scope, depth):
         return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True

@@ -1,7 +1,7 @@
 """Python operators: `+ - * / ** @ %`, unary minus and plus. Keyed by the gast operator class."""
 import gast
 
-from ..shapes import SEQUENCE
+from ..shapes import is_sequence
 from .core import defrule, elementwise, lookup, nondifferentiable, nonzero_number, partial_variant, variant
 
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
@@ -25,7 +25,7 @@ nondifferentiable(gast.FloorDiv, gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShi
 
 
 def _sequences(shapes, constants):
-    return shapes.get("a") is SEQUENCE and shapes.get("b") is SEQUENCE
+    return is_sequence(shapes.get("a")) and is_sequence(shapes.get("b"))
 
 
 variant(gast.Add, _sequences, {"a": "g[:len(a)]", "b": "g[len(a):]"})       # list + list joins them
@@ -35,7 +35,7 @@ def _repeated(operand, other):
     """when(): `list * n` (or `n * list`) repeats the list; the sequence is `operand`, n a number. Times
     anything else (an array, or a value whose shape is not known), a list is read as an array: the
     product is elementwise."""
-    return lambda shapes, constants: shapes.get(operand) is SEQUENCE and (
+    return lambda shapes, constants: is_sequence(shapes.get(operand)) and (
         shapes.get(other) == () or isinstance(constants.get(other), int))
 
 
@@ -53,4 +53,4 @@ def lists_read_as_arrays(rule, shapes, constants=None):
                                              or _repeated("b", "a")(shapes, constants))
     if not rule.broadcasting or joins or repeats:
         return []
-    return [p for p, shape in shapes.items() if shape is SEQUENCE]
+    return [p for p, shape in shapes.items() if is_sequence(shape)]

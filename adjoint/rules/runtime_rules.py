@@ -164,10 +164,25 @@ defrule(rt.add_at, "v, index, e, like", {"v": "g", "e": "rt.unbroadcast(g[index]
 defrule(rt.restore, "v, index, old", {"v": "rt.cleared(g, index)", "old": "g[index]"},
         forward="rt.restore(dv, index, dold)", no_derivative=("index",))
 defrule(rt.unappend, "v", {}, forward={"v": "rt.unappend(dv)"})
+defrule(rt.unshared, "v, buffer", {"v": "g"}, forward={"v": "rt.unshared(dv, dv)"}, no_derivative=("buffer",))
+defrule(rt.uninsert, "v, position", {}, forward={"v": "rt.uninsert(dv, position)"}, no_derivative=("position",))
+defrule(rt.inserted, "v, position", {}, forward={"v": "rt.inserted(dv, position)"}, no_derivative=("position",))
+defrule(rt.unremove, "v, position, old", {}, forward="rt.unremove(dv, position, dold)", no_derivative=("position",))
 defrule(rt.last, "v", {}, forward={"v": "rt.last(dv)"})
 defrule(rt.drop_last, "v", {}, forward={"v": "rt.drop_last(dv)"})
 defrule(rt.unsum, "v, xs", {"v": "rt.sum_tangents(g)"}, forward={"v": "rt.unsum(dv, xs)"}, no_derivative=("xs",))
 defrule(rt.sum_tangents, "v", {"v": "rt.unsum(g, v)"}, forward={"v": "rt.sum_tangents(dv)"})
+# d.get(k, default), max(xs) and min(xs) of one sequence: reads of one item
+defrule(rt.get, "v, k, default", {"v": "rt.unindex(g, v, k)", "default": "g * (k not in v)"},
+        forward={"v": "rt.get(dv, k, 0.0)", "default": "ddefault * (k not in v)"}, no_derivative=("k",))
+nondifferentiable(rt.position_of_largest, rt.position_of_smallest, rt.diagonal)
+defrule(rt.largest, "v", {"v": "rt.unindex(g, v, rt.position_of_largest(v))"},
+        forward={"v": "dv[rt.position_of_largest(v)]"})
+defrule(rt.smallest, "v", {"v": "rt.unindex(g, v, rt.position_of_smallest(v))"},
+        forward={"v": "dv[rt.position_of_smallest(v)]"})
+# np.add.at(a, index, v) as a value: a with v added at index
+defrule(rt.added_at, "v, index, value", {"v": "g", "value": "rt.unbroadcast(g[index], value)"},
+        forward={"v": "dv", "value": "rt.added_at(rt.zeros_like(z), index, dvalue)"}, no_derivative=("index",))
 # a dict's keys carry no derivative; its items and values are its values, as lists
 nondifferentiable(rt.key_at, rt.dict_keys)
 defrule(rt.dict_items, "v", {"v": "rt.undict_items(g, v)"}, forward={"v": "rt.items_tangent(dv, v)"})
