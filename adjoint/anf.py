@@ -44,7 +44,7 @@ class _ANF:
                      for p in parts]
         else:
             whole = self.atom(value, like)
-            parts = [gast.Subscript(whole, ir.const(k), gast.Load()) for k in range(len(target.elts))]
+            parts = [gast.Subscript(ir.clone(whole), ir.const(k), gast.Load()) for k in range(len(target.elts))]
         out = []
         for elt, part in zip(target.elts, parts):
             saved, self.pre = self.pre, []
@@ -142,10 +142,10 @@ class _ANF:
         """`a and b` -> `b if a else a`; `a or b` -> `a if a else b` (left to right, short-circuit)."""
         left = self.atom(node.values[0], like)
         for right in node.values[1:]:
-            if isinstance(node.op, gast.And):
-                left = ir.name(self.branch(left, right, left, like))
+            if isinstance(node.op, gast.And):            # (the left atom stands twice: two nodes)
+                left = ir.name(self.branch(left, right, ir.clone(left), like))
             else:
-                left = ir.name(self.branch(left, left, right, like))
+                left = ir.name(self.branch(left, ir.clone(left), right, like))
         return left
 
     def branch(self, test, then, orelse, like):

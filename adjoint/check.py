@@ -126,6 +126,18 @@ def check_ssa(tree, stage):
             seen.add(name)
 
 
+def no_shared_nodes(tree, stage):
+    """Every pass: no node stands in two places. A shared node is renamed (SSA) or rewritten once for
+    both, so the copy of a block an exit was absorbed into read the other copy's names."""
+    seen = set()
+    for node in gast.walk(tree):
+        if isinstance(node, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)):
+            continue                    # (context and operator nodes carry no names)
+        if id(node) in seen:
+            _fail(stage, f"a `{type(node).__name__}` node stands in two places", node)
+        seen.add(id(node))
+
+
 CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

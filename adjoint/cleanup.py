@@ -656,39 +656,54 @@ def _code(block):
 
 
 def remove_unread_saves(defs, stack):
-    """Values popped but never read: drop them from both their pushes and their pops (the stack
-    stays balanced, because every name is pushed and popped by the same plan)."""
+    """Values popped but never read: drop them from both their pushes and their pops. A push and its
+    pop carry the same slot (reverse.py), and an entry goes from both by its position in the slot, since
+    cleanup may have renamed what the push reads (`xs_1 = xs` propagated); an entry of an untagged
+    push goes by name."""
     if not stack:
         return False
     _, push, pop = stack
-    popped, read = set(), set()
+    pops, read = [], set()
     for fn in defs:
         for node in gast.walk(fn):
             if isinstance(node, gast.Assign) and ir.calls(node.value, (pop,)):
-                popped |= set(_names(node.targets[0], gast.Store))
+                pops.append(node)
         start = next((i for i, s in enumerate(fn.body) if is_backward_marker(s)), None)
         if start is not None:
             for stmt in fn.body[start:]:
                 read |= set(_names(stmt, gast.Load))
-    unread = popped - read
-    if not unread:
+    unread, positions = set(), {}       # names; slot -> positions unread in every pop of the slot
+    for node in pops:
+        entry = node.targets[0]
+        names = [e.id for e in (entry.elts if isinstance(entry, gast.Tuple) else [entry])]
+        slot = getattr(node.value, "slot", None)
+        if slot is None:
+            unread |= {n for n in names if n not in read}
+        else:
+            here = {k for k, n in enumerate(names) if n not in read}
+            positions[slot] = positions[slot] & here if slot in positions else here
+    if not unread and not any(positions.values()):
         return False
     for fn in defs:
         for block in _blocks(fn):
-            block[:] = [s for s in (_without_saves(s, unread, push, pop) for s in block) if s is not None]
+            block[:] = [s for s in (_without_saves(s, unread, positions, push, pop) for s in block) if s is not None]
     return True
 
 
-def _without_saves(stmt, names, push, pop):
-    """stmt with the saves of `names` taken out of its push or pop; None when nothing is left."""
+def _without_saves(stmt, names, positions, push, pop):
+    """stmt with the saves of `names` (or at the positions of its slot) taken out of its push or pop;
+    None when nothing is left."""
     if isinstance(stmt, gast.Assign) and ir.calls(stmt.value, (pop,)):
-        entry = stmt.targets[0]
+        entry, call = stmt.targets[0], stmt.value
     elif isinstance(stmt, gast.Expr) and ir.calls(stmt.value, (push,)):
-        entry = stmt.value.args[0]
+        entry, call = stmt.value.args[0], stmt.value
     else:
         return stmt
     elts = entry.elts if isinstance(entry, gast.Tuple) else [entry]
-    kept = [e for e in elts if e.id not in names]
+    slot = getattr(call, "slot", None)
+    dropped = positions.get(slot, set()) if slot is not None else \
+        {k for k, e in enumerate(elts) if isinstance(e, gast.Name) and e.id in names}
+    kept = [e for k, e in enumerate(elts) if k not in dropped]
     if len(kept) == len(elts):
         return stmt
     if not kept:

@@ -130,6 +130,7 @@ def normalize(fn, upto="ssa", statics=None):
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
         if os.environ.get("ADJOINT_CHECK") == "1":
             check.CHECKS[stage](program.tree, stage)
+            check.no_shared_nodes(program.tree, stage)
         if dump in (stage, "all"):
             print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)
         if stage == upto:

@@ -58,6 +58,7 @@ class Reverse:
         self.residual = {}              # id(stmt) -> name of the callee's saved state
         self.callee_names = {}          # id(stmt) -> (fwd, bwd) names of the callee's generated pair
         self.counts = {}                # id(loop) -> name of its iteration counter
+        self.slots = {}                 # (id(block), segment) -> the number tagging its push and its pop
         self.stack = None
         self.primal = {a.id for a in self.tree.args.args}
         for stmt in ir.statements(self.tree.body):
@@ -144,8 +145,8 @@ class Reverse:
                         item_readers.setdefault(obj, []).append(stmt)
                 read = [n for node in pre + [c for v, c in contribs if not (item_read and v in self.objects.of)]
                         for n in self._contents_read(node)]
-                if id(stmt) in self.callee_names:       # a helper's bwd reads its arguments through its state
-                    read += ir.names_read(stmt.value)
+                if id(stmt) in self.callee_names:       # a helper's bwd reads its arguments through its state,
+                    read += ir.names_read(stmt.value) + [ir.target_name(stmt)]     # and its result may be in it
                 for name in read:
                     for obj in self.objects.reached_by(name):
                         readers.setdefault(obj, []).append(stmt)
@@ -422,8 +423,9 @@ class Reverse:
             if not self.has_backward(stmt):
                 return []
             pre, contribs = self.adjoint_code(stmt)
+            clear = [self.clears[id(stmt)]] if id(stmt) in self.clears else []    # (a store's index: `dy[k] = 0.0`)
             names = []
-            for node in pre + [c for _, c in contribs]:
+            for node in pre + [c for _, c in contribs] + clear:
                 names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()
                           or n in self.overwritten.values()]
             names += [v for v, _ in contribs if v in self.buffers]     # a buffer's shape (rt.add_into)
@@ -558,15 +560,16 @@ class Reverse:
         terminal = isinstance(last, gast.If) and ir.exits([last])
         for stmt in block:
             if _is_compound(stmt):
-                out += self._pushes(saves.get(k, []))
+                out += self._pushes(saves.get(k, []), (block, k))
                 k += 1
-                tail = list(self._pushes(saves.get(k, []))) + list(inherited) if stmt is last and terminal else []
+                tail = list(self._pushes(saves.get(k, []), (block, k))) + list(inherited) \
+                    if stmt is last and terminal else []
                 out += self.forward_compound(stmt, tail)
             else:
                 out += self.forward_stmt(stmt)
         if terminal:
             return out
-        tail = self._pushes(saves.get(k, [])) + list(inherited)
+        tail = self._pushes(saves.get(k, []), (block, k)) + list(inherited)
         cut = len(out)
         if out and isinstance(out[-1], (gast.Break, gast.Return)):
             cut -= 1
@@ -587,31 +590,41 @@ class Reverse:
         new.body = quote("n = n + 1", n=count) + new.body
         return quote("n = 0", n=count) + [new]
 
-    def _pushes(self, names):
-        """One push per segment: a tuple when it saves several values (one call instead of many)."""
+    def _pushes(self, names, segment):
+        """One push per segment: a tuple when it saves several values (one call instead of many). The
+        push and the pop of a segment carry the same `slot`, so that cleanup, which may rename what a
+        push reads, still drops the same entries from both (cleanup.remove_unread_saves)."""
         if not names:
             return []
         push = self.stack_names()[1]
-        return [ir.at(gast.Expr(gast.Call(ir.name(push), [_bundle(names, gast.Load)], [])), None)]
+        call = gast.Call(ir.name(push), [_bundle(names, gast.Load)], [])
+        call.slot = self._slot(segment)
+        return [ir.at(gast.Expr(call), None)]
 
-    def _pops(self, names):
+    def _pops(self, names, segment):
         if not names:
             return []
         pop = self.stack_names()[2]
-        return [ir.assign(_bundle(names, gast.Store), gast.Call(ir.name(pop), [], []))]
+        call = gast.Call(ir.name(pop), [], [])
+        call.slot = self._slot(segment)
+        return [ir.assign(_bundle(names, gast.Store), call)]
+
+    def _slot(self, segment):
+        block, k = segment
+        return self.slots.setdefault((id(block), k), len(self.slots))
 
     # backward sweep -----------------------------------------------------------
     def backward_block(self, block, defined):
         saves = self.saves.get(id(block), {})
         redo = self.recompute.get(id(block), {})
         k = sum(1 for s in block if _is_compound(s))
-        out = self._pops(saves.get(k, [])) + [ir.clone(s) for s in redo.get(k, [])]
+        out = self._pops(saves.get(k, []), (block, k)) + [ir.clone(s) for s in redo.get(k, [])]
         for stmt in reversed(block):
             if _is_compound(stmt):
                 code, defined = self.backward_compound(stmt, defined)
                 out += code
                 k -= 1
-                out += self._pops(saves.get(k, [])) + [ir.clone(s) for s in redo.get(k, [])]
+                out += self._pops(saves.get(k, []), (block, k)) + [ir.clone(s) for s in redo.get(k, [])]
             elif isinstance(stmt, gast.Assign):
                 out += self.backward_assign(stmt, defined)
         return out, defined
@@ -641,11 +654,19 @@ class Reverse:
         reached = target in self.active and self.d(target) in defined
         out = list(pre)
         if reached:
-            for var, expr in contribs:
-                out += self.accumulate(var, expr, defined, stmt)
             clear = ir.clone(self.clears[id(stmt)])
             self.emitted_clears.append(clear)
+            # a value stored into its own object (`y[...] = y`) gets its adjoint after the clear, read before it
+            own = [(var, expr) for var, expr in contribs if self.buffers.get(var, var) == self.buffers.get(target)]
+            for var, expr in contribs:
+                if (var, expr) in own:
+                    held = self.namer.temporary(f"{self.d(var)}_stored")
+                    out.append(ir.assign(held, expr, stmt))
+                else:
+                    out += self.accumulate(var, expr, defined, stmt)
             out.append(clear)
+            for var, _ in own:
+                out += self.accumulate(var, ir.name(held), defined, stmt)
         return [self._comment(stmt)] + out if out else []
 
     def accumulate(self, var, expr, defined, like):

@@ -96,6 +96,12 @@ def add(a, b):
         return b
     if b is zero:
         return a
+    if isinstance(a, (list, tuple, dict)) != isinstance(b, (list, tuple, dict)):
+        # a container's adjoint and the 0.0 of a variable that held a number on another path
+        # (`p = xs` in a loop, p a number before it): nothing reached that one
+        number = b if isinstance(a, (list, tuple, dict)) else a
+        if isinstance(number, (int, float)) and number == 0:
+            return a if number is b else b
     if isinstance(a, dict):
         return {k: add(a[k], b[k]) if k in b else a[k] for k in a} | {k: v for k, v in b.items() if k not in a}
     if isinstance(a, (list, tuple)):

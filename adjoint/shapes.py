@@ -123,7 +123,9 @@ def shape_of(value):
 
 def generalize(shape):
     """Keep the number of dimensions (and whether complex), forget the sizes: (3, 4) -> (None, None)."""
-    return shape if not shape else _complex_if(tuple(None for _ in shape), is_complex(shape))
+    if not isinstance(shape, tuple) or not shape:       # (a number's, or a container's)
+        return shape
+    return _complex_if(tuple(None for _ in shape), is_complex(shape))
 
 
 

@@ -349,6 +349,30 @@ def fill_recurrence_grad(x, a):
     return dx
 
 
+def pairwise_energy(xs):
+    """A soft pairwise repulsion over a Python list of positions (issue 11's list row)."""
+    n = len(xs)
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = xs[i] - xs[j]
+            e = e + 1.0 / (d * d + 0.1)
+    return e
+
+
+def pairwise_energy_grad(xs):
+    n = len(xs)
+    g = [0.0] * n
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = xs[i] - xs[j]
+            s = d * d + 0.1
+            c = -2.0 * d / (s * s)
+            g[i] += c
+            g[j] -= c
+    return g
+
+
 @dataclass
 class Workload:
     name: str
@@ -414,6 +438,11 @@ WORKLOADS = [
         "fill", fill_recurrence, fill_recurrence_grad,
         lambda: (np.random.default_rng(0).uniform(-0.5, 0.5, 10000), 0.5), 0,
         "y[i] = a * y[i - 1] + x[i] ** 2 stored item by item, 10,000 items; d/dx",
+    ),
+    Workload(
+        "pairwise_list", pairwise_energy, pairwise_energy_grad,
+        lambda: (list(np.random.default_rng(0).uniform(0.0, 10.0, 60)),), 0,
+        "pairwise energy over a Python list of 60 floats (1,770 pairs, items read by index); d/dxs",
     ),
 ]
 

@@ -123,3 +123,23 @@ def per_step_dicts(x, w):
         h = np.tanh(w * h + 0.1)
         steps.append({"h": h, "y": h * h})
     return sum(step["y"] for step in steps) + steps[-1]["h"]
+
+
+def pairwise_energy(xs):
+    n = len(xs)
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = xs[i] - xs[j]
+            e = e + 1.0 / (d * d + 0.1)
+    return e
+
+
+def sliding_window(x):
+    window = [x, 0.5 * x, 0.25]
+    total = 0.0
+    for step in range(4):
+        oldest = window.pop(0)
+        window.append(0.5 * oldest + window[-1] * window[0])
+        total = total + oldest * window[-1]
+    return total

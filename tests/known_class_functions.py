@@ -254,3 +254,36 @@ def loops_over_its_list(p0, p1):
 def helper_with_a_stack_called_where_only_its_adjoint_varies(x0, x1, x2):
     v5, v6 = loops_over_its_list(x1, [[loops_over_its_list(x1, [x0, x1, 0.7])[0], x1, 0.7][0], x2, 0.1])
     return v5 * x2 + v6
+
+
+def unpacks_after_a_nested_early_return(p0, p1):
+    # ANF unpacked `p1, v5 = v4` into `p1 = v4[0]; v5 = v4[1]` sharing one Name node; the loop was
+    # copied into both branches of the early return, and SSA renamed the shared node for one copy
+    # only: the other read the first copy's tuple, None there (fuzzer seed 82, program 673)
+    if p0 < 0.1:
+        if p1 > 0.0:
+            return 0.5
+    for j in range(1):
+        v4 = (0.5 * p1, p0)
+        p1, v5 = v4
+    return [0.5, p1, 0.1][1] * v5
+
+
+def becomes_a_list_in_a_loop(p0, p1):
+    # p1 is a number, then a list: its adjoint 0.0 was added to a list adjoint (rt.add raised)
+    for j in range(1):
+        v3 = [0.5, p1 * p0, 0.1]
+        p1 = v3
+    return v3[1]
+
+
+def tanh_of(p0):
+    return np.tanh(p0)
+
+
+def stores_into_what_a_helper_returned(a):
+    # the helper's bwd reads its result through its saved state; the store changed it under it
+    # (fuzzer seed 81, program 655)
+    v = tanh_of(a)
+    v[...] = np.tanh(v)
+    return np.sum(v)

@@ -206,3 +206,15 @@ def test_the_same_code_run_in_two_namespaces_reads_each_ones_globals():
     exec(code, second)
     assert adjoint.grad(first["scaled_by_global"])(1.0) == pytest.approx(2.0)
     assert adjoint.grad(second["scaled_by_global"])(1.0) == pytest.approx(20.0)
+
+
+def scaled_by_the_first_item(x, xs):
+    return np.sum(x) * xs[0]
+
+
+def test_a_list_argument_past_the_specialisation_cap():
+    # past four shapes the key keeps ranks only; generalising a list's kind raised TypeError
+    gradient = adjoint.grad(scaled_by_the_first_item)
+    for n in range(1, 8):
+        np.testing.assert_allclose(gradient(np.ones(n), [0.5, 1.0]), np.full(n, 0.5))
+    np.testing.assert_allclose(gradient(np.ones(9), [2.0, np.ones(3)]), np.full(9, 2.0))     # (a list of anything)

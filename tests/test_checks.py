@@ -102,3 +102,11 @@ def loops_and_branches(x, n):
 def test_checker_accepts_the_output_of_its_pass(stage):
     program = pipeline.normalize(loops_and_branches, upto=stage)
     check.CHECKS[stage](program.tree, stage)
+
+
+def test_the_shared_node_check_fails_when_a_node_stands_in_two_places():
+    tree = _tree("def f(x):\n    y = x\n    return y")
+    tree.body[1].value = tree.body[0].value                 # one Name node read by two statements
+    with pytest.raises(AdjointError, match="a `Name` node stands in two places"):
+        check.no_shared_nodes(tree, "anf")
+    check.no_shared_nodes(_tree("def f(x):\n    y = x\n    return x"), "anf")

@@ -38,6 +38,8 @@ CASES = [
     ("recurrence", gf.recurrence, (0, 1), (0.3, 0.9)),
     ("append_then_stack", gf.simulate, 0, (A, 0.1)),
     ("dict_per_step", gf.per_step_dicts, (0, 1), (0.4, 0.8)),
+    ("list_of_numbers", gf.pairwise_energy, 0, ([0.1, 0.5, 0.9],)),
+    ("pop_and_append", gf.sliding_window, 0, (0.7,)),
     ("raise_in_a_loop", rf.raise_in_a_loop, 0, (0.7, 4)),
     ("raise_after_a_return", rf.raise_after_a_return, 0, (1.7,)),
     ("nested_function", ff.closure_over_parameters, (0, 1), (np.eye(3) * 0.5, np.ones(3), np.ones(3))),

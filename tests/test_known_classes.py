@@ -149,3 +149,20 @@ def test_forward_mode_over_a_bwd_whose_fwd_ran_without_tangents_pops_plain_entri
     assert second == pytest.approx(expected, rel=1e-6, abs=1e-9)
     for wrt in range(3):
         check_all_modes(f, *args, wrt=wrt)
+
+
+@pytest.mark.parametrize("p0", [0.05, 0.6])
+def test_tuple_unpacked_in_a_loop_copied_into_both_branches_of_an_early_return(p0):
+    check_all_modes(k.unpacks_after_a_nested_early_return, p0, -0.3, wrt=0)
+    check_all_modes(k.unpacks_after_a_nested_early_return, p0, -0.3, wrt=1)
+
+
+def test_a_number_that_becomes_a_list_in_a_loop():
+    # (reverse and forward mode; the Hessian of such code still fails, see the closing note of issue 11)
+    check_grads(k.becomes_a_list_in_a_loop, 0.7, 0.4, wrt=0)
+    check_grads(k.becomes_a_list_in_a_loop, 0.7, 0.4, wrt=1)
+    np.testing.assert_allclose(adjoint.jvp(k.becomes_a_list_in_a_loop, (0.7, 0.4), (1.0, 0.0))[1], 0.4)
+
+
+def test_a_store_into_what_a_helper_returned_puts_back_what_its_bwd_reads():
+    check_all_modes(k.stores_into_what_a_helper_returned, np.array([-0.07, 1.1, -0.44]))

@@ -99,6 +99,10 @@ CASES = [
     (w.extend_from_a_slice, (0.3, -0.7), 1),
     (w.slices_of_a_list_read, (0.3, -0.7), 0),
     (w.slices_of_a_list_read, (0.3, -0.7), 1),
+    (w.pop_in_a_loop_inside_a_helper, (0.3, X), 0),
+    (w.pop_in_a_loop_inside_a_helper, (0.3, X), 1),
+    (w.array_stored_into_itself, (X,), 0),
+    (w.constants_stored_at_computed_indices_in_a_loop, (0.5,), 0),
 ]
 
 

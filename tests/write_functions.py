@@ -566,3 +566,39 @@ def pairwise_energy(xs):
             d = xs[i] - xs[j]
             e = e + 1.0 / (d * d + 0.1)
     return e
+
+
+def window_of_a_helper(p0, p2):
+    for j in range(1, 2):
+        xs = [0.5, np.sin(p2), 0.3]
+        xs.pop()
+        p2 = sum(xs)
+        v = np.tanh(p2)
+    return v * np.sum(p0)
+
+
+def pop_in_a_loop_inside_a_helper(x0, a1):
+    # cleanup renamed a pushed `xs_1` to `xs` in the helper's fwd and then dropped the unread entries
+    # from its push and its pop by name: the bwd popped three values off a two-value save (fuzzer seed
+    # 81, program 1340)
+    x0 += window_of_a_helper(a1, x0)
+    return x0
+
+
+def array_stored_into_itself(a):
+    # `y[...] = y` cleared the adjoint of y after adding the value's adjoint into it: a zero gradient
+    # (fuzzer seed 81, program 655)
+    y = a * 2.0
+    y[...] = y
+    a[...] = a
+    return np.sum(y * a)
+
+
+def constants_stored_at_computed_indices_in_a_loop(x):
+    # the backward sweep cleared the adjoint at the last iteration's index in every iteration: the
+    # index of a store is read by the backward sweep even where no value's adjoint comes from the slot
+    # (fuzzer seed 82, program 1935)
+    v = [x, x, x]
+    for i in range(2):
+        v[i % 3] = 0.2
+    return v[0] * v[2]
