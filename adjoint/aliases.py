@@ -125,8 +125,8 @@ def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
     analysis = _Analysis(tree, parsed, shapes)
     params = [a.id for a in tree.args.args]
     written = set()
-    for stmt, updated, _ in analysis.updates:
-        if is_write(stmt):
+    for stmt, updated, helper in analysis.updates:
+        if is_write(stmt) or helper is not None:        # (a helper run as written updates the caller's)
             written |= analysis.points.get(updated, set()) & set(params)
     if not written:
         return
@@ -283,7 +283,10 @@ class _Analysis:
             elif is_write(stmt):
                 self.updates.append((stmt, writes.parts(stmt)[0], None))
             elif isinstance(stmt, (gast.Assign, gast.Expr)):        # (a helper called for its effect)
-                self._note_helper_updates(stmt)
+                self._note_helper_updates(stmt, stmt.value)
+            elif isinstance(stmt, gast.While):                      # (a test ANF leaves as it is)
+                for call in gast.walk(stmt.test):
+                    self._note_helper_updates(stmt, call)
         changed = True
         while changed:              # loop phis read values defined later: iterate to a fixpoint
             changed = False
@@ -345,9 +348,8 @@ class _Analysis:
                     work.append(inner)
         return found
 
-    def _helper(self, stmt):
-        """(the user function called, its arguments bound to its parameters), or None."""
-        call = stmt.value
+    def _helper(self, call):
+        """(the user function a call calls, its arguments bound to its parameters), or None."""
         if not isinstance(call, gast.Call):
             return None
         fn = _user_function(self.parsed.resolve(call.func))
@@ -358,20 +360,20 @@ class _Analysis:
         except TypeError:
             return None
 
-    def _note_helper_updates(self, stmt):
+    def _note_helper_updates(self, stmt, call):
         """A helper that updates a parameter in place: the update, and the fact on its call (for cleanup,
         which must not take the argument for a copy of another name: `y = x * 1.0` stays)."""
-        called = self._helper(stmt)
+        called = self._helper(call)
         if called is not None:
             fn, arguments = called
             for param in effects(fn)[0]:
                 if isinstance(arguments.get(param), gast.Name):
                     self.updates.append((stmt, arguments[param].id, fn))
-                    stmt.value.updates_arguments = True
+                    call.updates_arguments = True
 
     def _returned_arguments(self, stmt):
         """Names whose object a helper call may return (a helper returning its parameter)."""
-        called = self._helper(stmt)
+        called = self._helper(stmt.value)
         if called is None:
             return []
         fn, arguments = called

@@ -575,6 +575,14 @@ class Reverse:
             cut -= 1
         while cut > 0 and out[cut - 1] in self.copies:
             cut -= 1
+        # the saves go before the copies that end the block (a loop phi's copy overwrites what they
+        # read), but after a copy that defines what they save, a name the block before does not read
+        # (`a_4 = a_2`, a join at the loop's end after a `continue`)
+        saved = {n for push in tail for n in ir.names_read(push)}
+        before = {n for stmt in out[:cut] for n in ir.names_read(stmt)}
+        for j in range(cut, len(out)):
+            if out[j] in self.copies and ir.target_name(out[j]) in saved - before:
+                cut = j + 1
         return out[:cut] + tail + out[cut:]
 
     def forward_compound(self, stmt, tail):

@@ -287,3 +287,18 @@ def stores_into_what_a_helper_returned(a):
     v = tanh_of(a)
     v[...] = np.tanh(v)
     return np.sum(v)
+
+
+def shifted_in_place(p0):
+    v = p0
+    v += 0.5
+    return 0.5
+
+
+def helper_updating_its_argument_in_a_while_test(a):
+    # the helper runs as written (its result only decides the loop) and wrote into the caller's
+    # array: calls in a `while` test were not analysed (fuzzer seed 92, program 2309)
+    n = 0
+    while shifted_in_place(a) < 1.0 and n < 2:
+        n += 1
+    return np.sum(a * a)

@@ -166,3 +166,8 @@ def test_a_number_that_becomes_a_list_in_a_loop():
 
 def test_a_store_into_what_a_helper_returned_puts_back_what_its_bwd_reads():
     check_all_modes(k.stores_into_what_a_helper_returned, np.array([-0.07, 1.1, -0.44]))
+
+
+def test_a_helper_updating_its_argument_in_a_while_test_is_rejected_where_the_caller_reads_it():
+    with pytest.raises(adjoint.UnsupportedSyntax, match="`shifted_in_place` updates its argument `a` in place"):
+        adjoint.grad(k.helper_updating_its_argument_in_a_while_test)(np.ones(3))

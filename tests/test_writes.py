@@ -103,6 +103,8 @@ CASES = [
     (w.pop_in_a_loop_inside_a_helper, (0.3, X), 1),
     (w.array_stored_into_itself, (X,), 0),
     (w.constants_stored_at_computed_indices_in_a_loop, (0.5,), 0),
+    (w.store_after_a_continue_in_a_while_loop, (np.array([0.34, -0.08, -1.48]),), 0),
+    (w.store_after_a_continue_in_a_while_loop, (X,), 0),
 ]
 
 

@@ -602,3 +602,18 @@ def constants_stored_at_computed_indices_in_a_loop(x):
     for i in range(2):
         v[i % 3] = 0.2
     return v[0] * v[2]
+
+
+def store_after_a_continue_in_a_while_loop(a):
+    # the forward sweep saved `a_4`, the join of the `continue` branch, before the copy that defines it
+    # (fuzzer seed 92, program 537)
+    n = 0
+    while True:
+        n += 1
+        a = np.maximum(a, a * 0.4)
+        if np.sum(a) < 0.3 and n < 3:
+            continue
+        a[0] = 0.5
+        if n >= 2:
+            break
+    return sum(a * a)
