@@ -488,7 +488,7 @@ def fd_check(w, max_coords=None, step=1e-6, seed=0):
                     arr[idx] += delta
                     b[pos] = arr
                 return float(w.f(*b))
-            h = step * max(1.0, abs(float(a if idx is None else a[idx])))
+            h = step * max(1.0, abs(float(a if idx is None else np.asarray(a, dtype=float)[idx])))
             fd = (at(h) - at(-h)) / (2 * h)
             exact = float(g if idx is None else g[idx])
             worst = max(worst, abs(fd - exact) / scale)
