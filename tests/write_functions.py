@@ -557,17 +557,6 @@ def dict_pop(x):
     return z + d["b"]
 
 
-def pairwise_energy(xs):
-    # a pairwise interaction over a Python list of positions (the benchmark's list-energy row)
-    n = len(xs)
-    e = 0.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            d = xs[i] - xs[j]
-            e = e + 1.0 / (d * d + 0.1)
-    return e
-
-
 def window_of_a_helper(p0, p2):
     for j in range(1, 2):
         xs = [0.5, np.sin(p2), 0.3]
