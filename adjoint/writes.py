@@ -48,10 +48,6 @@ def kind(stmt):
     return store_kind(stmt.value) if isinstance(stmt, gast.Assign) else None
 
 
-def is_append(stmt):
-    return kind(stmt) == "append"
-
-
 def resizes(stmt):
     """Whether the store changes the length of a list (the positions of the items after it)."""
     return kind(stmt) in RESIZES
@@ -59,10 +55,6 @@ def resizes(stmt):
 
 def is_write_call(node):
     return store_kind(node) == "write"
-
-
-def is_append_call(node):
-    return store_kind(node) == "append"
 
 
 def parts(stmt):
