@@ -11,10 +11,12 @@ from . import rules
 from .api import (Differentiable, defrule, differentiate, grad, hessian, hvp, jacobian, jvp, source, stop_gradient,
                   value_and_grad, vjp)
 from .errors import AdjointError, ArgumentError, NonDifferentiable, NoSource, ShapeError, UnsupportedSyntax
+from .trees import tree_map
 
 rules.nondifferentiable(stop_gradient)
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "source", "differentiate", "Differentiable", "stop_gradient",
+           "tree_map",
            "defrule", "rules", "AdjointError", "UnsupportedSyntax", "NonDifferentiable", "NoSource",
            "ArgumentError", "ShapeError"]
 __version__ = "0.1.0"

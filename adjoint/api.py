@@ -134,11 +134,14 @@ class _Gradient:
 
     def _nested(self, args):
         """A derivative of a derivative: forward mode over the inner derivative's generated code."""
-        bad = [w for w, p in zip(self.wrt, self.positions) if not _is_scalar(args[p])]
+        bad = [(w, args[p]) for w, p in zip(self.wrt, self.positions) if not _is_scalar(args[p])]
         if bad:
+            name, value = bad[0]
+            what = f"an object of class {type(value).__name__}" if runtime.is_object(value) else "an array"
             raise AdjointError(
-                f"grad of a derivative needs scalar arguments, but {', '.join(bad)} is an array; "
-                "use adjoint.hessian(f) or adjoint.jacobian(adjoint.grad(f), mode='forward') instead")
+                f"grad of a derivative needs scalar arguments, but {name} is {what}; "
+                "use adjoint.hessian(f) or adjoint.jacobian(adjoint.grad(f), mode='forward') instead"
+                + ("" if what == "an array" else ", with respect to the arrays it holds, or adjoint.hvp"))
         inner = self.fn.__adjoint_function__(args)
         tangents = [_tangent_linked(inner, (w,), args) for w in self.wrt]
 
@@ -433,10 +436,7 @@ def jvp(f, primals, tangents):
     signature = _signature(fn)
     _check_signature(fn, signature, primals)
     params = list(signature.parameters)[:len(primals)]
-    varied = [(n, p, t) for n, p, t in zip(params, primals, tangents) if kind_of_object(p) is None]
-    if len(varied) < len(params):              # objects of user classes carry no tangent yet
-        params, tangents = [n for n, _, _ in varied], tuple(t for _, _, t in varied)
-    _check_shapes(fn, "tangent", varied)
+    _check_shapes(fn, "tangent", list(zip(params, primals, tangents)))
     linked = _tangent_linked(fn, params, primals)
     value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
     if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):
@@ -460,8 +460,8 @@ def _vjp(f, primals, wrt, check):
     signature = _signature(fn)
     params = list(signature.parameters)
     _check_signature(fn, signature, primals)
-    if wrt is None:         # every argument that carries a derivative (objects of user classes do not yet)
-        names, many = tuple(n for n, p in zip(params, primals) if kind_of_object(p) is None), True
+    if wrt is None:         # every argument
+        names, many = tuple(params[:len(primals)]), True
     else:
         names, many = _wrt_names(fn, wrt)
     positions = [params.index(n) for n in names]
@@ -520,6 +520,12 @@ def jacobian(f, wrt=0, mode="reverse"):
         names, many = _wrt_names(fn, wrt)
         params = list(_signature(fn).parameters)
         positions = [params.index(n) for n in names]
+        for name, p in zip(names, positions):
+            if p < len(args) and runtime.is_object(args[p]):
+                raise ArgumentError(
+                    f"{_name(fn)}: a Jacobian or Hessian is an array, but {name!r} is an object of class "
+                    f"{type(args[p]).__name__}; differentiate with respect to the arrays it holds (passed as "
+                    f"arguments), or use adjoint.grad, adjoint.jvp or adjoint.hvp, which give its structure")
         if mode == "reverse":
             value, pullback = _vjp(fn, args, tuple(names), check=False)
             out_shape = _output_shape(f, args, value)

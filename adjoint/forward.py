@@ -173,6 +173,8 @@ class Forward:
         if isinstance(value, gast.UnaryOp):
             return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, stmt, None), None
         if isinstance(value, gast.Attribute):
+            if getattr(value.value, "id", None) in self.parsed.static_types:     # a user object's attribute
+                return [], self._apply(rules.FIELD, [value.value, ir.const(value.attr)], [], z, stmt, None), None
             rule = rules.ATTRIBUTES.get(value.attr)
             if rule is None:
                 raise self._no_rule(f"the attribute `.{value.attr}`", stmt)

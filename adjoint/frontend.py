@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import gast
 
+from . import trees
 from .errors import NoSource, UnsupportedSyntax
 
 
@@ -46,7 +47,7 @@ class Parsed:
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             value = getattr(base, node.attr, None) if base is not None else None
-            if _user_object(base) and node.attr in vars(base):
+            if _user_object(base) and not trees.is_named_tuple(base) and node.attr in vars(base):
                 self.object_reads.append((vars(base), node.attr, value))
             return value
         return None
@@ -315,7 +316,7 @@ def kind_of_object(value, depth=3):
     """ObjectType of a user object, else None (the argument's shape says what it is)."""
     if not _user_object(value):
         return None
-    fields = () if depth == 0 else tuple((k, kind) for k, v in sorted(vars(value).items())
+    fields = () if depth == 0 else tuple((k, kind) for k, v in sorted(trees.attributes(value).items())
                                          for kind in [_kind_of_field(v, depth - 1)] if kind is not None)
     return ObjectType(type(value), fields)
 
@@ -329,10 +330,8 @@ def _kind_of_field(value, depth):
 
 
 def _user_object(value):
-    """An instance of a class defined in Python by the user (not a number, array, container...)."""
-    kind = type(value)
-    return kind.__module__ not in ("builtins", "numpy") and hasattr(value, "__dict__") and \
-        not isinstance(value, type) and not inspect.ismodule(value)
+    """An instance of a class defined in Python by the user (a NamedTuple's included)."""
+    return trees.is_object(value) and not inspect.isroutine(value)
 
 
 def _indent(text):

@@ -1,13 +1,14 @@
 """Methods of objects passed as arguments, resolved from their classes when the code is compiled.
 
-An argument that is an object of a user class has a known ObjectType (its class and, for the
-attributes holding such objects, theirs). After SSA, `model.loss(x)` becomes `Model.loss(model, x)`,
-`self.first(x)` (an attribute holding a layer object) becomes `first = self.first` and
-`Layer.__call__(first, x)`, and `layer = self.first` (or `for layer in self.layers`) gives `layer`
-the layer's type: calls of
+An argument that is an object of a user class (a NamedTuple's too) has a known ObjectType: its
+class and, for the attributes holding such objects, theirs. After SSA, `model.loss(x)` becomes
+`Model.loss(model, x)`, `self.first(x)` (an attribute holding a layer object) becomes
+`first = self.first` and `Layer.__call__(first, x)`, a property read `layer.weight` becomes
+`Layer.weight.fget(layer)`, a NamedTuple's item `params[0]` its field `params.w`, and
+`layer = self.first` (or `for layer in self.layers`) gives `layer` the layer's type: calls of
 functions with readable source, which the compiler differentiates like any helper. The classes
 are given to the generated code under names of their own (Parsed.lifted); the objects' attributes
-are read when the code runs.
+are read when the code runs, and differentiated as fields (rules.FIELD).
 """
 import inspect
 
@@ -36,6 +37,7 @@ class _Resolver:
                 if isinstance(getattr(stmt, field, None), list):
                     setattr(stmt, field, self.block(getattr(stmt, field)))
             if isinstance(stmt, gast.Assign):
+                stmt.value = self._field_read(stmt.value)
                 self._note_type(ir.target_name(stmt), stmt.value)
             call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
             if isinstance(call, gast.Call):
@@ -49,6 +51,23 @@ class _Resolver:
         if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id in self.types:
             return dict(self.types[node.value.id].fields).get(node.attr)
         return None
+
+    def _field_read(self, value):
+        """A NamedTuple's item at a constant position (`w, c = params` unpacks by position) is its
+        field: `params.w`; a property is its getter called: `Layer.weight.fget(layer)`."""
+        base = getattr(value, "value", None)
+        kind = self.types.get(getattr(base, "id", None))
+        if kind is None or isinstance(kind, frontend.ObjectList):
+            return value
+        if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Constant) and \
+                hasattr(kind.cls, "_fields") and isinstance(value.slice.value, int):
+            return ir.at(gast.Attribute(base, kind.cls._fields[value.slice.value], gast.Load()), value)
+        if isinstance(value, gast.Attribute) and \
+                isinstance(inspect.getattr_static(kind.cls, value.attr, None), property):
+            getter = gast.Attribute(gast.Attribute(ir.name(self._class_name(kind.cls)), value.attr, gast.Load()),
+                                    "fget", gast.Load())
+            return ir.at(gast.Call(ir.at(getter, value), [base], []), value)
+        return value
 
     def _note_type(self, name, value):
         """`layer = self.first`, `layers = self.layers`, `layer = layers[i]` (also a loop over a

@@ -271,6 +271,8 @@ class Reverse:
         if isinstance(value, gast.UnaryOp):
             return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, g, stmt, callee=None)
         if isinstance(value, gast.Attribute):
+            if getattr(value.value, "id", None) in self.parsed.static_types:     # a user object's attribute
+                return [], self._apply(rules.FIELD, [value.value, ir.const(value.attr)], [], z, g, stmt, callee=None)
             rule = rules.ATTRIBUTES.get(value.attr)
             if rule is None:
                 raise self._no_rule(f"the attribute `.{value.attr}`", stmt)
@@ -779,9 +781,10 @@ class Reverse:
 
     def may_be_container(self, var):
         """Whether var's adjoint may be a list, tuple or dict (added item by item, with rt.add): its
-        shape says so, or it is unknown and var is indexed (a number cannot be)."""
+        shape says so, it is unknown and var is indexed (a number cannot be), or var is a user object
+        (whose adjoint is a dict keyed by attribute name)."""
         shape = self.shapes.get(var)
-        return is_container(shape) or (shape is None and var in self.indexed)
+        return is_container(shape) or (shape is None and var in self.indexed) or var in self.parsed.static_types
 
     def zero(self, var):
         """The adjoint of var before anything reached it: rt.zero where it may be indexed (a container's,

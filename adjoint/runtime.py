@@ -2,6 +2,9 @@
 
 Everything here is small, pure (never mutates its arguments) and cheap on the fast path.
 """
+import dataclasses
+import inspect
+
 import numpy as np
 
 _shape = np.shape
@@ -112,6 +115,22 @@ def add(a, b):
 def key_at(d, k):
     """The k-th key of a dict, which a loop over it visits k-th."""
     return list(d)[k]
+
+
+def field(t, name):
+    """The tangent of `obj.name` given obj's tangent: a dict keyed by attribute name, or an object of
+    obj's class holding tangents in its attributes (what a caller of jvp may pass)."""
+    if t is zero:
+        return zero
+    if isinstance(t, dict):
+        return t.get(name, zero)
+    value = getattr(t, name)
+    return value if differentiable(value) else zero        # (an int or a string field carries none)
+
+
+def unfield(g, name):
+    """The adjoint of `obj.name` as an adjoint of obj: a dict keyed by attribute name."""
+    return zero if g is zero else {name: g}
 
 
 def get(d, k, default):
@@ -289,12 +308,12 @@ def like(g, x):
     """g given the type and shape of x (a float for a Python number, zeros for a missing adjoint)."""
     if g is zero:
         g = 0.0
-    if np.iscomplexobj(g) and not np.iscomplexobj(x) and isinstance(x, (float, int, np.ndarray, np.generic)):
+    if isinstance(x, (float, int, np.ndarray, np.generic)) and np.iscomplexobj(g) and not np.iscomplexobj(x):
         g = np.real(g)                        # a real argument's gradient is real
     if isinstance(x, dict):
         return {k: like(g[k] if isinstance(g, dict) and k in g else 0.0, v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        if np.ndim(g) == 0 and not isinstance(g, (list, tuple)):
+    if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+        if not isinstance(g, (list, tuple)) and np.ndim(g) == 0:
             return type(x)(like(g, item) for item in x)
         return type(x)(like(g[i], item) for i, item in enumerate(x))
     if isinstance(x, np.ndarray):
@@ -307,7 +326,74 @@ def like(g, x):
         return float(np.real(g)) if np.ndim(g) == 0 else g
     if isinstance(x, np.generic):
         return np.asarray(g, dtype=np.result_type(x, float))[()]
+    if is_object(x):
+        return _object_like(g, x)
     return g
+
+
+def _object_like(g, x):
+    """The gradient with respect to a user object, given its adjoint g: a dict keyed by attribute name
+    (or an object of x's class). Attributes nothing can flow through get None (see trees.py)."""
+    grads = {name: like(_attribute(g, name), value) if differentiable(value) else None
+             for name, value in attributes(x).items()}
+    return gradient_object(x, grads)
+
+
+def _attribute(g, name):
+    if isinstance(g, dict):
+        return g.get(name, zero)
+    return zero if g is zero or g is None else getattr(g, name, zero)
+
+
+def is_object(x):
+    """An instance of a user class: a NamedTuple, a dataclass, or an object with attributes (not a
+    number, an array, a builtin container, a function, a class or a module)."""
+    if is_named_tuple(x):
+        return True
+    kind = type(x)
+    return kind.__module__ not in ("builtins", "numpy") and hasattr(x, "__dict__") and \
+        not isinstance(x, type) and not inspect.ismodule(x) and not inspect.isroutine(x)
+
+
+def is_named_tuple(x):
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+
+
+def attributes(x):
+    """An object's data attributes by name: a NamedTuple's or a dataclass's fields, else its instance
+    attributes."""
+    if is_named_tuple(x):
+        return x._asdict()
+    if dataclasses.is_dataclass(x):
+        return {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+    return vars(x)
+
+
+def differentiable(x):
+    """Whether a derivative can flow through x: a real or complex float, a float or complex array,
+    or a container or object holding one."""
+    if isinstance(x, (float, complex, np.floating, np.complexfloating)):
+        return True
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind in "fc"
+    if isinstance(x, (list, tuple)) and not is_named_tuple(x):
+        return any(map(differentiable, x))
+    if isinstance(x, dict):
+        return any(map(differentiable, x.values()))
+    return is_object(x) and any(map(differentiable, attributes(x).values()))
+
+
+def gradient_object(x, grads):
+    """The gradient with respect to the object x, given its attributes' gradients by name."""
+    cls = type(x)
+    if is_named_tuple(x):
+        return cls(**grads)
+    if dataclasses.is_dataclass(x):
+        out = cls.__new__(cls)                      # not __init__: it may check or compute from its inputs
+        for name, value in grads.items():
+            object.__setattr__(out, name, value)
+        return out
+    return grads
 
 
 def extremum_grad(g, a, z, axis=None, keepdims=False):

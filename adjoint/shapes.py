@@ -114,7 +114,7 @@ def shape_of(value):
         return ()
     if isinstance(value, np.ndarray):
         return value.shape
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and not hasattr(kind, "_fields"):    # (a NamedTuple is an object)
         return NUMBERS if all(isinstance(v, (float, int)) for v in value) else SEQUENCE
     if isinstance(value, dict):
         return MAPPING

@@ -9,6 +9,8 @@ import inspect
 
 import numpy as np
 
+from . import runtime, trees
+
 __all__ = ["numerical_grad", "numerical_jacobian", "check_grads", "check_jvp", "check_modes"]
 
 
@@ -30,6 +32,8 @@ def _positions(f, wrt):
 def _leaves(x):
     """List float64 (complex128 for complex values) copies of the numbers/arrays inside x (nested
     lists, tuples, dicts)."""
+    if runtime.is_object(x):            # its differentiable attributes (a gradient's None: none)
+        return [leaf for v in runtime.attributes(x).values() if runtime.differentiable(v) for leaf in _leaves(v)]
     if isinstance(x, (list, tuple)):
         return [leaf for item in x for leaf in _leaves(item)]
     if isinstance(x, dict):
@@ -39,6 +43,9 @@ def _leaves(x):
 
 def _rebuild(template, leaves):
     """Rebuild template's nesting from an iterator of arrays; numbers come back as float."""
+    if runtime.is_object(template):
+        return trees.replaced(template, {name: _rebuild(v, leaves) for name, v in runtime.attributes(template).items()
+                                         if runtime.differentiable(v)})
     if isinstance(template, (list, tuple)):
         return type(template)(_rebuild(item, leaves) for item in template)
     if isinstance(template, dict):
@@ -91,7 +98,7 @@ def numerical_grad(f, args, wrt=0, eps=1e-6):
                     down = _scalar(f(*_moved(args, [p], [step])))
                     partial[index] += unit * (up - down) / (2 * eps)
             partials.append(partial)
-        grads.append(_rebuild(args[p], iter(partials)))
+        grads.append(runtime.like(_rebuild(args[p], iter(partials)), args[p]))    # (an object's: its gradient's form)
     return tuple(grads) if many else grads[0]
 
 
@@ -103,6 +110,13 @@ def _show(x):
 
 def _compare(path, got, want, rtol, atol):
     """List readable mismatches between gradient got and reference want (same nesting expected)."""
+    if want is None or runtime.is_object(want):       # a field with no derivative; a gradient object
+        if type(got) is not type(want):
+            return [f"{path}: expected {type(want).__name__}, got {got!r}"]
+        if want is None:
+            return []
+        return [msg for key, value in runtime.attributes(want).items()
+                for msg in _compare(f"{path}.{key}", getattr(got, key), value, rtol, atol)]
     if isinstance(want, (list, tuple, dict)):
         if type(got) is not type(want) or len(got) != len(want):
             return [f"{path}: expected {type(want).__name__} of length {len(want)}, got {got!r}"]
@@ -213,6 +227,8 @@ def _directional(f, args, wrt, grad, eps, rtol, atol, seed):
 def _carries_tangent(x):
     """True for arguments that carry a tangent: real or complex numbers and arrays, and containers
     of them."""
+    if runtime.is_object(x):
+        return runtime.differentiable(x)
     if isinstance(x, (list, tuple)):
         return len(x) > 0 and all(_carries_tangent(item) for item in x)
     if isinstance(x, dict):

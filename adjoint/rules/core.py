@@ -75,6 +75,10 @@ CONSTANTS = set()   # ids of callables whose result carries no derivative
 _CONSTANT_OBJECTS = []
 METHODS = {}        # ndarray method name -> Rule (self is the first parameter)
 ATTRIBUTES = {}     # attribute name -> Rule (one parameter: the object)
+# a data attribute of an object of a user class (`model.W`): its adjoint and tangent are dicts keyed
+# by attribute name, which the API gives the object's structure
+FIELD = Rule("object attribute", ("x", "name"), {}, {"x": "rt.unfield(g, name)"}, "rt.field(dx, name)",
+             no_derivative=("name",))
 CONSTANT_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"}
 CONSTANT_METHODS = {"argmax", "argmin", "argsort", "nonzero", "astype_int", "tolist", "item_index",
                     "any", "all", "copy_shape", "__len__"}
