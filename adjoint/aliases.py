@@ -239,16 +239,19 @@ def _insert_before(block, stmt, new):
 
 def effects(fn):
     """(parameters fn may update in place, parameters whose object fn may return), for a helper;
-    remembered per function and its code."""
+    remembered per function and its code. Raises the AdjointError that keeps fn from compiling."""
     known = _EFFECTS.get(fn)
     if known is not None and known[0] is fn.__code__:
+        if isinstance(known[1], AdjointError):
+            raise known[1]
         return known[1]
     _EFFECTS[fn] = (fn.__code__, (frozenset(), frozenset()))     # a recursive call sees no effects
     from .pipeline import normalize
     try:
         program = normalize(fn)
-    except AdjointError:        # not compiled from source (said where it is differentiated, if it is)
-        return _EFFECTS[fn][1]
+    except AdjointError as exc:
+        _EFFECTS[fn] = (fn.__code__, exc)
+        raise
     analysis = _Analysis(program.tree, program.parsed, {})
     params = [a.id for a in program.tree.args.args]
     updated = set().union(*(analysis.points.get(name, ()) for _, name, _ in analysis.updates))
@@ -366,7 +369,13 @@ class _Analysis:
         called = self._helper(call)
         if called is not None:
             fn, arguments = called
-            for param in effects(fn)[0]:
+            try:
+                updated = effects(fn)[0]
+            except AdjointError:
+                if isinstance(stmt, gast.Expr):     # called for its effects, which cannot be told: say why
+                    raise
+                return                              # (said where it is differentiated, if it is)
+            for param in updated:
                 if isinstance(arguments.get(param), gast.Name):
                     self.updates.append((stmt, arguments[param].id, fn))
                     call.updates_arguments = True
@@ -377,7 +386,10 @@ class _Analysis:
         if called is None:
             return []
         fn, arguments = called
-        returns = effects(fn)[1]
+        try:
+            returns = effects(fn)[1]
+        except AdjointError:        # not compiled from source (said where it is differentiated, if it is)
+            return []
         return [v.id for p, v in arguments.items() if p in returns and isinstance(v, gast.Name)]
 
     def stale(self, name, updated):

@@ -162,10 +162,11 @@ class _ANF:
         return result
 
     def call(self, node, like):
-        if is_write_call(node):         # `rt.write(y[index], v)`: the slot stays a subscript
+        if is_write_call(node):         # `rt.write(y[index], v)`: the slot stays a subscript (or `obj.h`)
             slot, value = node.args
-            new = gast.Call(node.func, [gast.Subscript(slot.value, self.index(slot.slice, like), gast.Load()),
-                                        self.atom(value, like)], [])
+            slot = gast.Attribute(slot.value, slot.attr, gast.Load()) if isinstance(slot, gast.Attribute) else \
+                gast.Subscript(slot.value, self.index(slot.slice, like), gast.Load())
+            new = gast.Call(node.func, [slot, self.atom(value, like)], [])
             new.store = node.store
             return new
         if store_kind(node):             # `rt.append(xs, v)`, `rt.insert(xs, i, v)`, ...: keeps its mark

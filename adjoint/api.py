@@ -95,6 +95,7 @@ class _Gradient:
         self.signature = _signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
+        self.needed = max(self.positions) + 1       # arguments up to the last differentiated one (defaults filled)
         self.single = len(self.positions) == 1
         self.floats = (float,) * len(self.positions)
         self.compiled = {}              # shape key -> cache.Linked
@@ -173,11 +174,6 @@ class _Gradient:
         differentiated ones must be numbers, arrays or containers of them."""
         _check_signature(self.fn, self.signature, args)
         for name, p in zip(self.wrt, self.positions):
-            if p >= len(args):
-                default = self.signature.parameters[name].default
-                raise ArgumentError(
-                    f"{_name(self.fn)}() was called without {name!r}, the argument to differentiate by "
-                    f"(its default is {default!r}): pass it explicitly")
             _check_differentiable(self.fn, name, args[p])
 
     def __adjoint_function__(self, args):
@@ -198,7 +194,7 @@ class _Gradient:
         return selector.function
 
     def __call__(self, *args, **kwargs):
-        if kwargs:
+        if kwargs or len(args) < self.needed:
             args = _bind(self.fn, self.signature, args, kwargs)
         # calls with Python numbers only are keyed by their types (one argument: its type alone)
         kinds = type(args[0]) if len(args) == 1 else tuple(map(type, args))
@@ -465,10 +461,9 @@ def _vjp(f, primals, wrt, check):
     else:
         names, many = _wrt_names(fn, wrt)
     positions = [params.index(n) for n in names]
+    if positions and max(positions) >= len(primals):      # a defaulted argument to differentiate by
+        primals = _bind(fn, signature, primals, {})
     for name, p in zip(names, positions):
-        if p >= len(primals):
-            raise ArgumentError(f"{_name(fn)}() was called without {name!r}, the argument to differentiate by: "
-                                "pass it explicitly")
         _check_differentiable(fn, name, primals[p])
     key = _shape_key(primals, _VJP_SHAPES.setdefault(fn, {}))
     _VJP_SHAPES[fn][key] = True

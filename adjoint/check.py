@@ -1,4 +1,8 @@
-"""Invariant checks run after each pass when ADJOINT_CHECK=1 (the test suite turns them on)."""
+"""Invariant checks run after each pass when ADJOINT_CHECK=1 (the test suite turns them on). Each
+takes the tree, the stage's name and the function's Parsed (which the checks of passes that read
+the function's namespace use)."""
+import inspect
+
 import gast
 
 from . import ir
@@ -10,36 +14,52 @@ def _fail(stage, message, node):
     raise AdjointError(f"internal check failed after pass `{stage}`: {message} (line {getattr(node, 'lineno', '?')})")
 
 
-def check_lift(tree, stage):
+def check_lift(tree, stage, parsed=None):
     for node in gast.walk(tree):
         if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
             _fail(stage, "a nested function or lambda left", node)
 
 
-def check_simplify(tree, stage):
+def check_inline(tree, stage, parsed):
+    from .inline import classes_known, made_class, stores_into_self
+    classes = classes_known(tree, parsed)
+    for stmt in ir.statements(tree.body):
+        for call in gast.walk(stmt):
+            if made_class(call, parsed) is not None:
+                _fail(stage, "a call making an object of a user class left", stmt)
+            func = getattr(call, "func", None)
+            if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id in classes:
+                method = inspect.getattr_static(classes[func.value.id], func.attr, None)
+                if inspect.isfunction(method) and stores_into_self(method):
+                    _fail(stage, "a call of a method that stores into its object left", stmt)
+
+
+def check_simplify(tree, stage, parsed=None):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
                 (isinstance(stmt, gast.Assign) and len(stmt.targets) != 1):
             _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
 
 
-def check_comprehensions(tree, stage):
+def check_comprehensions(tree, stage, parsed=None):
     from .comprehensions import BUILT
     for node in gast.walk(tree):
         if isinstance(node, BUILT):
             _fail(stage, "a comprehension left", node)
 
 
-def check_writes(tree, stage):
+def check_writes(tree, stage, parsed=None):
     from . import writes
     from .writes import is_write_call
     for stmt in ir.statements(tree.body):
-        if isinstance(stmt, gast.Assign) and any(isinstance(n, gast.Subscript) for n in gast.walk(stmt.targets[0])):
-            _fail(stage, "a store into an item or slice left", stmt)
+        if isinstance(stmt, gast.Assign) and any(isinstance(n, (gast.Subscript, gast.Attribute))
+                                                 for n in gast.walk(stmt.targets[0])):
+            _fail(stage, "a store into an item, slice or attribute left", stmt)
         for node in gast.walk(stmt):
-            if is_write_call(node) and not (len(node.args) == 2 and isinstance(node.args[0], gast.Subscript)
+            if is_write_call(node) and not (len(node.args) == 2 and isinstance(node.args[0], (gast.Subscript,
+                                                                                             gast.Attribute))
                                             and isinstance(node.args[0].value, gast.Name)):
-                _fail(stage, "a write whose first argument is not `name[index]`", stmt)
+                _fail(stage, "a write whose first argument is not `name[index]` or `name.attribute`", stmt)
         if writes.is_statement_append(stmt):
             _fail(stage, "`xs.append(v)` left", stmt)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and \
@@ -47,20 +67,20 @@ def check_writes(tree, stage):
             _fail(stage, "a call writing into `out=` left", stmt)
 
 
-def check_loop_else(tree, stage):
+def check_loop_else(tree, stage, parsed=None):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
             _fail(stage, "a loop with an `else` left", stmt)
 
 
-def check_for_range(tree, stage):
+def check_for_range(tree, stage, parsed=None):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.For) and not (isinstance(stmt.target, gast.Name) and isinstance(stmt.iter, gast.Call)
                                                and getattr(stmt.iter.func, "id", None) == "range"):
             _fail(stage, "a for loop not over range(...)", stmt)
 
 
-def check_loop_returns(tree, stage):
+def check_loop_returns(tree, stage, parsed=None):
     def walk(block, in_loop):
         for stmt in block:
             if isinstance(stmt, gast.Return) and in_loop:
@@ -73,7 +93,7 @@ def check_loop_returns(tree, stage):
     walk(tree.body, False)
 
 
-def check_absorb(tree, stage):
+def check_absorb(tree, stage, parsed=None):
     def walk(block):
         for i, stmt in enumerate(block):
             if isinstance(stmt, gast.Continue):
@@ -87,7 +107,7 @@ def check_absorb(tree, stage):
     walk(tree.body)
 
 
-def check_single_exit(tree, stage):
+def check_single_exit(tree, stage, parsed=None):
     returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
     if len(returns) != 1 or tree.body[-1] is not returns[0]:
         _fail(stage, "not exactly one return at the end", tree)
@@ -96,7 +116,7 @@ def check_single_exit(tree, stage):
 _OPERATIONS = (gast.BinOp, gast.Call, gast.Subscript, gast.IfExp)
 
 
-def check_anf(tree, stage):
+def check_anf(tree, stage, parsed=None):
     from .writes import is_write_call
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Name):
@@ -115,7 +135,7 @@ def check_anf(tree, stage):
             _fail(stage, "if test is not a name", stmt)
 
 
-def check_ssa(tree, stage):
+def check_ssa(tree, stage, parsed=None):
     seen = {a.id for a in tree.args.args}
     for stmt in ir.statements(tree.body):
         names = [ir.target_name(stmt)] if isinstance(stmt, gast.Assign) else \
@@ -138,6 +158,6 @@ def no_shared_nodes(tree, stage):
         seen.add(id(node))
 
 
-CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions,
+CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions, "inline": check_inline,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

@@ -58,28 +58,24 @@ class _ForIterables(gast.NodeTransformer):
             backwards = gast.Call(ir.name("range"), [last, ir.const(-1), ir.const(-1)], [])
             unpack = [ir.assign(node.target, _item(seq, index), node)]
             return pre + self._loop(node, backwards, index, unpack)
-        if _is_call_to(it, "enumerate") and len(it.args) == 1 and isinstance(node.target, gast.Tuple):
-            counter, item = node.target.elts
-            index = self.namer.fresh("k")
-            seq, pre = self._sequence(it.args[0], node)
-            unpack = [ir.assign(counter, ir.name(index), node), ir.assign(item, _item(seq, index), node)]
-            return pre + self._loop(node, _range_len(seq), index, unpack)
-        if _is_call_to(it, "zip") and isinstance(node.target, gast.Tuple) and \
-                len(it.args) == len(node.target.elts):
-            index = self.namer.fresh("k")
-            pre, seqs = [], []
-            for arg in it.args:
-                seq, p = self._sequence(arg, node)
-                pre += p
-                seqs.append(seq)
-            length = gast.Call(ir.name("min"), [gast.Call(ir.name("len"), [ir.name(s)], []) for s in seqs], [])
-            unpack = [ir.assign(t, _item(s, index), node) for t, s in zip(node.target.elts, seqs)]
-            return pre + self._loop(node, gast.Call(ir.name("range"), [length], []), index, unpack)
-        # for item in sequence  ->  for k in range(len(sequence)): item = sequence[k]
+        # for item in sequence  ->  for k in range(len(sequence)): item = sequence[k]; zip and enumerate
+        # (nested in each other too) index their sequences with the same k
         index = self.namer.fresh("k")
-        seq, pre = self._sequence(it, node)
-        unpack = [ir.assign(node.target, _item(seq, index), node)]
-        return pre + self._loop(node, _range_len(seq), index, unpack)
+        pre, length, item = self._iterated(it, index, node)
+        return pre + self._loop(node, gast.Call(ir.name("range"), [length], []), index,
+                                _unpacked(node.target, item, node))
+
+    def _iterated(self, expr, index, like):
+        """(statements before the loop, its number of iterations, the item at `index`) of an iterable."""
+        if _is_call_to(expr, "enumerate") and len(expr.args) == 1 and not expr.keywords:
+            pre, length, item = self._iterated(expr.args[0], index, like)
+            return pre, length, gast.Tuple([ir.name(index), item], gast.Load())
+        if _is_call_to(expr, "zip") and expr.args and not expr.keywords:
+            parts = [self._iterated(arg, index, like) for arg in expr.args]
+            length = parts[0][1] if len(parts) == 1 else gast.Call(ir.name("min"), [p[1] for p in parts], [])
+            return [s for p in parts for s in p[0]], length, gast.Tuple([p[2] for p in parts], gast.Load())
+        seq, pre = self._sequence(expr, like)
+        return pre, gast.Call(ir.name("len"), [ir.name(seq)], []), _item(seq, index)
 
     def _sequence(self, expr, like):
         # Python iterates the object the loop started with: a name the body rebinds is read
@@ -98,8 +94,12 @@ def _is_call_to(node, fname):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == fname
 
 
-def _range_len(seq):
-    return gast.Call(ir.name("range"), [gast.Call(ir.name("len"), [ir.name(seq)], [])], [])
+def _unpacked(target, item, like):
+    """`target = item`, a tuple target taking a tuple item part by part (`k, (a, b) = (k, (xs[k], ys[k]))`)."""
+    if isinstance(target, (gast.Tuple, gast.List)) and isinstance(item, gast.Tuple) and \
+            len(target.elts) == len(item.elts):
+        return [stmt for t, i in zip(target.elts, item.elts) for stmt in _unpacked(t, i, like)]
+    return [ir.assign(target, item, like)]
 
 
 def _item(seq, index):
@@ -112,7 +112,8 @@ def read_containers(tree, shapes, parsed, runtime_name):
     """Reads of containers known once the argument types are (`shapes`): where a loop runs over a dict,
     its k-th item is the k-th key (`rt.key_at(d, k)`); `d.items()`, `d.values()`, `d.keys()` are lists;
     `d.get(k, default)` is `rt.get(d, k, default)`; and `max(xs)`, `min(xs)` of one sequence are
-    `rt.largest(xs)`, `rt.smallest(xs)` (the two-argument forms are elementwise rules). Rejected here,
+    `rt.largest(xs)`, `rt.smallest(xs)` (the two-argument forms are elementwise rules); `dict(a=x)` is the
+    display `{'a': x}`. Rejected here,
     where the kinds are known: `d.pop(k)` on a dict, a store into a slice of a list."""
     from .shapes import MAPPING, is_sequence
     for stmt in ir.statements(tree.body):
@@ -139,6 +140,9 @@ def read_containers(tree, shapes, parsed, runtime_name):
                                        + (value.args[1:] or [ir.const(None)]))
         elif len(value.args) == 1 and not value.keywords and parsed.resolve(value.func) in _EXTREMA:
             stmt.value = _runtime_call(runtime_name, _EXTREMA[parsed.resolve(value.func)], value.args)
+        elif parsed.resolve(value.func) is dict and not value.args and value.keywords:     # `dict(a=x)`: a display
+            stmt.value = ir.at(gast.Dict([ir.const(k.arg) for k in value.keywords], [k.value for k in value.keywords]),
+                               stmt)
 
 
 def _unsupported(parsed, stmt, message, hint):

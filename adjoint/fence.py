@@ -1,11 +1,13 @@
 """Fence: reject constructs the compiler cannot differentiate, at the user's line."""
 import builtins
+import inspect
 import operator
 import random
 
 import gast
 import numpy as np
 
+from .emit import to_source
 from .errors import UnsupportedSyntax
 from .comprehensions import BUILT
 from .writes import is_statement_append, store_call
@@ -89,13 +91,15 @@ def fence(parsed):
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
         _reject(parsed, fn, "`*args`, `**kwargs`, keyword-only and positional-only parameters",
                 "give every parameter a name in the signature")
+    from .inline import classes_known
+    classes = classes_known(fn, parsed)        # a method of one of these is the class's, not a list's
     for stmt in fn.body:
         for node in gast.walk(stmt):
-            _check(parsed, node)
+            _check(parsed, node, classes)
     return parsed
 
 
-def _check(parsed, node):
+def _check(parsed, node, classes):
     if isinstance(node, (gast.While, gast.IfExp, gast.BoolOp, gast.Lambda)):
         _check_no_comprehension(parsed, node)
     if isinstance(node, BUILT) and any(g.is_async for g in node.generators):
@@ -112,7 +116,7 @@ def _check(parsed, node):
         _check_target(parsed, node.target, loop=True)
         _check_iterable(parsed, node.iter)
     elif isinstance(node, gast.Call):
-        _check_call(parsed, node)
+        _check_call(parsed, node, classes)
 
 
 def _check_no_comprehension(parsed, node):
@@ -137,7 +141,7 @@ def _check_iterable(parsed, iterable):
                 "write `for i, v in enumerate(xs):` and use `i + start` in the body")
 
 
-def _check_call(parsed, call):
+def _check_call(parsed, call, classes):
     """Calls that write into their arguments (or run code the compiler cannot see) are rejected."""
     if any(k.arg is None for k in call.keywords):
         _reject(parsed, call, "`**kwargs` in calls is not supported", "pass keyword arguments by name")
@@ -160,7 +164,13 @@ def _check_call(parsed, call):
                 "differentiable (but for np.add.at as a statement)", "for sums per index call "
                 "`np.add.at(a, index, v)` as a statement; else build the update with np.where")
     method = _mutating_method(fn, call.func)
-    if method:
+    held = isinstance(call.func, gast.Attribute) and isinstance(call.func.value, (gast.Attribute, gast.Subscript))
+    if method and held and method in ("append", "extend", "insert", "pop"):
+        what = to_source(call.func.value).strip()
+        _reject(parsed, call, f"`{what}.{method}(...)` changes a list that another object holds, which is not "
+                "supported", f"rebind it to a new list, e.g. `{what} = {what} + [value]`, or keep the list in a "
+                "variable of this function and store it when done")
+    if method and not _user_method(call.func, classes):
         _reject(parsed, call, f"in-place mutation (`.{method}(...)`) is not differentiable yet",
                 METHOD_HINTS.get(method, "build a new value instead, e.g. collect with np.stack / np.concatenate "
                                          "of a tuple"))
@@ -175,6 +185,13 @@ def _mutating_method(fn, func):
             isinstance(getattr(fn, "__objclass__", None), type) and fn.__name__ in MUTATING_METHODS:
         return fn.__name__
     return None
+
+
+def _user_method(func, classes):
+    """Whether `obj.m(...)` calls a method obj's class defines (`acc.add(t)`), its class known here."""
+    cls = classes.get(func.value.id) if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+        else None
+    return cls is not None and inspect.isfunction(inspect.getattr_static(cls, func.attr, None))
 
 
 def _ufunc_method(fn):
@@ -194,13 +211,23 @@ def _hashable(fn):
         return False
 
 
+_ARRAY_ATTRIBUTES = {"shape", "dtype", "real", "imag", "flat", "T", "mT", "strides", "data", "base", "flags", "size",
+                     "ndim"}
+
+
 def _check_target(parsed, target, loop=False):
     if isinstance(target, (gast.Tuple, gast.List)):
         for elt in target.elts:
             _check_target(parsed, elt, loop)
-    elif isinstance(target, gast.Attribute):
-        _reject(parsed, target, "assignment to an attribute is not differentiable yet",
-                "assign to a local variable instead and return it")
+    elif isinstance(target, gast.Attribute) and not isinstance(target.value, gast.Name):
+        _reject(parsed, target, "a store into an attribute of an expression is not supported",
+                "bind the object to a name first: `layer = self.layers[i]; layer.W = ...`")
+    elif isinstance(target, gast.Attribute) and target.attr in _ARRAY_ATTRIBUTES:
+        _reject(parsed, target, f"setting an array's `.{target.attr}` changes the array in place, which is not "
+                "supported", "make a new array: `y = x.reshape(shape)`, `y = x.astype(dtype)`")
+    elif isinstance(target, gast.Attribute) and loop:
+        _reject(parsed, target, "a loop target that stores into an attribute is not supported",
+                "loop over a plain name and assign the attribute in the body")
     elif isinstance(target, gast.Subscript) and loop:
         _reject(parsed, target, "a loop target that stores into an item or slice is not supported",
                 "loop over a plain name and assign the item in the body: `for v in xs: y[i] = v`")

@@ -11,6 +11,7 @@ from .writes import is_write
 from .errors import NonDifferentiable
 from .frontend import UNKNOWN_METHOD, static_arguments, unknown_callee
 from .quoting import quote_expr
+from .shapes import OBJECT, is_container
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
 # mode over reverse code always runs it in forward mode, so that every saved state carries tangents
@@ -145,8 +146,11 @@ class Forward:
             store = ir.at(gast.Expr(gast.Call(gast.Attribute(ir.name(self.d(base)), method, gast.Load()), args, [])),
                           stmt)
         else:
+            if tangent is None:     # (an object's attribute or a container's item holds zeros of its own shape)
+                tangent = self._zeros_like(value) if isinstance(value, gast.Name) and \
+                    (writes.is_attribute_store(stmt) or is_container(self.shapes.get(base))) else ir.const(0.0)
             target_slot = gast.Subscript(ir.name(self.d(base)), ir.clone(index), gast.Store())
-            store = ir.at(gast.Assign([target_slot], tangent or ir.const(0.0), None), stmt)
+            store = ir.at(gast.Assign([target_slot], tangent, None), stmt)
         return out[:1] + [store] + out[1:] + [ir.assign(self.d(target), ir.name(self.d(base)), stmt)]
 
     def _constant_tangent(self, node, saved):
@@ -173,7 +177,7 @@ class Forward:
         if isinstance(value, gast.UnaryOp):
             return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, stmt, None), None
         if isinstance(value, gast.Attribute):
-            if getattr(value.value, "id", None) in self.parsed.static_types:     # a user object's attribute
+            if self.shapes.get(getattr(value.value, "id", None)) is OBJECT:     # a user object's attribute
                 return [], self._apply(rules.FIELD, [value.value, ir.const(value.attr)], [], z, stmt, None), None
             rule = rules.ATTRIBUTES.get(value.attr)
             if rule is None:

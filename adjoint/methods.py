@@ -14,21 +14,60 @@ import inspect
 
 import gast
 
-from . import frontend, ir
+from . import frontend, ir, runtime, writes
+from .errors import UnsupportedSyntax
 
 
 def resolve_methods(program):
     """Afterwards every call of a method of an object whose type is known names the class's function."""
+    resolver = _Resolver(program)
+    resolver.versions()
+    if program.parsed.static_types:
+        program.tree.body = resolver.block(program.tree.body)
+    _check_calls_for_effect(program)
+
+
+def _check_calls_for_effect(program):
+    """A method called as a statement is called for what it changes. When what it calls is only
+    known when the code runs (an object taken out of a list, a method the class does not define),
+    the compiler cannot see that change: say so, rather than differentiate as if nothing changed."""
     parsed = program.parsed
-    if not parsed.static_types:
-        return
-    program.tree.body = _Resolver(program).block(program.tree.body)
+    for stmt in ir.statements(program.tree.body):
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and isinstance(call.func.value, gast.Name)) or writes.store_kind(call) \
+                or parsed.resolve(call.func) is not None:
+            continue
+        name = program.namer.origin.get(call.func.value.id, call.func.value.id)
+        lineno = getattr(stmt, "lineno", parsed.tree.lineno)
+        raise UnsupportedSyntax(
+            f"`{name}.{call.func.attr}(...)` is called for what it changes, and what `{name}` is (so what the "
+            f"method does to it) is only known when the code runs", parsed.filename, lineno,
+            getattr(stmt, "col_offset", 0) + parsed.col_offset, parsed.line_text(lineno),
+            f"pass the object as an argument of the differentiated function or bind it to a module-level "
+            f"name (then its class is known when compiling), or make the method return the new value: "
+            f"`{name}_v = {name}.{call.func.attr}(...)`")
 
 
 class _Resolver:
     def __init__(self, program):
         self.program, self.parsed, self.types = program, program.parsed, program.parsed.static_types
         self.classes = {}              # class -> the name generated code calls it by
+
+    def versions(self):
+        """The versions of an object have its type: what a store into it defines (`cell_1 =
+        rt.write(cell.h, v)`), a copy, a phi joining versions (to a fixpoint: a loop's phi reads a
+        version defined later)."""
+        assigns = [s for s in ir.statements(self.program.tree.body) if isinstance(s, gast.Assign)]
+        changed = True
+        while changed:
+            changed = False
+            for stmt in assigns:
+                name = ir.target_name(stmt)
+                kinds = {self.types[s] for s in _sources(stmt) if s in self.types} | self._made(stmt)
+                if name not in self.types and len(kinds) == 1:
+                    self.types[name] = kinds.pop()
+                    changed = True
 
     def block(self, stmts):
         out = []
@@ -45,6 +84,15 @@ class _Resolver:
                 self._resolve(call)
             out.append(stmt)
         return out
+
+    def _made(self, stmt):
+        """{the ObjectType of the object `obj = rt.new(C)` makes (inline.py)}, or nothing."""
+        call = stmt.value
+        if isinstance(call, gast.Call) and self.parsed.resolve(call.func) is runtime.new:
+            cls = self.parsed.resolve(call.args[0])
+            if isinstance(cls, type):
+                return {frontend.ObjectType(cls)}
+        return set()
 
     def _field(self, node):
         """The ObjectType of `t.a` when t's type holds an object in a, else None."""
@@ -114,3 +162,12 @@ class _Resolver:
             self.classes[cls] = self.program.namer.fresh(cls.__name__)
             self.parsed.static_locals[self.classes[cls]] = self.parsed.lifted[self.classes[cls]] = cls
         return self.classes[cls]
+
+
+def _sources(stmt):
+    """The names whose object an assignment's target is for certain, as a version or a copy of it."""
+    if ir.is_phi(stmt):
+        return [a for a in ir.phi_args(stmt) if a]
+    if writes.is_write(stmt):
+        return [writes.parts(stmt)[0]]
+    return [stmt.value.id] if isinstance(stmt.value, gast.Name) else []

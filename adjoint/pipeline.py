@@ -9,7 +9,7 @@ import time
 
 import gast
 
-from . import anf, check, comprehensions, desugar, exits, fence, frontend, ir, lift, methods, runtime, ssa, writes
+from . import anf, check, comprehensions, desugar, exits, fence, frontend, inline, ir, lift, methods, runtime, ssa, writes
 from .errors import AdjointError
 from .naming import Namer
 
@@ -20,7 +20,10 @@ PASSES = [
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),
-    ("writes", writes.lower_writes, "every store into an item or slice is `y = rt.write(y[index], value)`"),
+    ("inline", inline.inline_calls, "no call makes an object of a user class or runs a method that stores into "
+                                    "its object: each is `rt.new(C)` and the call's body, run on the object"),
+    ("writes", writes.lower_writes, "every store into an item, slice or attribute is "
+                                     "`y = rt.write(y[index], value)` (`obj = rt.write(obj.h, value)`)"),
     ("loop-else", exits.lower_loop_else, "no `else` on a loop: it runs after the loop, under a flag the "
                                          "loop's `break` sets"),
     ("for-range", desugar.lower_for_iterables, "every `for` loop runs over range(...) with a name target"),
@@ -87,7 +90,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift", "writes"}     # passes that also read the function's namespace (lift records in it)
+READS_FUNCTION = {"lift", "inline", "writes"}     # passes (and checks) that also read the function's namespace
 TIMINGS = {}
 
 
@@ -110,12 +113,13 @@ def _all_names(parsed):
 def normalize(fn, upto="ssa", statics=None):
     """Parse, fence and run the passes up to and including `upto`; returns the Program. statics binds
     parameters to the functions the caller passes (a specialisation, see frontend.static_arguments)."""
-    parsed = fence.fence(frontend.parse(fn))
+    parsed = frontend.parse(fn)
     for param, value in (statics or {}).items():
         if isinstance(value, frontend.ObjectType):
             parsed.static_types[param] = value
         else:
             parsed.static_locals[param] = value
+    fence.fence(parsed)
     program = Program(parsed)
     dump = os.environ.get("ADJOINT_DUMP", "")
     for stage, run, _ in PASSES:
@@ -129,7 +133,7 @@ def normalize(fn, upto="ssa", statics=None):
             raise AdjointError(f"internal error in pass `{stage}` on {parsed.name}: {exc!r}") from exc
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + time.perf_counter() - start
         if os.environ.get("ADJOINT_CHECK") == "1":
-            check.CHECKS[stage](program.tree, stage)
+            check.CHECKS[stage](program.tree, stage, parsed)
             check.no_shared_nodes(program.tree, stage)
         if dump in (stage, "all"):
             print(f"# --- {parsed.name} after {stage} ---\n{show(program.tree)}", file=sys.stderr)

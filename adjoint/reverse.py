@@ -18,7 +18,7 @@ from .frontend import UNKNOWN_METHOD, function_name, static_arguments, unknown_c
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
-from .shapes import MAPPING, NUMBERS, ComplexShape, is_container, is_sequence
+from .shapes import MAPPING, NUMBERS, OBJECT, ComplexShape, is_container, is_sequence
 from .writes import is_write
 from .ssa import loop_breaks
 
@@ -246,7 +246,7 @@ class Reverse:
             return ir.assign(base, quote_expr("rt.uninsert(xs, i)", rt=rt, xs=base, i=index), like)
         if kind == "remove":
             return ir.assign(base, quote_expr("rt.unremove(xs, i, old)", rt=rt, xs=base, i=index, old=old), like)
-        if self.shapes.get(base) is MAPPING:       # a store may have added the key
+        if self.shapes.get(base) is MAPPING or writes.is_attribute_store(stmt):   # it may have added the key
             call = quote_expr("rt.restore(y, index, old)", rt=self.names["rt"], y=base, old=old,
                               index=_index_expr(index, self.names["np"]))
             return ir.at(gast.Expr(call), like)
@@ -271,7 +271,7 @@ class Reverse:
         if isinstance(value, gast.UnaryOp):
             return [], self._apply(rules.lookup(type(value.op)), [value.operand], [], z, g, stmt, callee=None)
         if isinstance(value, gast.Attribute):
-            if getattr(value.value, "id", None) in self.parsed.static_types:     # a user object's attribute
+            if self.shapes.get(getattr(value.value, "id", None)) is OBJECT:     # a user object's attribute
                 return [], self._apply(rules.FIELD, [value.value, ir.const(value.attr)], [], z, g, stmt, callee=None)
             rule = rules.ATTRIBUTES.get(value.attr)
             if rule is None:
@@ -430,7 +430,7 @@ class Reverse:
             for node in pre + [c for _, c in contribs] + clear:
                 names += [n for n in ir.names_read(node) if n in self.primal or n in self.residual.values()
                           or n in self.overwritten.values()]
-            names += [v for v, _ in contribs if v in self.buffers]     # a buffer's shape (rt.add_into)
+            names += [self._like(v) for v, _ in contribs if v in self.buffers]     # a buffer's shape (rt.add_into)
             return list(dict.fromkeys(names))
         if isinstance(stmt, gast.If):
             return [stmt.test.id] if self.has_backward(stmt) and not _one_branch_raises(stmt) else []
@@ -708,7 +708,13 @@ class Reverse:
                 return ir.at(gast.AugAssign(store, gast.Add(), g), like)         # `dy[i] += g`
             return ir.assign(dv, quote_expr("rt.add_at(dy, index, g, y)", rt=self.names["rt"], dy=buffer, g=g, y=var,
                                             index=_index_expr(value.slice, self.names["np"])), like)
-        return ir.assign(dv, quote_expr("rt.add_into(dy, e, y)", rt=self.names["rt"], dy=buffer, e=expr, y=var), like)
+        return ir.assign(dv, quote_expr("rt.add_into(dy, e, y)", rt=self.names["rt"], dy=buffer, e=expr,
+                                        y=self._like(var)), like)
+
+    def _like(self, var):
+        """What a buffer's contributions are shaped like: var, or for an object (whose buffer is a dict
+        keyed by attribute name, the same for all its versions) the name that made it."""
+        return self.buffers[var] if self.shapes.get(var) is OBJECT else var
 
     def _basic(self, index):
         """Whether an index picks items or slices without index arrays (repeats could not add up)."""
@@ -781,10 +787,10 @@ class Reverse:
 
     def may_be_container(self, var):
         """Whether var's adjoint may be a list, tuple or dict (added item by item, with rt.add): its
-        shape says so, it is unknown and var is indexed (a number cannot be), or var is a user object
-        (whose adjoint is a dict keyed by attribute name)."""
+        shape says so (a user object's is a dict keyed by attribute name), or it is unknown and var is
+        indexed (a number cannot be)."""
         shape = self.shapes.get(var)
-        return is_container(shape) or (shape is None and var in self.indexed) or var in self.parsed.static_types
+        return is_container(shape) or (shape is None and var in self.indexed)
 
     def zero(self, var):
         """The adjoint of var before anything reached it: rt.zero where it may be indexed (a container's,
@@ -861,8 +867,7 @@ def store_statements(stmt):
         call = gast.Call(gast.Attribute(ir.name(base), method, gast.Load()), [ir.clone(a) for a in args], [])
         store = ir.at(gast.Expr(call), stmt)
     else:
-        store = ir.at(gast.Assign([gast.Subscript(ir.name(base), ir.clone(index), gast.Store())], ir.clone(value),
-                                  None), stmt)
+        store = ir.at(gast.Assign([writes.target(stmt, base)], ir.clone(value), None), stmt)
     return [store, ir.assign(ir.target_name(stmt), ir.name(base), stmt)]
 
 

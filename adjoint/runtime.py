@@ -2,6 +2,7 @@
 
 Everything here is small, pure (never mutates its arguments) and cheap on the fast path.
 """
+import copy
 import dataclasses
 import inspect
 
@@ -352,7 +353,7 @@ def is_object(x):
         return True
     kind = type(x)
     return kind.__module__ not in ("builtins", "numpy") and hasattr(x, "__dict__") and \
-        not isinstance(x, type) and not inspect.ismodule(x) and not inspect.isroutine(x)
+        not isinstance(x, (type, _Zero, _Absent)) and not inspect.ismodule(x) and not inspect.isroutine(x)
 
 
 def is_named_tuple(x):
@@ -1161,6 +1162,11 @@ def eig_grad(gw, gv, a, z):
 # (as the user's own code does), or an adjoint or tangent buffer that the generated code made itself
 # and shares with nothing (a buffer starts as rt.zero; the first contribution allocates it).
 
+def new(cls):
+    """A new object of a user class, before its `__init__` (which inline.py runs as stores into it)."""
+    return object.__new__(cls)
+
+
 def write(slot, value):
     """The IR's form of `y[index] = value` (`y_2 = rt.write(y_1[index], value)`, see writes.py); the
     generators emit the store itself, so generated code never calls this."""
@@ -1235,13 +1241,16 @@ def drop_last(dxs):
 
 
 def private(x):
-    """A copy of a parameter the function writes into: the caller's object is never changed."""
+    """A copy of a parameter the function writes into: the caller's object is never changed (an
+    object of a user class: a shallow copy, whose attributes stores rebind)."""
     if isinstance(x, np.ndarray):
         return x.copy()
     if isinstance(x, list):
         return list(x)
     if isinstance(x, dict):
         return dict(x)
+    if is_object(x):
+        return copy.copy(x)
     return x
 
 
@@ -1256,17 +1265,25 @@ absent = _Absent()
 
 
 def overwritten(y, index):
-    """What y[index] holds before a store replaces it (a copy: a slice of an array is a view)."""
+    """What y[index] (or the attribute y.index of an object) holds before a store replaces it (a copy:
+    a slice of an array is a view)."""
     if isinstance(y, dict) and index not in y:
         return absent
+    if type(index) is str and not isinstance(y, dict):
+        return getattr(y, index, absent)
     old = y[index]
     return old.copy() if isinstance(old, np.ndarray) else old
 
 
 def restore(y, index, old):
-    """Undo a store into a dict (the backward sweep runs the program backwards): put back what
-    `overwritten` saved, or delete a key the store added."""
-    if old is absent:
+    """Undo a store into a dict or an attribute (the backward sweep runs the program backwards): put
+    back what `overwritten` saved, or delete a key or an attribute the store added."""
+    if type(index) is str and not isinstance(y, dict):
+        if old is absent:
+            delattr(y, index)
+        else:
+            object.__setattr__(y, index, old)
+    elif old is absent:
         del y[index]
     else:
         y[index] = old
@@ -1279,7 +1296,9 @@ def written(dy, index, shape):
     value there (as NumPy does), so the earlier ones get zero."""
     if dy is zero:
         return zero
-    if isinstance(dy, (list, dict)):
+    if isinstance(dy, dict):            # (an object's adjoint: an attribute nothing reached is missing)
+        return dy.get(index, zero)
+    if isinstance(dy, list):
         return dy[index]
     g = np.array(dy[index], copy=True)
     positions = np.asarray(index) if isinstance(index, (list, np.ndarray)) else None
@@ -1322,7 +1341,7 @@ def cleared(g, index):
 def add_into(dy, e, like):
     """dy + e, added into the buffer dy in place; dy is rt.zero until the first contribution, which
     allocates it shaped like the object `like` (e may be smaller: a broadcast adjoint)."""
-    if isinstance(like, (list, tuple, dict)):
+    if isinstance(like, (list, tuple, dict)) or not isinstance(like, np.ndarray) and is_object(like):
         if isinstance(e, np.ndarray):           # a list read as an array (np.sum(xs)): its items' adjoints
             e = list(np.array(e, copy=True))
         return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
@@ -1352,6 +1371,10 @@ def add_at(dy, index, g, like):
             dy = zeros_like(like) if isinstance(like, dict) else [zero] * len(like)
         dy[index] = add(dy[index], g)
         return dy
+    if not isinstance(like, np.ndarray) and is_object(like):    # an attribute: a dict keyed by its name
+        dy = {} if dy is zero else dy
+        dy[index] = add(dy.get(index, zero), g)
+        return dy
     if dy is zero:
         dy = buffer(like) if g is zero else np.zeros(_shape(like), dtype=np.result_type(like, g, float))
     if g is zero:
@@ -1367,9 +1390,12 @@ def add_at(dy, index, g, like):
 
 def tangent_buffer(t, like):
     """A tangent of the object `like` that stores may write into: a copy of t (or zeros for rt.zero),
-    shaped like the object."""
+    shaped like the object (an object's: a dict keyed by attribute name)."""
     if isinstance(like, (list, tuple, dict)):
         return private(zeros_like(like) if t is zero else t)
+    if not isinstance(like, np.ndarray) and is_object(like):
+        return {} if t is zero else dict(t) if isinstance(t, dict) else \
+            {name: value for name, value in attributes(t).items() if differentiable(value)}
     out = np.zeros(_shape(like), dtype=np.result_type(like, t, float))
     if t is not zero:
         out += t

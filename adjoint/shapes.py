@@ -18,6 +18,7 @@ import gast
 import numpy as np
 
 from . import ir, runtime
+from .frontend import ObjectList
 from .writes import RESIZES, is_write_call, store_kind
 
 _UNSET = object()          # not computed yet (optimistic start for loops)
@@ -37,6 +38,7 @@ SEQUENCE = _Sequence("SEQUENCE")
 NUMBERS = _Sequence("NUMBERS")      # a list or tuple of real numbers: each item's shape is ()
 SIZES = _Sequence("SIZES")          # a tuple of sizes, such as x.shape: its items are numbers
 MAPPING = _Sequence("MAPPING")      # a dict
+OBJECT = _Sequence("OBJECT")        # an object of a user class: its adjoint is a dict keyed by attribute name
 
 
 def is_sequence(shape):
@@ -45,7 +47,7 @@ def is_sequence(shape):
 
 
 def is_container(shape):
-    return is_sequence(shape) or shape is MAPPING
+    return is_sequence(shape) or shape is MAPPING or shape is OBJECT
 
 
 def sequence_of(items):
@@ -174,10 +176,38 @@ def _join(a, b):
     return _complex_if(tuple(x if x == y else None for x, y in zip(a, b)), is_complex(a) or is_complex(b))
 
 
+def _fields_stored(stmts, parsed):
+    """({attribute: [values stored into it]}, the names that are objects made in this function): an
+    attribute of such an object holds only what the function stored into it."""
+    stored, made = {}, set()
+    assigns = [s for s in stmts if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)]
+    for stmt in assigns:
+        if is_write_call(stmt.value) and isinstance(stmt.value.args[0], gast.Attribute):
+            stored.setdefault(stmt.value.args[0].attr, []).append(stmt.value.args[1])
+    sources = {}                # name -> the names it is a version of ([] for `rt.new(C)`), for candidates
+    for stmt in assigns:
+        name, value = ir.target_name(stmt), stmt.value
+        if isinstance(value, gast.Call) and parsed.resolve(value.func) is runtime.new:
+            sources[name] = []
+        elif ir.is_phi(stmt) or is_write_call(value) or isinstance(value, gast.Name):
+            sources[name] = [a for a in ir.phi_args(stmt) if a] if ir.is_phi(stmt) else \
+                [value.args[0].value.id] if is_write_call(value) else [value.id]
+    made = set(sources)         # the greatest fixpoint: a loop's phi reads a version defined later
+    changed = True
+    while changed:
+        changed = False
+        for name in list(made):
+            if not all(a in made for a in sources[name]):
+                made.discard(name)
+                changed = True
+    return stored, made
+
+
 class _Shapes:
-    def __init__(self, parsed, shapes):
+    def __init__(self, parsed, shapes, fields=({}, set())):
         self.parsed = parsed
         self.shapes = shapes
+        self.field_values, self.made_here = fields
 
     def of(self, node):
         if isinstance(node, gast.Constant):
@@ -187,6 +217,8 @@ class _Shapes:
         if isinstance(node, gast.Name):
             shape = self.shapes.get(node.id, None)
             return None if shape is _UNSET else shape
+        if isinstance(node, (gast.List, gast.Tuple)):
+            return sequence_of([self.of(e) for e in node.elts])
         return None
 
     def value(self, stmt):
@@ -219,6 +251,8 @@ class _Shapes:
             return broadcast(*(self.of(n) for n in [value.left] + value.comparators))
         if isinstance(value, gast.Attribute):
             base = self.of(value.value)
+            if base is OBJECT:
+                return self.field(value)
             if value.attr == "T" and isinstance(base, tuple):
                 return _complex_if(base[::-1], is_complex(base))
             if value.attr in ("real", "imag"):
@@ -240,6 +274,17 @@ class _Shapes:
         if isinstance(value, gast.Call):
             return self.call(value)
         return None
+
+    def field(self, value):
+        """The shape of an object's attribute: what the function stored into it, joined, for an object
+        made here; None for another (its attributes come from elsewhere)."""
+        if getattr(value.value, "id", None) not in self.made_here or value.attr not in self.field_values:
+            return None
+        shape = _UNSET
+        for stored in self.field_values[value.attr]:     # (a value not computed yet joins later)
+            known = self.shapes.get(stored.id, _UNSET) if isinstance(stored, gast.Name) else self.of(stored)
+            shape = _join(shape, known)
+        return shape
 
     def stored(self, base, value):
         """The shape of an object after a store of value (None: a remove) into it: a list of numbers
@@ -287,6 +332,8 @@ class _Shapes:
             return None
         if fn is runtime.private:
             return args[0]
+        if fn is runtime.new:
+            return OBJECT
         if args and args[0] is NUMBERS and fn in (builtins.sum, runtime.largest, runtime.smallest):
             return ()
         if args and args[0] is NUMBERS and fn in (np.array, np.asarray) and len(args) == 1:
@@ -381,13 +428,15 @@ class _Shapes:
 def infer_shapes(tree, parsed, param_shapes):
     """{name: shape} for the names whose shape is known on every path."""
     shapes = {p: s for p, s in param_shapes.items() if s is not None}
+    for name, kind in parsed.static_types.items():      # objects of user classes (methods.py)
+        shapes[name] = SEQUENCE if isinstance(kind, ObjectList) else OBJECT
     stmts = list(ir.statements(tree.body))
     for stmt in stmts:
         if isinstance(stmt, gast.For):
             shapes[stmt.target.id] = ()
         elif isinstance(stmt, gast.Assign):
             shapes.setdefault(ir.target_name(stmt), _UNSET)
-    analysis = _Shapes(parsed, shapes)
+    analysis = _Shapes(parsed, shapes, _fields_stored(stmts, parsed))
     for _ in range(50):
         changed = False
         for stmt in stmts:

@@ -1,4 +1,5 @@
-"""Writes into arrays, lists and dicts: `y[index] = value` becomes `y = rt.write(y[index], value)`.
+"""Writes into arrays, lists, dicts and objects: `y[index] = value` becomes `y = rt.write(y[index], value)`
+and `obj.h = value` becomes `obj = rt.write(obj.h, value)`.
 
 This is how the IR models state. Python's store writes into the object `y` names; the IR keeps the
 write a statement that defines a new version of `y` (SSA gives it a name of its own), so every
@@ -59,16 +60,32 @@ def is_write_call(node):
 
 def parts(stmt):
     """(the name stored into, its index node, the value node) of a store: the index is the position for
-    an insert or a remove and None for an append; the value is None for a remove."""
+    an insert or a remove, None for an append and the attribute's name (a constant) for a store into
+    an attribute; the value is None for a remove."""
     args = stmt.value.args
     if store_kind(stmt.value) == "write":
         slot, value = args
+        if isinstance(slot, gast.Attribute):
+            return slot.value.id, ir.const(slot.attr), value
         return slot.value.id, slot.slice, value
     if store_kind(stmt.value) == "append":
         return args[0].id, None, args[1]
     if store_kind(stmt.value) == "insert":
         return args[0].id, args[1], args[2]
     return args[0].id, args[1], None
+
+
+def is_attribute_store(stmt):
+    """Whether the store writes an attribute of an object: `obj_2 = rt.write(obj_1.h, value)`."""
+    return kind(stmt) == "write" and isinstance(stmt.value.args[0], gast.Attribute)
+
+
+def target(stmt, base):
+    """The target of the store as Python runs it, on the object named base: `base[index]` or `base.h`."""
+    slot = stmt.value.args[0]
+    if isinstance(slot, gast.Attribute):
+        return gast.Attribute(ir.name(base), slot.attr, gast.Store())
+    return gast.Subscript(ir.name(base), ir.clone(slot.slice), gast.Store())
 
 
 def store_call_node(runtime_name, kind_, args):
@@ -151,10 +168,25 @@ class _Writes(gast.NodeTransformer):
             return self.visit_block(self.pop(node.value, node, target))
         if isinstance(target, (gast.Tuple, gast.List)) and _stores_into_items(target):
             return self._unpack(target, node.value, node)
-        if not (isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)):
+        if isinstance(target, gast.Attribute) and getattr(node, "in_place", False):
+            return self._update_attribute(target, node)
+        if isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name):
+            slot = gast.Attribute(ir.name(target.value.id), target.attr, gast.Load())
+        elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            slot = gast.Subscript(ir.name(target.value.id), target.slice, gast.Load())
+        else:
             return node                 # (the fence rejected other stores)
-        slot = gast.Subscript(ir.name(target.value.id), target.slice, gast.Load())
         return ir.assign(target.value.id, write_call(self.namer.runtime_name(), slot, node.value), node)
+
+    def _update_attribute(self, target, node):
+        """`obj.h += v`: Python updates the array obj.h holds in place, then stores it back. So:
+        `h = obj.h; h += v; obj.h = h`, where the alias analysis sees the update of what obj holds."""
+        held = self.namer.fresh(target.attr)
+        read = ir.assign(held, gast.Attribute(ir.clone(target.value), target.attr, gast.Load()), node)
+        update = ir.assign(held, gast.BinOp(ir.name(held), node.value.op, node.value.right), node)
+        update.in_place = True
+        store = gast.Attribute(ir.clone(target.value), target.attr, gast.Store())
+        return [read, update, self.visit_Assign(ir.assign(store, ir.name(held), node))]
 
     def visit_Expr(self, node):
         kind_ = store_call(node, self.parsed)

@@ -43,10 +43,11 @@ class Box:
     pass
 
 
-def uses_attribute_assignment(x):
+def appends_to_a_list_an_object_holds(x):
     box = Box()
-    box.value = x  # BAD attribute
-    return box.value * 2.0
+    box.items = []
+    box.items.append(x)  # BAD attribute
+    return box.items[0] * 2.0
 
 
 def uses_yield(x):

@@ -184,9 +184,9 @@ class Box:
 
 
 def attribute_target(x):
-    box = Box()
-    box.value = x  # REJECT attribute-target
-    return box.value
+    boxes = [Box()]
+    boxes[0].value = x  # REJECT attribute-target
+    return boxes[0].value
 
 
 def double_star_call(x):

@@ -112,3 +112,111 @@ def spring_in_a_branch(spring, x):
     if x > spring.rest:
         return spring.k * (x - spring.rest) ** 2
     return spring.k * 0.5 * (spring.rest - x)
+
+
+# --- objects made and changed in the function (attribute stores, methods that store into self) ---
+class RNNCell:
+    """A recurrent cell keeping its state on itself, as people write it."""
+
+    def __init__(self, W, U, size=2):
+        self.W = W
+        self.U = U
+        self.h = np.zeros(size)
+        self.steps = 0
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ x + self.U @ self.h)
+        self.steps += 1
+        return self.h
+
+    def reset(self):
+        self.h = np.zeros_like(self.h)
+
+
+class Box:
+    pass
+
+
+@dataclass
+class Particle:
+    position: np.ndarray
+    velocity: np.ndarray
+    mass: float = 1.0
+    trail: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.momentum = self.mass * self.velocity
+
+    def advance(self, force, dt):
+        self.velocity = self.velocity + dt * force / self.mass
+        self.position = self.position + dt * self.velocity
+        self.trail = self.trail + [self.position]
+
+
+def rnn_made_here(W, xs):
+    cell = RNNCell(W, 0.5 * np.eye(2))
+    for x in xs:
+        cell.step(x)
+    return np.sum(cell.h ** 2) + cell.steps
+
+
+def rnn_cell_argument(cell, xs):
+    cell.reset()
+    outputs = [cell.step(x) for x in xs]
+    return np.sum(outputs[-1] * outputs[0])
+
+
+def box_of_values(x):
+    box = Box()
+    box.total = 0.0
+    for v in x:
+        box.total = box.total + v * v
+    box.total += np.sum(x)
+    return box.total
+
+
+def particle_path(v0, force):
+    p = Particle(np.zeros(2), v0, mass=2.0)
+    for _ in range(3):
+        p.advance(force, 0.1)
+    return np.sum(np.stack(p.trail) ** 2) + np.sum(p.momentum)
+
+
+def overwritten_attribute_of_an_argument(cell, h):
+    before = np.sum(cell.gain * h)
+    cell.gain = cell.gain * 2.0 + np.sum(h)
+    return before + cell_loss(cell, h)
+
+
+class Recorder:
+    def __init__(self):
+        self.trail = []
+
+    def record(self, x):
+        self.trail.append(x)
+
+
+def records_into_a_held_list(x):
+    recorder = Recorder()
+    recorder.record(x)
+    return recorder.trail[0]
+
+
+@dataclass
+class Point:
+    x: float
+    y: float = 0.5
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+    def scale(self, k):
+        self.x = self.x * k
+        self.y *= k
+
+
+def norm_in_an_unread_item(x):
+    pt = Point(x)
+    pt.scale(x)
+    pair = (pt.norm2(), 2.0 * x)
+    return pair[1]

@@ -204,3 +204,15 @@ def test_source_of_a_derivative_is_its_own_derivative():
     text = adjoint.source(adjoint.grad(cube), args=(0.5,))
     assert "def grad_gradient_of_grad_cube" in text
     assert "def gradient_of_grad_cube_jvp" in adjoint.source(adjoint.grad(cube), mode="forward")
+
+
+def scaled_cube(x, k=2.0):
+    return k * x ** 3
+
+
+def test_wrt_a_defaulted_parameter_that_was_not_passed_uses_its_default():
+    np.testing.assert_allclose(adjoint.grad(scaled_cube, wrt="k")(1.3), 1.3 ** 3)
+    np.testing.assert_allclose(adjoint.grad(scaled_cube, wrt=("x", "k"))(1.3), (2.0 * 3 * 1.3 ** 2, 1.3 ** 3))
+    (gradient,) = adjoint.vjp(scaled_cube, 1.3, wrt=("k",))[1](1.0)
+    np.testing.assert_allclose(gradient, 1.3 ** 3)
+    np.testing.assert_allclose(adjoint.grad(scaled_cube, wrt="k")(1.3, k=3.0), 1.3 ** 3)

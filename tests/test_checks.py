@@ -5,12 +5,31 @@ import textwrap
 import gast
 import pytest
 
-from adjoint import check, pipeline
+from adjoint import check, frontend, pipeline
 from adjoint.errors import AdjointError
 
 
 def _tree(src):
     return gast.parse(textwrap.dedent(src)).body[0]
+
+
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, k):
+        self.count = self.count + k
+
+
+def makes_an_object(x):
+    counter = Counter(x)
+    return counter.count
+
+
+def bumps_an_object(x):
+    counter = Counter(x)
+    counter.bump(x)
+    return counter.count
 
 
 # stage -> functions (as source) that break what the stage guarantees
@@ -19,6 +38,7 @@ BROKEN = {
         "def f(x):\n    def g(y):\n        return y\n    return g(x)",
         "def f(x):\n    return (lambda y: y)(x)",
     ],
+    "inline": [makes_an_object, bumps_an_object],     # (functions: the check reads their namespace)
     "simplify": [
         "def f(x):\n    x += 1.0\n    return x",
         "def f(x):\n    y: float = x\n    return y",
@@ -80,7 +100,11 @@ def test_every_stage_has_a_checker_and_broken_examples():
 @pytest.mark.parametrize("stage, src", [(s, src) for s, srcs in BROKEN.items() for src in srcs])
 def test_checker_fails_when_its_invariant_is_broken(stage, src):
     with pytest.raises(AdjointError, match=f"internal check failed after pass `{stage}`"):
-        check.CHECKS[stage](_tree(src), stage)
+        if callable(src):
+            parsed = frontend.parse(src)
+            check.CHECKS[stage](parsed.tree, stage, parsed)
+        else:
+            check.CHECKS[stage](_tree(src), stage)
 
 
 def loops_and_branches(x, n):
@@ -101,7 +125,9 @@ def loops_and_branches(x, n):
 @pytest.mark.parametrize("stage", pipeline.STAGES)
 def test_checker_accepts_the_output_of_its_pass(stage):
     program = pipeline.normalize(loops_and_branches, upto=stage)
-    check.CHECKS[stage](program.tree, stage)
+    check.CHECKS[stage](program.tree, stage, program.parsed)
+    made = pipeline.normalize(bumps_an_object, upto=stage)          # (objects made and changed: inline.py)
+    check.CHECKS[stage](made.tree, stage, made.parsed)
 
 
 def test_the_shared_node_check_fails_when_a_node_stands_in_two_places():

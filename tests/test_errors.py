@@ -38,7 +38,7 @@ UNSUPPORTED = [
     (bad.uses_try, "try", "try"),
     (bad.stores_a_lambda, "lambda stored in a list", "scale"),
     (bad.uses_global, "global", "global"),
-    (bad.uses_attribute_assignment, "attribute", "box.value"),
+    (bad.appends_to_a_list_an_object_holds, "attribute", "box.items.append"),
     (bad.uses_yield, "yield", "yield"),
 ]
 

@@ -12,6 +12,7 @@ import adjoint
 import golden_functions as gf
 import callable_functions as cf
 import function_functions as ff
+import object_functions as of
 import raise_functions as rf
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
@@ -46,6 +47,9 @@ CASES = [
     ("function_argument", ff.integrate_with_a_nested_function, 0, (np.ones(3),)),
     ("class_network", cf.network.loss, 0, (np.ones(3), np.ones(1))),
     ("object_argument", cf.deep_argument, 1, (cf.deep, np.ones(3))),
+    ("object_gradient", of.model_loss, 0, (of.Model(of.Dense(np.eye(3), np.ones(3)), of.Dense(np.ones((2, 3)), np.ones(2))),
+                                          np.ones(3))),
+    ("state_on_self", of.rnn_made_here, 0, (np.eye(2), np.ones((3, 2)))),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

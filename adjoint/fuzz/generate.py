@@ -14,13 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .objects import Pair, Weights
+
 # kinds of values: the generator only reads a name where its kind fits
 SCALAR, ARRAY, MATRIX, INT, LIST, TUPLE, DICT = "scalar", "array", "matrix", "int", "list", "tuple", "dict"
+WEIGHTS, PAIR = "weights", "pair"  # objects of adjoint/fuzz/objects.py's classes, as arguments
 HEADER = "import math\n\nimport numpy as np\n"
 MAX_DEPTH = 2                      # nesting of compound statements inside a function
 CHECKS = 0.06                      # chance of an input check (`if ...: raise`) before a statement
 FUNCTIONS = 0.07                   # chance of a nested function, lambda or function argument before one
 STATES = 0.04                      # chance of list, dict and array-call state or a loop `else` before one
+OBJECTS = 0.12                     # chance of an object argument (a dataclass or a NamedTuple) for f
 # module-level definitions the side stream's function statements may use
 MODULE_FUNCTIONS = {
     "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
@@ -29,6 +33,15 @@ MODULE_FUNCTIONS = {
               "        return np.tanh(t * self.k) + self.shift(t)\n\n    def shift(self, t):\n"
               "        return 0.1 * t\n\n\nscaler = Scaler(0.7)\n",
     "half_apply": "import functools  # noqa: E402\n\nhalf_apply = functools.partial(apply_fn, np.sin)\n",
+    "objects": "from adjoint.fuzz.objects import Pair, Weights  # noqa: E402\n",
+    "accumulator": "class Accumulator:\n    def __init__(self, start, rate=0.5):\n        self.total = start\n"
+                   "        self.rate = rate\n        self.steps = 0\n\n    def add(self, t):\n"
+                   "        self.total = self.total * self.rate + np.tanh(t)\n        self.steps += 1\n"
+                   "        return self.total\n\n    @property\n    def mean(self):\n"
+                   "        return self.total / (self.steps + 1)\n",
+    "point": "import dataclasses  # noqa: E402\n\n\n@dataclasses.dataclass\nclass Point:\n    x: float\n"
+             "    y: float = 0.5\n\n    def norm2(self):\n        return self.x * self.x + self.y * self.y\n\n"
+             "    def scale(self, k):\n        self.x = self.x * k\n        self.y *= k\n",
 }
 
 
@@ -548,7 +561,8 @@ class _Generator:
         """A scalar rebound through state the compiler models (drawn from the side stream, reading names
         only): a loop with an `else` (after a `break` or not); a list grown by extend and insert, shrunk
         by pop, read at its last item before it grows, and by max and min; a dict read by get; an array
-        written by fill, np.copyto, `out=`, np.fill_diagonal or np.add.at."""
+        written by fill, np.copyto, `out=`, np.fill_diagonal or np.add.at; an object made here, changed
+        by its methods and by stores into its attributes, read by a property."""
         side = self.side
         scalars, arrays = scope.of(SCALAR), scope.of(ARRAY)
         if not scalars:
@@ -558,8 +572,10 @@ class _Generator:
         c = lambda: repr(round(side.uniform(-0.9, 0.9), 1))   # noqa: E731
         self.side_count += 1
         n = self.side_count
-        kinds = ["loop_else", "while_else", "list", "grow", "dict"] + (["array"] * 2 if arrays else [])
+        kinds = ["loop_else", "while_else", "list", "grow", "dict", "object"] + (["array"] * 2 if arrays else [])
         kind = side.choice(kinds)
+        if kind == "object":
+            return self.object_use(target, s, c, n)
         if kind == "loop_else":
             jump = [f"    if {target} > {c()}:", "        break"] if side.random() < 0.6 else []
             return [f"for e{n} in range({side.randint(1, 3)}):", f"    {target} = np.tanh({target} * {c()} + {s()})"] \
@@ -596,6 +612,45 @@ class _Generator:
             lines += [f"grid{n} = np.outer({a}, {buf})", f"np.fill_diagonal(grid{n}, np.tanh({a}))",
                       f"{buf} = np.sum(grid{n}, axis=0)"]
         return lines + [f"{target} = np.tanh({target} + 0.3 * np.sum({buf} * {a}))"]
+
+    def object_use(self, target, s, c, n):
+        """An object of a class of the program's module, made here and changed by a method that stores
+        into `self`, by stores into its attributes (plain and augmented), read by a property or a method."""
+        side = self.side
+        if side.random() < 0.5:
+            self.module_functions.add("accumulator")
+            acc = f"acc{n}"
+            lines = [f"{acc} = Accumulator({s()}" + (f", {c()})" if side.random() < 0.5 else ")"),
+                     f"for e{n} in range({side.randint(1, 3)}):"]
+            lines += [f"    {acc}.add({s()} * {c()})"] if side.random() < 0.5 else \
+                [f"    got{n} = {acc}.add({s()} * {c()})", f"    {target} = {target} * 0.9 + 0.1 * got{n}"]
+            if side.random() < 0.5:
+                lines.append(f"{acc}.total += {s()}")
+            if side.random() < 0.3:
+                lines.append(f"{acc}.rate = np.tanh({s()})")
+                lines.append(f"{acc}.add({c()})")
+            return lines + [f"{target} = np.tanh({target} + {acc}.mean)"]
+        self.module_functions.add("point")
+        pt = f"pt{n}"
+        lines = [f"{pt} = Point({s()}" + (f", y={s()})" if side.random() < 0.5 else ")")]
+        if side.random() < 0.5:
+            lines.append(f"{pt}.y = np.sin({s()})")
+        if side.random() < 0.6:
+            lines.append(f"{pt}.scale({s()})")
+        return lines + [f"{target} = np.tanh({target} + {pt}.norm2() * {c()})"]
+
+    def object_parameter(self, name, kind):
+        """The first lines of f reading an object argument: {name: kind} they define, and the lines."""
+        self.module_functions.add("objects")
+        if kind == WEIGHTS:
+            w, c = f"{name}_w", f"{name}_c"
+            lines = [f"{w} = {name}.w", f"{c} = {name}.c"]
+            if self.side.random() < 0.5:
+                lines.append(f"{c} = {c} + 0.3 * {name}.energy({w})")
+            return {w: ARRAY, c: SCALAR}, lines
+        a, b = f"{name}_a", f"{name}_b"
+        return {a: SCALAR, b: SCALAR}, [f"{a}, {b} = {name}"] if self.side.random() < 0.5 else \
+            [f"{a} = {name}.a * {name}.b", f"{b} = {name}.b"]
 
     def stmt_return(self, scope, depth):
         return [f"if {self.condition(scope)}:", f"    return {self.expr(scope.returns, scope)}"], {}, True
@@ -649,8 +704,17 @@ class _Generator:
         for index in range(self.rng.choice([0, 1] if self.small else [0, 1, 1, 2, 2, 3])):
             functions.append(self.recursive(index) if self.rng.random() < 0.12 else self.helper(index))
         params, kinds = self.parameters()
-        scope = _Scope(dict(zip(params, kinds)))
+        opening = []
+        if self.side.random() < OBJECTS:
+            kind = self.side.choice([WEIGHTS, PAIR])
+            params, kinds = params + [f"o{len(params)}"], kinds + [kind]
+        scope = _Scope({p: k for p, k in zip(params, kinds) if k not in (WEIGHTS, PAIR)})
+        for p, k in zip(params, kinds):
+            if k in (WEIGHTS, PAIR):
+                names, opening = self.object_parameter(p, k)
+                scope.names.update(names)
         lines, _, _ = self.block(scope, self.rng.randint(2, 4 if self.small else 7), 0)
+        lines = opening + lines
         lines.append(f"return {self.result(scope)}")
         functions.append(_function("f", params, lines))
         args = tuple(self.value(k) for k in kinds)
@@ -676,6 +740,10 @@ class _Generator:
             return [number() for _ in range(3)]
         if kind == DICT:
             return {"p": number(), "q": np.array([number() for _ in range(3)])}
+        if kind == WEIGHTS:
+            return Weights(np.array([number() for _ in range(3)]), number())
+        if kind == PAIR:
+            return Pair(number(), number())
         return number()
 
 
@@ -685,6 +753,9 @@ def _function(name, params, lines):
 
 def literal(value):
     """Python source that rebuilds an argument exactly (repr of a float round-trips)."""
+    if isinstance(value, (Weights, Pair)):
+        fields = value._asdict() if isinstance(value, Pair) else {"w": value.w, "c": value.c}
+        return f"{type(value).__name__}(" + ", ".join(f"{k}={literal(v)}" for k, v in fields.items()) + ")"
     if isinstance(value, np.ndarray):
         return f"np.array({literal(value.tolist())})"
     if isinstance(value, list):

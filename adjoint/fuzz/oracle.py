@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import adjoint
+from adjoint import runtime, trees
 
 from .generate import literal
 
@@ -112,6 +113,11 @@ def flatten(template, value=None):
     """The numbers of `value` (default: template) in the order of template's structure, as a vector.
     Raises ValueError if value's structure differs from template's."""
     value = template if value is None else value
+    if runtime.is_object(template):         # its differentiable fields (the gradient: an object of its class)
+        if type(value) is not type(template):
+            raise ValueError(f"expected a {type(template).__name__}, got {type(value).__name__}")
+        return np.concatenate([flatten(v, getattr(value, k)) for k, v in runtime.attributes(template).items()
+                               if runtime.differentiable(v)])
     if isinstance(template, dict):
         if not isinstance(value, dict) or set(value) != set(template):
             raise ValueError(f"expected a dict with keys {sorted(template)}, got {type(value).__name__}")
@@ -130,6 +136,9 @@ def unflatten(template, vector):
     position = [0]
 
     def take(t):
+        if runtime.is_object(t):
+            return trees.replaced(t, {k: take(v) for k, v in runtime.attributes(t).items()
+                                      if runtime.differentiable(v)})
         if isinstance(t, dict):
             return {k: take(v) for k, v in t.items()}
         if isinstance(t, (list, tuple)):
@@ -242,6 +251,8 @@ def frozen(args):
         item = stack.pop()
         if isinstance(item, np.ndarray):
             item.flags.writeable = False
+        elif runtime.is_object(item):
+            stack.extend(runtime.attributes(item).values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
         elif isinstance(item, dict):

@@ -50,6 +50,13 @@ elementwise(np.power, "x1, x2", POWER)
 partial_variant(np.power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
 elementwise(math.pow, "x, y", {"x": "y * x ** rt.power_exponent(x, y)", "y": "z * math.log(rt.zero_as_one(x))"})
 partial_variant(math.pow, "x", "y * x ** (y - 1)", nonzero_number("y"))
+elementwise(builtins.pow, "base, exp", {"base": "exp * base ** rt.power_exponent(base, exp)",
+                                        "exp": "z * np.log(rt.zero_as_one(base))"}, name="pow")
+partial_variant(builtins.pow, "base", "exp * base ** (exp - 1)", nonzero_number("exp"))
+# divmod(a, b) = (a // b, a % b): the quotient is piecewise constant, the remainder a - b * (a // b)
+for _divmod in (builtins.divmod, np.divmod):
+    defrule(_divmod, "a, b", {"a": "rt.item_adjoint(g, 1, z)", "b": "-rt.item_adjoint(g, 1, z) * z[0]"},
+            forward="(rt.zeros_like(z[0]), da - db * z[0])", broadcasting=True, name=_divmod.__name__)
 # ties send the whole gradient to the first argument, as in the subgradient max(a, b) = a when a == b
 elementwise(np.maximum, "x1, x2", {"x1": "x1 >= x2", "x2": "x1 < x2"})
 elementwise(np.minimum, "x1, x2", {"x1": "x1 <= x2", "x2": "x1 > x2"})
