@@ -402,9 +402,10 @@ class _Analysis:
 def _user_function(fn):
     """The Python function behind a callable the compiler differentiates from source, else None."""
     from . import rules
-    from .frontend import unwrap
+    from .frontend import in_library, unwrap
     fn = unwrap(fn) if fn is not None else None
-    if fn is None or not hasattr(fn, "__code__") or rules.lookup(fn) is not None or rules.is_constant(fn):
+    if fn is None or not hasattr(fn, "__code__") or rules.lookup(fn) is not None or rules.is_constant(fn) \
+            or in_library(fn):
         return None
     return fn
 

@@ -205,6 +205,7 @@ class _Gradient:
         try:                                  # inlined _run: this is the hot path
             value, grads = function(*args)
         except Exception as exc:
+            runtime.unwind(exc)
             tracebacks.annotate(exc)
             self._explain(exc, args)
             raise
@@ -373,6 +374,7 @@ def _run(function, *args):
     try:
         return function(*args)
     except Exception as exc:
+        runtime.unwind(exc)
         tracebacks.annotate(exc)
         raise
 
@@ -541,7 +543,7 @@ def jacobian(f, wrt=0, mode="reverse"):
                 for j in range(arg.size):
                     basis = np.zeros(arg.shape)
                     basis.flat[j] = 1.0
-                    value, tangent = function(*full, basis if arg.shape else 1.0)
+                    value, tangent = _run(function, *full, basis if arg.shape else 1.0)
                     out_shape = _output_shape(f, args, value)
                     columns.append(np.broadcast_to(tangent, out_shape))
                 stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
@@ -564,7 +566,7 @@ def hvp(f, wrt=0):
         selector = gradient.__adjoint_function__(tuple(args))
         name = gradient.wrt[0]
         function = _tangent_linked(selector, (name,), tuple(args)).function
-        _, tangent = function(*_all_args(selector, args), v)
+        _, tangent = _run(function, *_all_args(selector, args), v)
         return runtime.like(tangent, args[gradient.positions[0]])
     return Hv
 

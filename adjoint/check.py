@@ -34,11 +34,19 @@ def check_inline(tree, stage, parsed):
                     _fail(stage, "a call of a method that stores into its object left", stmt)
 
 
+def check_with(tree, stage, parsed=None):
+    for node in gast.walk(tree):
+        if isinstance(node, gast.With):
+            _fail(stage, "a `with` left", node)
+
+
 def check_simplify(tree, stage, parsed=None):
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) or \
                 (isinstance(stmt, gast.Assign) and len(stmt.targets) != 1):
             _fail(stage, "augmented, annotated or multiple-target assignment left", stmt)
+        if isinstance(stmt, gast.Global):
+            _fail(stage, "a `global` declaration left", stmt)
 
 
 def check_comprehensions(tree, stage, parsed=None):
@@ -158,6 +166,6 @@ def no_shared_nodes(tree, stage):
         seen.add(id(node))
 
 
-CHECKS = {"lift": check_lift, "simplify": check_simplify, "comprehensions": check_comprehensions, "inline": check_inline,
+CHECKS = {"lift": check_lift, "with": check_with, "simplify": check_simplify, "comprehensions": check_comprehensions, "inline": check_inline,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

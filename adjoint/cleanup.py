@@ -523,7 +523,13 @@ def _calls_runtime(value):
 
 
 def _pure(value):
-    return all(root in _PURE_ROOTS for root in _call_roots(value))
+    """Whether evaluating value has no effect but its result (rt.enter, which enters a `with`, has one)."""
+    return all(root in _PURE_ROOTS for root in _call_roots(value)) and not any(
+        isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in _EFFECTS
+        for n in gast.walk(value))
+
+
+_EFFECTS = {f.__name__ for f in (runtime.enter, runtime.leave)}
 
 
 def remove_dead_stores(fn):

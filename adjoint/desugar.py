@@ -8,6 +8,9 @@ from .errors import UnsupportedSyntax
 
 
 class _Assignments(gast.NodeTransformer):
+    def visit_Global(self, node):       # (reads only, the fence made sure: the names resolve as globals)
+        return None
+
     def visit_AnnAssign(self, node):
         if node.value is None:
             return None
@@ -33,8 +36,66 @@ class _Assignments(gast.NodeTransformer):
 
 
 def simplify_assignments(tree, namer):
-    """Afterwards every assignment is a plain `=` with one target (augmented and annotated ones rewritten)."""
+    """Afterwards every assignment is a plain `=` with one target (augmented and annotated ones rewritten);
+    `global` declarations (of names only read) are dropped."""
     return _Assignments().visit(tree)
+
+
+class _With(gast.NodeTransformer):
+    def __init__(self, namer):
+        self.namer = namer
+
+    def visit_With(self, node):
+        self.generic_visit(node)                # (blocks inside first: their ways out leave them first)
+        out, managers = [], []
+        for item in node.items:
+            manager = self.namer.fresh(_manager_name(item.context_expr))
+            out.append(ir.assign(manager, item.context_expr, node))
+            enter = self._runtime("enter", manager)
+            out.append(ir.assign(item.optional_vars, enter, node) if item.optional_vars is not None
+                       else ir.at(gast.Expr(enter), node))
+            managers.insert(0, manager)
+        leave = lambda like: [ir.at(gast.Expr(self._runtime("leave", m)), like) for m in managers]  # noqa: E731
+        return out + self._leaving(node.body, leave, in_loop=False) + leave(node)
+
+    def _leaving(self, block, leave, in_loop):
+        """block with the managers left before each `return`, and before each `break` or `continue`
+        of a loop around the `with` (a returned value is computed first, inside the block)."""
+        out = []
+        for stmt in block:
+            if isinstance(stmt, gast.Return):
+                if stmt.value is not None and not isinstance(stmt.value, (gast.Name, gast.Constant)):
+                    result = self.namer.fresh("result")
+                    out.append(ir.assign(result, stmt.value, stmt))
+                    stmt.value = ir.name(result)
+                out += leave(stmt) + [stmt]
+                continue
+            if isinstance(stmt, (gast.Break, gast.Continue)) and not in_loop:
+                out += leave(stmt) + [stmt]
+                continue
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list):
+                    inner = in_loop or isinstance(stmt, (gast.For, gast.While)) and field == "body"
+                    setattr(stmt, field, self._leaving(getattr(stmt, field), leave, inner))
+            out.append(stmt)
+        return out
+
+    def _runtime(self, fname, manager):
+        return gast.Call(gast.Attribute(ir.name(self.namer.runtime_name()), fname, gast.Load()),
+                         [ir.name(manager)], [])
+
+
+def _manager_name(expr):
+    """`errstate` for `np.errstate(...)`, `timer` for `timer()` or `timer`: the manager's name."""
+    expr = expr.func if isinstance(expr, gast.Call) else expr
+    return expr.attr if isinstance(expr, gast.Attribute) else expr.id if isinstance(expr, gast.Name) else "manager"
+
+
+def lower_with(tree, namer):
+    """Afterwards no `with` is left: its body runs between `rt.enter(manager)` and `rt.leave(manager)`,
+    and every way out of it (`return`, a `break` or `continue` of a loop around it) leaves it first.
+    A derivative that raises leaves what it entered (runtime.unwind), as Python's `with` would."""
+    return _With(namer).visit(tree)
 
 
 class _ForIterables(gast.NodeTransformer):

@@ -7,6 +7,7 @@ import random
 import gast
 import numpy as np
 
+from . import ir
 from .emit import to_source
 from .errors import UnsupportedSyntax
 from .comprehensions import BUILT
@@ -14,11 +15,9 @@ from .writes import is_statement_append, store_call
 
 # node type -> (what it is, what to write instead)
 REJECTED = {
-    gast.With: ("`with` blocks", "move the body into the function and manage the resource outside it"),
     gast.AsyncWith: ("`async with`", "differentiate a synchronous function"),
     gast.Try: ("`try` statements", "validate inputs before calling the differentiated function"),
     gast.SetComp: ("set comprehensions", "write an explicit loop"),
-    gast.Global: ("`global` declarations", "pass the value as an argument and return the new value"),
     gast.Nonlocal: ("`nonlocal` declarations", "pass the value as an argument and return the new value"),
     gast.Yield: ("generators (`yield`)", "return a value instead"),
     gast.YieldFrom: ("generators (`yield from`)", "return a value instead"),
@@ -106,6 +105,9 @@ def _check(parsed, node, classes):
         _reject(parsed, node, "async comprehensions are not supported", "write an explicit loop")
     if is_statement_append(node) or store_call(node, parsed):
         node.value.statement_store = True       # (its call is checked next: gast.walk goes parent first)
+    if isinstance(node, gast.Global) and set(node.names) & set(ir.names_stored(parsed.tree)):
+        _reject(parsed, node, "assigning a module-level variable (`global` and then `=`) is not supported",
+                "pass the value as an argument and return the new value")
     kind = REJECTED.get(type(node))
     if kind:
         _reject(parsed, node, kind[0] + " are not supported", kind[1])

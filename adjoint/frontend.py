@@ -5,6 +5,7 @@ import copy
 import functools
 import inspect
 import linecache
+import sys
 import textwrap
 import weakref
 from dataclasses import dataclass, field
@@ -327,6 +328,15 @@ def _kind_of_field(value, depth):
         element = kinds.pop() if len(kinds) == 1 else None
         return ObjectList(type(value), (), element) if element is not None else None
     return kind_of_object(value, depth)
+
+
+def in_library(obj):
+    """Whether obj (a class or a function) belongs to Python's own library or NumPy: called as it is
+    (`warnings.simplefilter("ignore")`, `warnings.catch_warnings()`), never compiled from its source."""
+    return (getattr(obj, "__module__", None) or "").split(".")[0] in _LIBRARIES
+
+
+_LIBRARIES = set(sys.stdlib_module_names) | {"numpy"}
 
 
 def _user_object(value):

@@ -86,7 +86,7 @@ def made_class(call, parsed):
     if not isinstance(call, gast.Call):
         return None
     cls = parsed.resolve(call.func)
-    if not isinstance(cls, type) or cls.__module__ in ("builtins", "numpy") or \
+    if not isinstance(cls, type) or frontend.in_library(cls) or \
             issubclass(cls, (tuple, list, dict, set, np.ndarray, BaseException)) or \
             cls.__new__ is not object.__new__:
         return None
@@ -94,9 +94,15 @@ def made_class(call, parsed):
         frozen = cls.__dataclass_params__.frozen
         init = cls.__dataclass_params__.init
         return cls if init and not frozen else None
-    if cls.__init__ is object.__init__ or inspect.isfunction(cls.__init__):
+    if cls.__init__ is object.__init__ or inspect.isfunction(cls.__init__) and _plain_parameters(cls.__init__):
         return cls
     return None
+
+
+def _plain_parameters(fn):
+    """Whether fn takes plain parameters only (no `*args`, `**kwargs`, keyword-only ones)."""
+    kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+    return kinds <= {inspect.Parameter.POSITIONAL_OR_KEYWORD}
 
 
 def classes_known(tree, parsed):

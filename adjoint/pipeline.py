@@ -17,6 +17,8 @@ from .naming import Namer
 PASSES = [
     ("lift", lift.lift_functions, "no `def` or `lambda` inside the function: each is a helper taking the "
                                   "variables it reads as leading parameters"),
+    ("with", desugar.lower_with, "no `with`: its body runs between `rt.enter(manager)` and `rt.leave(manager)`, "
+                                 "which every way out of it runs first"),
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),

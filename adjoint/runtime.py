@@ -5,6 +5,7 @@ Everything here is small, pure (never mutates its arguments) and cheap on the fa
 import copy
 import dataclasses
 import inspect
+import threading
 
 import numpy as np
 
@@ -1161,6 +1162,39 @@ def eig_grad(gw, gv, a, z):
 # Unlike the rest of the runtime, these change an argument in place: the object a store writes into
 # (as the user's own code does), or an adjoint or tangent buffer that the generated code made itself
 # and shares with nothing (a buffer starts as rt.zero; the first contribution allocates it).
+
+# --- `with` blocks (desugar.lower_with): the context managers entered and not yet left, per thread;
+# a derivative that raises leaves them (the API calls unwind), as Python's `with` would
+_ENTERED = threading.local()
+
+
+def enter(manager):
+    """`with manager as v:` entered: v."""
+    value = manager.__enter__()
+    _entered().append(manager)
+    return value
+
+
+def leave(manager):
+    """The end of the `with` block (or a `return`, `break` or `continue` leaving it)."""
+    _entered().pop()
+    manager.__exit__(None, None, None)
+
+
+def unwind(exc):
+    """Leave every block a derivative entered and did not leave, innermost first, telling each
+    manager the exception (what it returns is not honoured: the derivative cannot go on)."""
+    entered = _entered()
+    while entered:
+        entered.pop().__exit__(type(exc), exc, exc.__traceback__)
+
+
+def _entered():
+    stack = getattr(_ENTERED, "stack", None)
+    if stack is None:
+        stack = _ENTERED.stack = []
+    return stack
+
 
 def new(cls):
     """A new object of a user class, before its `__init__` (which inline.py runs as stores into it)."""

@@ -9,13 +9,6 @@ import math
 import numpy as np
 
 
-def uses_with(x):
-    y = x * 2.0
-    with open(__file__) as handle:  # BAD with
-        y = y + len(handle.read())
-    return y
-
-
 def uses_try(x):
     try:  # BAD try
         y = x * 2.0

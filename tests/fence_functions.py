@@ -9,12 +9,6 @@ import random
 import numpy as np
 
 
-def with_block(x):
-    with open(__file__) as handle:  # REJECT With
-        x = x + len(handle.read())
-    return x
-
-
 def try_block(x):
     try:  # REJECT Try
         x = x * 2.0

@@ -39,7 +39,11 @@ BROKEN = {
         "def f(x):\n    return (lambda y: y)(x)",
     ],
     "inline": [makes_an_object, bumps_an_object],     # (functions: the check reads their namespace)
+    "with": [
+        "def f(x):\n    with open(x) as handle:\n        y = handle.read()\n    return y",
+    ],
     "simplify": [
+        "def f(x):\n    global SCALE\n    return SCALE * x",
         "def f(x):\n    x += 1.0\n    return x",
         "def f(x):\n    y: float = x\n    return y",
         "def f(x):\n    a = b = x\n    return a",

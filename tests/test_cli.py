@@ -43,7 +43,7 @@ def test_bad_path_and_bad_spec():
 
 
 def test_unsupported_syntax_shows_line_and_caret():
-    result = run("show", "tests/bad_functions.py:uses_with")
+    result = run("show", "tests/bad_functions.py:uses_try")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "bad_functions.py\", line" in result.stderr and "^" in result.stderr and "hint:" in result.stderr
 

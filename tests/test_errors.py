@@ -34,7 +34,6 @@ def _raise_via_source_and_grad(fn, error, *args):
 
 # (function, marker tag, token the caret should point at)
 UNSUPPORTED = [
-    (bad.uses_with, "with", "with"),
     (bad.uses_try, "try", "try"),
     (bad.stores_a_lambda, "lambda stored in a list", "scale"),
     (bad.uses_global, "global", "global"),
