@@ -95,7 +95,9 @@ class _Gradient:
         self.signature = _signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
-        self.needed = max(self.positions) + 1       # arguments up to the last differentiated one (defaults filled)
+        # arguments up to the last differentiated one, and any keyword-only one, are bound (defaults filled)
+        keywords = [p.kind == p.KEYWORD_ONLY for p in self.signature.parameters.values()] if self.signature else []
+        self.needed = len(self.params) if any(keywords) else max(self.positions) + 1
         self.single = len(self.positions) == 1
         self.floats = (float,) * len(self.positions)
         self.compiled = {}              # shape key -> cache.Linked
@@ -463,8 +465,7 @@ def _vjp(f, primals, wrt, check):
     else:
         names, many = _wrt_names(fn, wrt)
     positions = [params.index(n) for n in names]
-    if positions and max(positions) >= len(primals):      # a defaulted argument to differentiate by
-        primals = _bind(fn, signature, primals, {})
+    primals = _all_args(fn, primals)             # (defaulted and keyword-only parameters filled in)
     for name, p in zip(names, positions):
         _check_differentiable(fn, name, primals[p])
     key = _shape_key(primals, _VJP_SHAPES.setdefault(fn, {}))

@@ -35,10 +35,47 @@ class _Assignments(gast.NodeTransformer):
         return out
 
 
+def keyword_dicts(tree):
+    """{name: its display} for dicts a function builds once from a display with string keys and never
+    changes: what `f(**opts)` passes is known when compiling."""
+    displays, bound = {}, {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            bound[node.id] = bound.get(node.id, 0) + 1
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) and \
+                isinstance(node.value, gast.Dict) and all(isinstance(k, gast.Constant) and isinstance(k.value, str)
+                                                          for k in node.value.keys):
+            displays[node.targets[0].id] = node.value
+    changed = {n.value.id for n in gast.walk(tree) if isinstance(n, (gast.Subscript, gast.Attribute))
+               and isinstance(n.value, gast.Name) and (isinstance(n.ctx, gast.Store) or isinstance(n, gast.Attribute))}
+    return {name: d for name, d in displays.items() if bound.get(name) == 1 and name not in changed}
+
+
+class _Keywords(gast.NodeTransformer):
+    """`f(x, **opts)` with opts a dict built here from a display: `f(x, k=opts['k'], ...)`."""
+
+    def __init__(self, dicts):
+        self.dicts = dicts
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        keywords = []
+        for k in node.keywords:
+            if k.arg is None and isinstance(k.value, gast.Name) and k.value.id in self.dicts:
+                keywords += [gast.keyword(key.value, gast.Subscript(ir.name(k.value.id), ir.const(key.value),
+                                                                      gast.Load())) for key in self.dicts[k.value.id].keys]
+            else:
+                keywords.append(k)
+        node.keywords = keywords
+        return node
+
+
 def simplify_assignments(tree, namer):
     """Afterwards every assignment is a plain `=` with one target (augmented and annotated ones rewritten);
-    `global` declarations (of names only read) are dropped."""
-    return _Assignments().visit(tree)
+    `global` declarations (of names only read) are dropped; `f(**opts)` of a dict built here from a
+    display passes its items by name."""
+    tree = _Assignments().visit(tree)
+    return _Keywords(keyword_dicts(tree)).visit(tree)
 
 
 class _With(gast.NodeTransformer):

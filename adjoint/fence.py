@@ -11,6 +11,7 @@ from . import ir
 from .emit import to_source
 from .errors import UnsupportedSyntax
 from .comprehensions import BUILT
+from .desugar import keyword_dicts
 from .writes import is_statement_append, store_call
 
 # node type -> (what it is, what to write instead)
@@ -87,8 +88,8 @@ def fence(parsed):
     """Raise UnsupportedSyntax at the first construct outside the supported subset."""
     fn = parsed.tree
     args = fn.args
-    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-        _reject(parsed, fn, "`*args`, `**kwargs`, keyword-only and positional-only parameters",
+    if args.vararg or args.kwarg or args.posonlyargs:
+        _reject(parsed, fn, "`*args`, `**kwargs` and positional-only parameters are not supported",
                 "give every parameter a name in the signature")
     from .inline import classes_known
     classes = classes_known(fn, parsed)        # a method of one of these is the class's, not a list's
@@ -145,8 +146,11 @@ def _check_iterable(parsed, iterable):
 
 def _check_call(parsed, call, classes):
     """Calls that write into their arguments (or run code the compiler cannot see) are rejected."""
-    if any(k.arg is None for k in call.keywords):
-        _reject(parsed, call, "`**kwargs` in calls is not supported", "pass keyword arguments by name")
+    passed = [getattr(k.value, "id", None) for k in call.keywords if k.arg is None]     # `**opts`
+    if passed and not set(passed) <= set(keyword_dicts(parsed.tree)):
+        _reject(parsed, call, "`**kwargs` in calls is supported for a dict built once in the function from a "
+                "display with string keys (`opts = {'k': 3.0}`) and not changed after", "pass keyword arguments "
+                "by name, or build the dict in the function: `opts = {'k': 3.0}; f(x, **opts)`")
     if getattr(call, "statement_store", False):
         return                          # `xs.append(v)`, `y.fill(v)`, `f(a, out=y)`, ...: a store (writes.py)
     if any(k.arg == "out" and not _is_none(k.value) for k in call.keywords):

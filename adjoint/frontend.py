@@ -127,6 +127,25 @@ LIFTED = weakref.WeakKeyDictionary()
 
 
 def parse(fn):
+    """The Parsed function (see _parse); keyword-only parameters become positional ones after the
+    others, which is how derivatives take them (the API binds a call's keywords)."""
+    parsed = _parse(fn)
+    arguments = parsed.tree.args
+    if arguments.kwonlyargs:
+        missing = [d is None for d in arguments.kw_defaults]
+        if (arguments.defaults and any(missing)) or missing != sorted(missing, reverse=True):
+            raise UnsupportedSyntax("a keyword-only parameter without a default after parameters with defaults "
+                                    "is not supported", parsed.filename, parsed.tree.lineno, parsed.col_offset,
+                                    parsed.line_text(parsed.tree.lineno), "give it a default, or make it positional")
+        tree = parsed.tree = copy.copy(parsed.tree)
+        tree.args = copy.copy(arguments)
+        tree.args.args = arguments.args + arguments.kwonlyargs
+        tree.args.defaults = arguments.defaults + [d for d in arguments.kw_defaults if d is not None]
+        tree.args.kwonlyargs, tree.args.kw_defaults = [], []
+    return parsed
+
+
+def _parse(fn):
     """Read fn's source, parse it with gast and resolve its free names."""
     fn = unwrap(fn)
     if fn in LIFTED:

@@ -134,8 +134,8 @@ def star_args(*xs):  # REJECT vararg
     return xs[0]
 
 
-def keyword_only(x, *, scale=1.0):  # REJECT kwonly
-    return x * scale
+def keyword_only(x, shift=0.0, *, scale):  # REJECT kwonly
+    return x * scale + shift
 
 
 def store_through_two_subscripts(x):
@@ -185,6 +185,7 @@ def attribute_target(x):
 
 def double_star_call(x):
     options = {"axis": 0}
+    options["keepdims"] = True
     return np.sum(x, **options)  # REJECT kwargs-call
 
 

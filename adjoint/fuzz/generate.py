@@ -34,11 +34,13 @@ MODULE_FUNCTIONS = {
               "        return 0.1 * t\n\n\nscaler = Scaler(0.7)\n",
     "half_apply": "import functools  # noqa: E402\n\nhalf_apply = functools.partial(apply_fn, np.sin)\n",
     "objects": "from adjoint.fuzz.objects import Pair, Weights  # noqa: E402\n",
+    "scaled_power": "def scaled_power(t, k=1.0, *, power=2, shift=0.0):\n    return k * (t + shift) ** power\n",
     "accumulator": "class Accumulator:\n    def __init__(self, start, rate=0.5):\n        self.total = start\n"
                    "        self.rate = rate\n        self.steps = 0\n\n    def add(self, t):\n"
                    "        self.total = self.total * self.rate + np.tanh(t)\n        self.steps += 1\n"
                    "        return self.total\n\n    @property\n    def mean(self):\n"
                    "        return self.total / (self.steps + 1)\n",
+    "warnings": "import warnings  # noqa: E402\n",
     "point": "import dataclasses  # noqa: E402\n\n\n@dataclasses.dataclass\nclass Point:\n    x: float\n"
              "    y: float = 0.5\n\n    def norm2(self):\n        return self.x * self.x + self.y * self.y\n\n"
              "    def scale(self, k):\n        self.x = self.x * k\n        self.y *= k\n",
@@ -572,8 +574,26 @@ class _Generator:
         c = lambda: repr(round(side.uniform(-0.9, 0.9), 1))   # noqa: E731
         self.side_count += 1
         n = self.side_count
-        kinds = ["loop_else", "while_else", "list", "grow", "dict", "object"] + (["array"] * 2 if arrays else [])
+        kinds = ["loop_else", "while_else", "list", "grow", "dict", "object", "with", "builtins", "keywords"] \
+            + (["array"] * 2 if arrays else [])
         kind = side.choice(kinds)
+        if kind == "with":
+            manager = side.choice(['np.errstate(over="ignore", invalid="ignore")', "warnings.catch_warnings()"])
+            self.module_functions.add("warnings")
+            body = [f"    {target} = np.tanh({target} * {c()} + {s()})"]
+            if side.random() < 0.5:
+                return [f"for e{n} in range({side.randint(1, 3)}):", f"    with {manager}:"] + \
+                    ["    " + line for line in body] + [f"        if {target} > {c()}:", "            break"]
+            return [f"with {manager}:"] + body
+        if kind == "builtins":
+            return [f"q{n}, r{n} = divmod({s()} + 2.0, 0.7)", f"d{n} = dict(a={s()}, b=pow({s()}, 2))",
+                    f"{target} = np.tanh({target} + 0.1 * r{n} * q{n} + d{n}['a'] * d{n}['b'])"]
+        if kind == "keywords":
+            self.module_functions.add("scaled_power")
+            call = side.choice([f"scaled_power({s()}, power=3)", f"scaled_power({s()}, {c()}, shift={s()})",
+                                f"scaled_power({s()}, **opts{n})"])
+            lines = [f"opts{n} = {{'power': {side.randint(1, 3)}, 'shift': {c()}}}"] if "opts" in call else []
+            return lines + [f"{target} = np.tanh({target} + 0.3 * {call})"]
         if kind == "object":
             return self.object_use(target, s, c, n)
         if kind == "loop_else":
