@@ -95,9 +95,10 @@ class _Gradient:
         self.signature = _signature(self.fn)
         self.params = list(self.signature.parameters) if self.signature else []
         self.positions = [self.params.index(w) for w in self.wrt]
-        # arguments up to the last differentiated one, and any keyword-only one, are bound (defaults filled)
-        keywords = [p.kind == p.KEYWORD_ONLY for p in self.signature.parameters.values()] if self.signature else []
-        self.needed = len(self.params) if any(keywords) else max(self.positions) + 1
+        # arguments up to the last differentiated one are bound (defaults filled); every call of a function
+        # with keyword-only parameters or `*args` (which the compiled code takes as one tuple)
+        self.binds = _packs(self.signature) if self.signature else False
+        self.needed = max(self.positions) + 1
         self.single = len(self.positions) == 1
         self.floats = (float,) * len(self.positions)
         self.compiled = {}              # shape key -> cache.Linked
@@ -196,7 +197,7 @@ class _Gradient:
         return selector.function
 
     def __call__(self, *args, **kwargs):
-        if kwargs or len(args) < self.needed:
+        if kwargs or len(args) < self.needed or self.binds:
             args = _bind(self.fn, self.signature, args, kwargs)
         # calls with Python numbers only are keyed by their types (one argument: its type alone)
         kinds = type(args[0]) if len(args) == 1 else tuple(map(type, args))
@@ -396,14 +397,35 @@ _SIGNATURES = weakref.WeakKeyDictionary()
 _VJP_SHAPES = weakref.WeakKeyDictionary()    # function -> {shape key: True}, to cap vjp's specialisations
 
 
-def _all_args(fn, args):
-    """Every positional parameter's value, defaults filled in."""
+def _all_args(fn, args, packed=False):
+    """Every parameter's value, defaults filled in (and `*rest`'s values as one tuple, unless they
+    are already: packed)."""
     signature = _signature(fn)
-    if len(args) == len(signature.parameters):
+    if packed and _packs(signature):
+        given = dict(zip(signature.parameters, args))
+        return tuple(given[name] if name in given else p.default for name, p in signature.parameters.items())
+    if len(args) == len(signature.parameters) and not _packs(signature):
         return args
     bound = signature.bind(*args)
     bound.apply_defaults()
     return tuple(bound.arguments.values())
+
+
+def _as_called(f, args):
+    """args as the compiled code of f (a function or a derivative of one) takes them: `*rest`'s values
+    as one tuple, defaults filled in."""
+    target = unwrap(f)
+    fn = target.fn if isinstance(target, _Gradient) else target
+    signature = _signature(fn) if hasattr(fn, "__code__") else None
+    if signature is not None and _packs(signature):
+        return _bind(fn, signature, tuple(args), {})
+    return tuple(args)
+
+
+def _packs(signature):
+    """Whether a call's arguments are bound to fn's parameters by more than position: fn has
+    `*rest` (a tuple in compiled code) or keyword-only parameters."""
+    return any(p.kind in (p.VAR_POSITIONAL, p.KEYWORD_ONLY) for p in signature.parameters.values())
 
 
 def _check_shapes(fn, kind, pairs):
@@ -435,10 +457,12 @@ def jvp(f, primals, tangents):
     fn = _plain(f, primals)
     signature = _signature(fn)
     _check_signature(fn, signature, primals)
+    if _packs(signature):           # `*rest` takes a tuple of the primals (and of the tangents) it gets
+        primals, tangents = (tuple(signature.bind(*v).arguments.values()) for v in (primals, tangents))
     params = list(signature.parameters)[:len(primals)]
     _check_shapes(fn, "tangent", list(zip(params, primals, tangents)))
     linked = _tangent_linked(fn, params, primals)
-    value, tangent = _run(linked.function, *_all_args(fn, primals), *tangents)
+    value, tangent = _run(linked.function, *_all_args(fn, primals, packed=True), *tangents)
     if type(value) is float and type(tangent) is float or isinstance(value, (list, tuple, dict)):
         return value, tangent
     inputs = primals + tangents
@@ -514,6 +538,7 @@ def jacobian(f, wrt=0, mode="reverse"):
 
     def J(*args):
         _check_arguments(f, args)
+        args = _as_called(f, args)
         fn = _plain(f, args)
         names, many = _wrt_names(fn, wrt)
         params = list(_signature(fn).parameters)
@@ -564,6 +589,7 @@ def hvp(f, wrt=0):
     def Hv(*args):
         *args, v = args
         _check_arguments(gradient, args)
+        args = _as_called(gradient, args)
         selector = gradient.__adjoint_function__(tuple(args))
         name = gradient.wrt[0]
         function = _tangent_linked(selector, (name,), tuple(args)).function

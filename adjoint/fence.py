@@ -7,7 +7,7 @@ import random
 import gast
 import numpy as np
 
-from . import ir
+from . import frontend, ir
 from .emit import to_source
 from .errors import UnsupportedSyntax
 from .comprehensions import BUILT
@@ -88,8 +88,8 @@ def fence(parsed):
     """Raise UnsupportedSyntax at the first construct outside the supported subset."""
     fn = parsed.tree
     args = fn.args
-    if args.vararg or args.kwarg or args.posonlyargs:
-        _reject(parsed, fn, "`*args`, `**kwargs` and positional-only parameters are not supported",
+    if args.kwarg or args.posonlyargs:
+        _reject(parsed, fn, "`**kwargs` and positional-only parameters are not supported",
                 "give every parameter a name in the signature")
     from .inline import classes_known
     classes = classes_known(fn, parsed)        # a method of one of these is the class's, not a list's
@@ -158,6 +158,10 @@ def _check_call(parsed, call, classes):
                 "not differentiable in an expression", "call it as a statement of its own (`np.add(a, b, out=y)`), "
                 "or drop `out=` and assign the result: `y = np.add(a, b)`")
     fn = parsed.resolve(call.func)
+    if inspect.isfunction(fn) and any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()) \
+            and not frontend.in_library(fn):
+        _reject(parsed, call, f"a call of `{fn.__name__}`, which takes `*args`, from differentiated code is not "
+                "supported", f"give `{fn.__name__}` a parameter that takes a tuple, and pass one")
     if _hashable(fn) and fn in MUTATING_FUNCTIONS:
         what, hint = MUTATING_FUNCTIONS[fn]
         _reject(parsed, call, f"{what}, which is not differentiable", hint)

@@ -127,21 +127,27 @@ LIFTED = weakref.WeakKeyDictionary()
 
 
 def parse(fn):
-    """The Parsed function (see _parse); keyword-only parameters become positional ones after the
-    others, which is how derivatives take them (the API binds a call's keywords)."""
+    """The Parsed function (see _parse), its parameters all plain ones: `*rest` becomes the parameter
+    `rest` (a tuple) after the positional ones, keyword-only ones follow, which is how derivatives
+    take them (the API binds a call's arguments in that order)."""
     parsed = _parse(fn)
     arguments = parsed.tree.args
-    if arguments.kwonlyargs:
-        missing = [d is None for d in arguments.kw_defaults]
-        if (arguments.defaults and any(missing)) or missing != sorted(missing, reverse=True):
-            raise UnsupportedSyntax("a keyword-only parameter without a default after parameters with defaults "
-                                    "is not supported", parsed.filename, parsed.tree.lineno, parsed.col_offset,
-                                    parsed.line_text(parsed.tree.lineno), "give it a default, or make it positional")
-        tree = parsed.tree = copy.copy(parsed.tree)
-        tree.args = copy.copy(arguments)
-        tree.args.args = arguments.args + arguments.kwonlyargs
-        tree.args.defaults = arguments.defaults + [d for d in arguments.kw_defaults if d is not None]
-        tree.args.kwonlyargs, tree.args.kw_defaults = [], []
+    if not (arguments.kwonlyargs or arguments.vararg):
+        return parsed
+    names = arguments.args + ([arguments.vararg] if arguments.vararg else []) + arguments.kwonlyargs
+    defaults = [None] * (len(arguments.args) - len(arguments.defaults)) + list(arguments.defaults) + \
+        ([gast.Tuple([], gast.Load())] if arguments.vararg else []) + list(arguments.kw_defaults)
+    given = [d is not None for d in defaults]
+    if given != sorted(given):          # (a parameter without a default after one with a default)
+        raise UnsupportedSyntax("a keyword-only parameter without a default after parameters with defaults "
+                                "is not supported", parsed.filename, parsed.tree.lineno, parsed.col_offset,
+                                parsed.line_text(parsed.tree.lineno), "give it a default, or make it positional")
+    tree = parsed.tree = copy.copy(parsed.tree)
+    tree.args = copy.copy(arguments)
+    if arguments.vararg:
+        arguments.vararg.ctx = gast.Param()
+    tree.args.args, tree.args.defaults = names, [d for d in defaults if d is not None]
+    tree.args.vararg, tree.args.kwonlyargs, tree.args.kw_defaults = None, [], []
     return parsed
 
 

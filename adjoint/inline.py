@@ -18,12 +18,13 @@ import builtins
 import copy
 import dataclasses
 import inspect
+import weakref
 
 import gast
 import numpy as np
 
-from . import comprehensions, desugar, fence, frontend, ir, runtime
-from .errors import UnsupportedSyntax
+from . import fence, frontend, ir, runtime
+from .errors import AdjointError, UnsupportedSyntax
 
 _DEPTH = 8      # methods inlined inside inlined methods, at most
 
@@ -42,19 +43,24 @@ def stores_into_self(fn):
     """Whether the method fn stores into an attribute of its first parameter (or calls a method of it
     that does), so that calling it changes the object."""
     known = _STORES.get(fn)
-    if known is None:
-        _STORES[fn] = False                 # (a recursive method sees no store of its own yet)
+    if known is not None and known[0] is fn.__code__:
+        return known[1]
+    _STORES[fn] = (fn.__code__, False)      # (a recursive method sees no store of its own yet)
+    try:
         tree = frontend.parse(fn).tree
-        params = tree.args.args
-        known = bool(params) and _stores_into(tree, params[0].id, fn)
-        _STORES[fn] = known
-    return known
+    except AdjointError:                    # (no source: said where it is differentiated, if it is)
+        return False
+    params = tree.args.args
+    found = bool(params) and _stores_into(tree, params[0].id, fn)
+    _STORES[fn] = (fn.__code__, found)
+    return found
 
 
-_STORES = {}
+_STORES = weakref.WeakKeyDictionary()       # method -> (its code, whether it stores into its object)
 
 
 def _stores_into(tree, me, fn):
+    """Whether the function tree stores into an attribute of `me` or calls a method of it that does."""
     owner = _owner_class(fn)
     for node in gast.walk(tree):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
@@ -251,10 +257,9 @@ class _Inliner:
         method = fence.fence(frontend.parse(fn))
         tree = method.tree
         arguments = tree.args
-        if arguments.vararg or arguments.kwarg or arguments.kwonlyargs or not arguments.args:
-            raise self._reject(stmt, f"`{name}` stores into its object and takes `*args`, `**kwargs` or "
-                                     "keyword-only parameters, which adjoint does not inline",
-                               "give it plain parameters")
+        if arguments.vararg or arguments.kwarg or not arguments.args:
+            raise self._reject(stmt, f"`{name}` stores into its object and takes `*args` or `**kwargs`, which "
+                                     "adjoint does not inline", "give it plain parameters")
         body = copy.deepcopy(tree.body)
         returns = [n for n in gast.walk(gast.Module(body, [])) if isinstance(n, gast.Return)]
         if returns and not (len(returns) == 1 and body[-1] is returns[0]):
@@ -283,9 +288,7 @@ class _Inliner:
                 out.append(ir.assign(rename[param], value, stmt))
         rename.update({local: self.namer.fresh(local) for local in sorted(stored - set(params))})
         rename.update(self._free_names(method, body, set(rename) | set(params)))
-        body = comprehensions.lower_comprehensions(desugar.simplify_assignments(gast.Module(body, []), self.namer),
-                                                   self.namer).body     # (the passes before this one)
-        body = [_renamed(s, rename) for s in body]
+        body = [_renamed(s, rename) for s in _earlier_passes(body, self.namer)]
         if returns:
             result = body.pop().value
             if target is not None:
@@ -327,6 +330,19 @@ class _Inliner:
         return UnsupportedSyntax(message, self.parsed.filename, lineno,
                                  getattr(stmt, "col_offset", 0) + self.parsed.col_offset,
                                  self.parsed.line_text(lineno), hint)
+
+
+def _earlier_passes(body, namer):
+    """A method's body after the passes that run before this one (but lift: a nested function was
+    rejected), as the function's own body is."""
+    from .pipeline import PASSES
+    module = gast.Module(body, [])
+    for stage, run, _ in PASSES:
+        if stage == "inline":
+            return module.body
+        if stage != "lift":
+            module = run(module, namer) or module
+    raise AssertionError("no inline pass in the pass table")
 
 
 def _renamed(node, rename):

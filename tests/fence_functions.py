@@ -130,8 +130,8 @@ def starred_call(x):
     return np.multiply(*args)  # REJECT Starred
 
 
-def star_args(*xs):  # REJECT vararg
-    return xs[0]
+def star_kwargs(x, **options):  # REJECT vararg
+    return x * options["scale"]
 
 
 def keyword_only(x, shift=0.0, *, scale):  # REJECT kwonly

@@ -220,3 +220,23 @@ def norm_in_an_unread_item(x):
     pt.scale(x)
     pair = (pt.norm2(), 2.0 * x)
     return pair[1]
+
+
+class Smoother:
+    """A method with a `with` block, a comprehension and `+=` on self: inlined after the same passes."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.level = 0.0
+
+    def update(self, values):
+        with np.errstate(over="ignore"):
+            self.level = self.level * self.rate + sum([v * v for v in values])
+        self.level += 0.1 * values[0]
+
+
+def smoothed(x):
+    smoother = Smoother(0.5)
+    smoother.update([x, 2.0 * x])
+    smoother.update([np.sin(x)])
+    return smoother.level

@@ -125,6 +125,7 @@ MADE_HERE = [
     ("a dataclass with a default, a default_factory and __post_init__", of.particle_path,
      (np.array([0.3, -0.2]), np.array([1.0, 0.5])), 0),
     ("the same, by the force", of.particle_path, (np.array([0.3, -0.2]), np.array([1.0, 0.5])), 1),
+    ("a method with a with block, a comprehension and +=", of.smoothed, (0.7,), 0),
 ]
 
 

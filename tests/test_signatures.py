@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from adjoint.testing import check_derivatives
+from adjoint.testing import check_derivatives, check_grads
 
 
 def powered(x, k=2.0, *, power=3, shift=0.0):
@@ -42,3 +42,30 @@ def test_keywords_from_a_dict_changed_after_it_is_built_are_rejected():
         return powered(x, **opts)
     with pytest.raises(adjoint.UnsupportedSyntax, match=r"`\*\*kwargs` in calls is supported for a dict built once"):
         adjoint.grad(changes_its_options)(1.3)
+
+
+def weighted_sum(x, *weights):
+    return np.sin(x) * sum(w * w for w in weights) + x
+
+
+def calls_a_helper_with_star_args(x):
+    return weighted_sum(x, 1.0, 2.0)
+
+
+def test_star_args_parameters_in_every_mode():
+    check_grads(weighted_sum, 1.3, 0.5, 2.0)             # (the checks' own helpers take plain arguments)
+    check_grads(weighted_sum, 1.3)
+    step, gradient = 1e-5, adjoint.grad(weighted_sum)
+    np.testing.assert_allclose(adjoint.hessian(weighted_sum)(1.3, 0.5, 2.0),
+                               (gradient(1.3 + step, 0.5, 2.0) - gradient(1.3 - step, 0.5, 2.0)) / (2 * step), rtol=1e-6)
+    np.testing.assert_allclose(adjoint.grad(weighted_sum, wrt="weights")(1.3, 0.5, 2.0),
+                               (2 * 0.5 * np.sin(1.3), 2 * 2.0 * np.sin(1.3)))
+    value, tangent = adjoint.jvp(weighted_sum, (1.3, 0.5, 2.0), (0.0, 1.0, 0.0))
+    np.testing.assert_allclose(tangent, 2 * 0.5 * np.sin(1.3))
+    (dx, dweights), = [adjoint.vjp(weighted_sum, 1.3, 0.5, 2.0)[1](1.0)]
+    np.testing.assert_allclose(dweights, (2 * 0.5 * np.sin(1.3), 2 * 2.0 * np.sin(1.3)))
+
+
+def test_calling_a_helper_that_takes_star_args_says_what_to_write():
+    with pytest.raises(adjoint.UnsupportedSyntax, match=r"`weighted_sum`, which takes `\*args`"):
+        adjoint.grad(calls_a_helper_with_star_args)(1.3)
