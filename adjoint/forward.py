@@ -9,7 +9,7 @@ from . import ir, rules, runtime, writes
 from .aliases import Objects, shared_operands
 from .writes import is_write
 from .errors import NonDifferentiable
-from .frontend import UNKNOWN_METHOD, static_arguments, unknown_callee
+from .frontend import UNKNOWN_METHOD, made_here_reason, static_arguments, unknown_callee
 from .quoting import quote_expr
 from .shapes import OBJECT, is_container
 
@@ -216,6 +216,8 @@ class Forward:
             return [], self._apply(rule, call.args, keywords, z, stmt, func), None
         if callable(fn) and hasattr(fn, "__code__"):
             return self._callee(stmt, call, fn, z)
+        if isinstance(fn, type):
+            raise self._no_rule(fn.__name__, stmt, reason=made_here_reason(fn))
         raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt)
 
     def _callee(self, stmt, call, fn, z):

@@ -318,6 +318,16 @@ def unknown_callee(parsed, func, stmt, error):
         f"`def loss(y): return {parsed.name}(the_function, y, ...)`")
 
 
+def made_here_reason(cls):
+    """Why a call making an object of cls carries no derivative (inline.py makes the others)."""
+    kind = "a NamedTuple" if issubclass(cls, tuple) and hasattr(cls, "_fields") else \
+        "a frozen dataclass" if getattr(getattr(cls, "__dataclass_params__", None), "frozen", False) else \
+        "a class of Python's library or NumPy" if in_library(cls) else "a class with its own `__new__` or a " \
+        "builtin base"
+    return (f"`{cls.__name__}` is {kind}, whose objects made in differentiated code carry no derivative: pass "
+            f"the object in as an argument, or make the class a plain (not frozen) class or dataclass")
+
+
 UNKNOWN_METHOD = ("no array method of that name has a rule, and what it is called on is only known when the "
                   "code runs (methods of objects passed as arguments are not followed yet: pass the arrays "
                   "the method reads as arguments, or call the method of an object bound to a module-level name)")

@@ -14,7 +14,7 @@ import gast
 
 from . import callables, ir, rules
 from .errors import NonDifferentiable
-from .frontend import UNKNOWN_METHOD, function_name, static_arguments, unknown_callee, unwrap
+from .frontend import UNKNOWN_METHOD, function_name, made_here_reason, static_arguments, unknown_callee, unwrap
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
@@ -311,6 +311,8 @@ class Reverse:
             return [], self._apply(rule, call.args, keywords, z, g, stmt, callee=func)
         if callable(fn) and hasattr(fn, "__code__"):
             return self._callee_adjoint(stmt, call, fn, z, g)
+        if isinstance(fn, type):
+            raise self._no_rule(_spell(func), stmt, reason=made_here_reason(fn))
         raise self._no_rule(_spell(func), stmt)
 
     def _callee_adjoint(self, stmt, call, fn, z, g):

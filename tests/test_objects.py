@@ -181,3 +181,12 @@ def test_a_helpers_zero_adjoint_of_an_object_stays_the_zero():
     # a user object and copied; clearing an attribute of the copy then failed)
     assert not adjoint.runtime.is_object(adjoint.runtime.zero)
     check_derivatives(of.norm_in_an_unread_item, 1.3)
+
+
+def test_a_named_tuple_made_in_the_function_says_what_to_write():
+    def makes_params(x):
+        p = of.Params(x * np.ones(3), 0.5)
+        return np.sum(p.w) * p.c
+    for transform in (adjoint.grad, lambda f: (lambda x: adjoint.jvp(f, (x,), (1.0,)))):
+        with pytest.raises(adjoint.NonDifferentiable, match="is a NamedTuple, whose objects made in differentiated"):
+            transform(makes_params)(1.5)
