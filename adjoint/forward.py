@@ -189,8 +189,9 @@ class Forward:
         if isinstance(value, (gast.Tuple, gast.List)):
             elts = [self.tangent_of(e) or self._constant_tangent(e, saved=z in self.pushed) for e in value.elts]
             return [], type(value)(elts, gast.Load()), None
-        if isinstance(value, gast.Dict):
-            return [], gast.Dict(value.keys, [self.tangent_of(v) or self._zeros_like(v) for v in value.values]), None
+        if isinstance(value, gast.Dict):      # (a number that does not vary: rt.zero, which no NaN slope turns into NaN)
+            return [], gast.Dict(value.keys, [self.tangent_of(v) or quote_expr("rt.tangent_zero(x)", rt=self.names["rt"], x=v)
+                                              for v in value.values]), None
         if isinstance(value, gast.Call):
             return self._call(stmt, value, z)
         raise self._no_rule(type(value).__name__, stmt)

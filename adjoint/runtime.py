@@ -461,6 +461,20 @@ def zero_as_one(a):
     return np.where(np.asarray(a) == 0, 1, a)
 
 
+def scaled_log(v, a):
+    """v * log(a), but 0 where v is 0, even where log(a) is not real: the tangent of a ** b in b along
+    db, where an exponent that does not move (db is 0: a constant integer's tangent) adds nothing at
+    a negative base."""
+    if v is zero:
+        return zero
+    if np.ndim(v) == 0 and v == 0:
+        return 0.0 if np.ndim(a) == 0 else np.zeros(np.shape(a), np.result_type(a, float))
+    if np.ndim(v) == 0:
+        return v * np.log(a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.asarray(v) == 0, 0.0, v * np.log(a))
+
+
 def widen(t, z):
     """The tangent t spread over the shape of z, the output it is the tangent of (t itself when it has
     that shape): `a - x` with only a scalar x varying has the tangent -dx, whose sum is not the sum of

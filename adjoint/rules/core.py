@@ -119,6 +119,13 @@ def elementwise(fn, params, partials, name=None):
     return rule
 
 
+def exponent_tangent(rule, exponent, base):
+    """The tangent of a power in its exponent, z * log(base) * d(exponent), adds nothing where the
+    exponent's tangent is 0, even at a negative base (rt.scaled_log): a constant integer exponent
+    passed through the code carries a zero tangent, and 0 * log(-1) must not be a NaN."""
+    rule.forward[exponent] = f"z * rt.scaled_log(d{exponent}, rt.zero_as_one({base}))"
+
+
 def complex_reverse(rule):
     """The reverse templates for complex operands (the gradient is dL/dx + i dL/dy, as in PyTorch),
     or None where the real ones hold: an elementwise rule conjugates its partials."""

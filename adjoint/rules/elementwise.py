@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from .core import RULES, complex_form, defrule, elementwise, nondifferentiable, nonzero_number, partial_variant, unary
+from .core import (RULES, complex_form, defrule, elementwise, exponent_tangent, nondifferentiable, nonzero_number,
+                   partial_variant, unary)
 
 unary([np.sin], "np.cos(x)")
 unary([np.cos], "-np.sin(x)")
@@ -46,12 +47,14 @@ elementwise(np.multiply, "x1, x2", {"x1": "x2", "x2": "x1"})
 elementwise(np.divide, "x1, x2", {"x1": "1 / x2", "x2": "-z / x2"})
 # powers: finite slopes at 0 ** 0 to any order (see the rule for `**` in operators.py)
 POWER = {"x1": "x2 * x1 ** rt.power_exponent(x1, x2)", "x2": "z * np.log(rt.zero_as_one(x1))"}
-elementwise(np.power, "x1, x2", POWER)
+exponent_tangent(elementwise(np.power, "x1, x2", POWER), "x2", "x1")
 partial_variant(np.power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
-elementwise(math.pow, "x, y", {"x": "y * x ** rt.power_exponent(x, y)", "y": "z * math.log(rt.zero_as_one(x))"})
+exponent_tangent(elementwise(math.pow, "x, y", {"x": "y * x ** rt.power_exponent(x, y)",
+                                                "y": "z * math.log(rt.zero_as_one(x))"}), "y", "x")
 partial_variant(math.pow, "x", "y * x ** (y - 1)", nonzero_number("y"))
-elementwise(builtins.pow, "base, exp", {"base": "exp * base ** rt.power_exponent(base, exp)",
-                                        "exp": "z * np.log(rt.zero_as_one(base))"}, name="pow")
+exponent_tangent(elementwise(builtins.pow, "base, exp", {"base": "exp * base ** rt.power_exponent(base, exp)",
+                                                         "exp": "z * np.log(rt.zero_as_one(base))"}, name="pow"),
+                 "exp", "base")
 partial_variant(builtins.pow, "base", "exp * base ** (exp - 1)", nonzero_number("exp"))
 # divmod(a, b) = (a // b, a % b): the quotient is piecewise constant, the remainder a - b * (a // b)
 for _divmod in (builtins.divmod, np.divmod):
@@ -79,7 +82,7 @@ unary([np.deg2rad, np.radians], "np.pi / 180")
 unary([np.rad2deg, np.degrees], "180 / np.pi")
 # sinc(x) = sin(pi x) / (pi x); its slope (cos(pi x) - sinc(x)) / x is 0 at x = 0
 unary([np.sinc], "np.where(x == 0, 0.0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1.0, x))")
-elementwise(np.float_power, "x1, x2", POWER)
+exponent_tangent(elementwise(np.float_power, "x1, x2", POWER), "x2", "x1")
 partial_variant(np.float_power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
 elementwise(np.remainder, "x1, x2", {"x1": "1", "x2": "-np.floor_divide(x1, x2)"})     # also np.mod
 elementwise(np.fmod, "x1, x2", {"x1": "1", "x2": "-np.trunc(x1 / x2)"})

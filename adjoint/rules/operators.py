@@ -2,7 +2,7 @@
 import gast
 
 from ..shapes import is_sequence
-from .core import defrule, elementwise, lookup, nondifferentiable, nonzero_number, partial_variant, variant
+from .core import defrule, elementwise, exponent_tangent, lookup, nondifferentiable, nonzero_number, partial_variant, variant
 
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
 elementwise(gast.Sub, "a, b", {"a": "1", "b": "-1"}, name="-")
@@ -13,7 +13,7 @@ elementwise(gast.Div, "a, b", {"a": "1 / b", "b": "-z / b"}, name="/")
 # other than 0 cannot meet that case, so its slope is written plainly (and folds: 2 * x ** 1 -> 2 * x).
 # The slope in b, z * log(a), is 0 * -inf at a == 0 where the truth is 0: rt.zero_as_one takes log(1).
 POWER = {"a": "b * a ** rt.power_exponent(a, b)", "b": "z * np.log(rt.zero_as_one(a))"}
-elementwise(gast.Pow, "a, b", POWER, name="**")
+exponent_tangent(elementwise(gast.Pow, "a, b", POWER, name="**"), "b", "a")
 partial_variant(gast.Pow, "a", "b * a ** (b - 1)", nonzero_number("b"))
 elementwise(gast.Mod, "a, b", {"a": "1", "b": "-np.floor_divide(a, b)"}, name="%")
 defrule(gast.MatMult, "a, b", {"a": "rt.matmul_grad_a(g, a, b)", "b": "rt.matmul_grad_b(g, a, b)"},

@@ -176,6 +176,8 @@ defrule(rt.sum_tangents, "v", {"v": "rt.unsum(g, v)"}, forward={"v": "rt.sum_tan
 defrule(rt.get, "v, k, default", {"v": "rt.unindex(g, v, k)", "default": "g * (k not in v)"},
         forward={"v": "rt.get(dv, k, 0.0)", "default": "ddefault * (k not in v)"}, no_derivative=("k",))
 nondifferentiable(rt.position_of_largest, rt.position_of_smallest, rt.diagonal, rt.new, rt.enter, rt.leave)
+defrule(rt.scaled_log, "v, a", {"v": "rt.scaled_log(g, a)", "a": "g * v / a"},
+        forward={"v": "rt.scaled_log(dv, a)", "a": "v * da / a"}, broadcasting=True)
 # an object's attribute (rules.FIELD): its tangent and adjoint, both linear
 defrule(rt.field, "v, name", {"v": "rt.unfield(g, name)"}, forward={"v": "rt.field(dv, name)"},
         no_derivative=("name",))
