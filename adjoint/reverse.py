@@ -535,6 +535,8 @@ class Reverse:
         stmt = self.definitions.get(var)
         if stmt is None or stmt in self.copies or not (_cheap(stmt.value, self.parsed) or self._cheap_item(stmt.value)):
             return None
+        if self.objects.reached_by(var):
+            return None         # an object stores write into: made again, it is not the one its views see
         if any(self.objects.reached_by(n) for n in ir.names_read(stmt.value)):
             return None         # it reads an array stores change: what it read is gone where it would run
         if var in self.active and not self._cheap_item(stmt.value) \

@@ -225,3 +225,20 @@ def test_a_list_of_numbers_gets_a_list_of_numbers_for_adjoint_updated_in_place()
     assert type(gradient) is list and len(gradient) == 3
     check_grads(gf.pairwise_energy, [0.1, 0.5, 0.9])
     check_jvp(gf.pairwise_energy, [0.1, 0.5, 0.9])
+
+
+def store_over_a_view_read_in_a_loop(a0, a1):
+    while True:
+        v = a0 + a1
+        v[::2] = v[:2] * np.max(a0)       # (v[:2] is a view the store writes into)
+        break
+    return np.sum(v)
+
+
+def test_an_array_stores_write_into_is_saved_not_made_again_in_the_backward_sweep():
+    # (fuzz seed 151, program 619: `v = a0 + a1` was recomputed in the backward sweep as cheap
+    # arithmetic; the restore of what the store overwrote went into the new array, and the saved view
+    # `v[:2]` kept the overwritten value)
+    a0, a1 = np.array([0.6, -1.05, -1.04]), np.array([1.09, 0.38, -0.69])
+    check_derivatives(store_over_a_view_read_in_a_loop, a0, a1)
+    check_derivatives(store_over_a_view_read_in_a_loop, a0, a1, wrt=1)
