@@ -586,8 +586,8 @@ class _Generator:
                     ["    " + line for line in body] + [f"        if {target} > {c()}:", "            break"]
             return [f"with {manager}:"] + body
         if kind == "builtins":
-            return [f"q{n}, r{n} = divmod({s()} + 2.0, 0.7)", f"d{n} = dict(a={s()}, b=pow({s()}, 2))",
-                    f"{target} = np.tanh({target} + 0.1 * r{n} * q{n} + d{n}['a'] * d{n}['b'])"]
+            return [f"quo{n}, rem{n} = divmod({s()} + 2.0, 0.7)", f"d{n} = dict(a={s()}, b=pow({s()}, 2))",
+                    f"{target} = np.tanh({target} + 0.1 * rem{n} * quo{n} + d{n}['a'] * d{n}['b'])"]
         if kind == "keywords":
             self.module_functions.add("scaled_power")
             call = side.choice([f"scaled_power({s()}, power=3)", f"scaled_power({s()}, {c()}, shift={s()})",
