@@ -376,7 +376,7 @@ _LIBRARIES = set(sys.stdlib_module_names) | {"numpy"}
 
 def _user_object(value):
     """An instance of a class defined in Python by the user (a NamedTuple's included)."""
-    return trees.is_object(value) and not inspect.isroutine(value)
+    return trees.is_object(value)          # (which excludes functions, classes and modules)
 
 
 def _indent(text):
