@@ -91,6 +91,8 @@ class _ANF:
         if isinstance(test, gast.Name):
             return test
         cond = self.namer.temporary("cond")
+        if not isinstance(test, (gast.Compare, gast.BoolOp, gast.UnaryOp)):      # `if isinstance(xs[0], list):`
+            test = self.operation(test, like)
         self.pre.append(ir.assign(cond, test, like))
         return ir.name(cond)
 

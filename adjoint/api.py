@@ -312,23 +312,23 @@ def _check_differentiable(fn, name, value):
                             f"{problem}; expected a number, a NumPy array, or a list, tuple or dict of them")
 
 
-def _not_differentiable(value):
-    """What is wrong with value as an argument to differentiate by, or '' if nothing."""
-    if value is None or isinstance(value, (str, bytes)):
+def _not_differentiable(value, leaf=False):
+    """What is wrong with value as an argument to differentiate by, or '' if nothing. A None inside a
+    list, tuple or dict is a leaf with no derivative (its gradient is None)."""
+    if (value is None and not leaf) or isinstance(value, (str, bytes)):
         return repr(value) if value is None else f"a {type(value).__name__} ({value!r:.40})"
     if isinstance(value, np.ndarray) and value.dtype.kind not in "biufc":
         return f"an array of dtype {value.dtype}"
-    if type(value) in (list, tuple):
-        return next(filter(None, map(_not_differentiable, value)), "")
-    if type(value) is dict:
-        return next(filter(None, map(_not_differentiable, value.values())), "")
-    return ""
+    items = value if type(value) in (list, tuple) else value.values() if type(value) is dict else ()
+    return next(filter(None, (_not_differentiable(item, leaf=True) for item in items)), "")
 
 
 def _like(g, x, args):
     """g given the type, shape and container structure of x, sharing no memory with the arguments."""
     if type(g) is float and type(x) is float:
         return g
+    if x is None:                   # a None leaf of a container argument: nothing to differentiate
+        return None
     if type(x) in (list, tuple) and type(g) in (list, tuple) and len(g) == len(x):
         return type(x)(_like(a, b, args) for a, b in zip(g, x))
     if type(x) is dict and type(g) is dict:
@@ -608,6 +608,40 @@ def grad(f, wrt=0, has_aux=False):
 
     has_aux=True: f returns (value, aux); the result is (gradient, aux), aux passed through."""
     return _gradient(f, wrt, with_value=False, has_aux=has_aux)
+
+
+def elementwise_grad(f, wrt=0):
+    """For f acting elementwise on arrays: the derivative of each output element with respect to its
+    own input element, shaped like the input (the gradient of sum(f(x)): a vjp with a cotangent of
+    ones). It nests: elementwise_grad(elementwise_grad(f)) is the second derivative."""
+    from .summed import summed
+    fn = callables.plain(unwrap(f))
+    signature = _signature(fn)
+    if signature is None:
+        raise AdjointError(f"elementwise_grad needs a function whose parameters can be read, got {f!r}")
+    params = list(signature.parameters)
+    names, many = _wrt_names(fn, wrt)
+    positions = tuple(params.index(n) for n in names)
+    try:
+        total = summed(f, len(params))
+    except ValueError as exc:
+        raise AdjointError(str(exc)) from None
+    return _ElementwiseGradient(f, total, positions if many else positions[0])
+
+
+class _ElementwiseGradient(_Gradient):
+    """adjoint.elementwise_grad(f): the gradient of the sum of f's output."""
+
+    def __init__(self, f, total, wrt):
+        super().__init__(total, wrt, with_value=False)
+        self.elementwise_of = f
+        self.__name__ = self.__qualname__ = f"elementwise_grad_{getattr(f, '__name__', 'f')}"
+
+    def __reduce__(self):
+        return elementwise_grad, (self.elementwise_of, self.positions if self.many else self.positions[0])
+
+    def __repr__(self):
+        return f"<adjoint.elementwise_grad of {_name(self.elementwise_of)}>"
 
 
 def value_and_grad(f, wrt=0, has_aux=False):

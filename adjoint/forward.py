@@ -210,8 +210,11 @@ class Forward:
             raise unknown_callee(self.parsed, func, stmt, self._no_rule(
                 "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
                 stmt, reason="it is only known when the code runs"))
-        from .reverse import callee_function
+        from .reverse import _unsupported, callee_function
         fn = callee_function(fn)
+        defined = rules.definition(fn, call.args, keywords, self.shapes.get)
+        if defined is not None:
+            return self._callee(stmt, call, defined, z)
         rule = rules.lookup(fn)
         if rule is not None:
             return [], self._apply(rule, call.args, keywords, z, stmt, func), None
@@ -219,7 +222,7 @@ class Forward:
             return self._callee(stmt, call, fn, z)
         if isinstance(fn, type):
             raise self._no_rule(fn.__name__, stmt, reason=made_here_reason(fn))
-        raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt)
+        raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt, **_unsupported(fn))
 
     def _callee(self, stmt, call, fn, z):
         import inspect
@@ -250,7 +253,7 @@ class Forward:
         constants = {}
         for param, value in bound.items():
             subs[param] = _bound_node(value)
-            tangent = self.tangent_of(value) if isinstance(value, gast.Name) else None
+            tangent = self.tangent_of(value) if isinstance(value, gast.Name) else self._tangents_of_items(value)
             if tangent is not None:
                 subs["d" + param] = tangent
             if isinstance(value, gast.Constant):
@@ -288,6 +291,16 @@ class Forward:
         if rule.broadcasting and self._may_be_narrower(total, bound, z):
             total = quote_expr("rt.widen(t, z)", rt=self.names["rt"], t=total, z=z)
         return total
+
+    def _tangents_of_items(self, value):
+        """For the items of *args of which one varies: the tuple of their tangents (rt.zero for the others)."""
+        if not (isinstance(value, tuple) and value[0] == "tuple"):
+            return None
+        tangents = [self.tangent_of(v) if isinstance(v, gast.Name) else None for v in value[1]]
+        if all(t is None for t in tangents):
+            return None
+        return gast.Tuple([quote_expr("rt.zero", rt=self.names["rt"]) if t is None else t for t in tangents],
+                          gast.Load())
 
     def _may_be_narrower(self, tangent, bound, z):
         """Whether a broadcasting operation's tangent may have fewer elements than its output: a tangent

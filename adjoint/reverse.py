@@ -306,6 +306,9 @@ class Reverse:
                 "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
                 stmt, reason="it is only known when the code runs"))
         fn = callee_function(fn)
+        defined = rules.definition(fn, call.args, keywords, self.shapes.get)
+        if defined is not None:
+            return self._callee_adjoint(stmt, call, defined, z, g)
         rule = rules.lookup(fn)
         if rule is not None:
             return [], self._apply(rule, call.args, keywords, z, g, stmt, callee=func)
@@ -313,7 +316,7 @@ class Reverse:
             return self._callee_adjoint(stmt, call, fn, z, g)
         if isinstance(fn, type):
             raise self._no_rule(_spell(func), stmt, reason=made_here_reason(fn))
-        raise self._no_rule(_spell(func), stmt)
+        raise self._no_rule(_spell(func), stmt, **_unsupported(fn))
 
     def _callee_adjoint(self, stmt, call, fn, z, g):
         import inspect
@@ -381,12 +384,16 @@ class Reverse:
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \
             rules.complex_reverse(rule) or rule.reverse
         for param, value in bound.items():
-            if param not in reverse and param not in rule.no_derivative and isinstance(value, gast.Name) \
-                    and value.id in self.active:
+            if param not in reverse and param not in rule.no_derivative and self._active_operands(value):
                 raise self._no_rule(rule.name, stmt, reason=f"its rule gives no derivative with respect to "
                                     f"`{param}`, which depends on the differentiated arguments here")
         for param, template in reverse.items():
             value = bound.get(param)
+            if isinstance(value, tuple) and value[0] == "tuple":       # *args: the template gives one adjoint each
+                expr = quote_expr(template, **subs)
+                contribs += [(item.id, gast.Subscript(expr, ir.const(i), gast.Load()))
+                             for i, item in enumerate(value[1]) if self._active_operands(item)]
+                continue
             if not (isinstance(value, gast.Name) and value.id in self.active):
                 continue
             expr = quote_expr(template, **subs)
@@ -394,6 +401,11 @@ class Reverse:
                 expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))
         return contribs
+
+    def _active_operands(self, value):
+        """The active variables a bound argument (a name, or the items of *args) passes."""
+        items = value[1] if isinstance(value, tuple) and value[0] == "tuple" else [value]
+        return [v.id for v in items if isinstance(v, gast.Name) and v.id in self.active]
 
     def _sum_to(self, expr, operand, bound, param, z):
         """expr (shaped like the output z) summed back to the operand's shape, where that can differ."""
@@ -917,6 +929,12 @@ def _combine(contribs):
         else:
             out += [(var, e) for e in exprs]
     return out
+
+
+def _unsupported(fn):
+    """The reason adjoint gives for not differentiating a library function, as _no_rule's keyword."""
+    reason = rules.unsupported_reason(fn)
+    return {"reason": reason} if reason else {}
 
 
 def callee_function(fn):

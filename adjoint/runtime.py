@@ -592,6 +592,8 @@ def cumprod_jvp(a, t, axis=None):
 
 def _last_axis(v, like, axis):
     """v spread over like's shape, then like np.cumprod(like, axis) sees it: flat, or that axis last."""
+    if axis is None and np.size(v) == np.size(like):      # (g of a flattening cumprod is flat already)
+        return np.ravel(v)
     v = np.broadcast_to(v, np.shape(like))
     return np.ravel(v) if axis is None else np.moveaxis(v, axis, -1)
 
@@ -631,7 +633,7 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     """Adjoint of x in z = np.linalg.norm(x, ord, axis, keepdims): vector norms and 'fro'."""
     matrix = (axis is None and np.ndim(x) == 2 and ord is not None) or (np.ndim(axis) == 1 and len(axis) == 2)
     if matrix and ord not in (None, "fro"):
-        raise NotImplementedError(f"the derivative of np.linalg.norm with matrix ord={ord!r} is not implemented")
+        return _matrix_norm_grad(g, x, ord, axis, keepdims)
     if ord is None or ord == "fro" or ord == 2:
         return x * unreduce(g / z, x, axis, keepdims)
     if ord == 0:
@@ -641,6 +643,35 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     if ord == 1:
         return direction(x) * unreduce(g, x, axis, keepdims)
     return x * np.abs(x) ** (ord - 2) * unreduce(g / z ** (ord - 1), x, axis, keepdims)
+
+
+def _matrix_norm_grad(g, x, ord, axis=None, keepdims=False):
+    """Adjoint of x in np.linalg.norm(x, ord, axis) for matrices of ord 2, -2, 'nuc' (from the singular
+    vectors: u v^H for the largest or smallest singular value, U V^H for the sum) and 1, -1, inf, -inf
+    (the signs of the column or row with the largest or smallest absolute sum, ties split evenly)."""
+    rows, cols = (-2, -1) if axis is None else axis
+    moved = np.moveaxis(x, (rows, cols), (-2, -1))
+    g = np.asarray(g)
+    if keepdims:
+        g = np.squeeze(g, axis=(rows, cols))
+    g = g[..., None, None]
+    if ord in (2, -2, "nuc"):
+        u, s, vh = np.linalg.svd(moved, full_matrices=False)
+        if ord == "nuc":
+            out = g * (u @ vh)
+        else:
+            which = slice(0, 1) if ord == 2 else slice(-1, None)      # the largest or the smallest
+            out = g * (u[..., :, which] @ vh[..., which, :])
+    elif ord in (1, -1, np.inf, -np.inf):
+        along = -2 if ord in (1, -1) else -1          # 1: column sums; inf: row sums
+        sums = np.sum(np.abs(moved), axis=along, keepdims=True)
+        chosen = np.max(sums, axis=-1 if along == -2 else -2, keepdims=True) if ord > 0 else \
+            np.min(sums, axis=-1 if along == -2 else -2, keepdims=True)
+        mask = (sums == chosen)
+        out = g * direction(moved) * mask / np.sum(mask, axis=(-2, -1), keepdims=True)
+    else:
+        raise NotImplementedError(f"the derivative of np.linalg.norm with matrix ord={ord!r} is not implemented")
+    return np.moveaxis(out, (-2, -1), (rows, cols))
 
 
 def real_norm_order(x, dx, ord):
@@ -718,9 +749,20 @@ def unrepeat(g, x, repeats, axis=None):
 
 
 def unpad(g, x, pad_width, mode="constant"):
-    """Adjoint of np.pad(x, pad_width) in constant mode: the interior of g."""
+    """Adjoint of np.pad(x, pad_width, mode): in constant mode the interior of g; in a mode where every
+    padded element copies one of x's (edge, reflect, symmetric, wrap), g added up by the position of
+    x each came from (x's positions, padded the same way, say where)."""
+    if mode in ("edge", "reflect", "symmetric", "wrap"):
+        size = int(np.prod(_shape(x)))
+        sources = np.ravel(np.pad(np.reshape(np.arange(size), _shape(x)), pad_width, mode))
+
+        def added(weights):
+            return np.bincount(sources, weights=np.ravel(weights), minlength=size)
+        total = added(np.real(g)) + 1j * added(np.imag(g)) if np.iscomplexobj(g) else added(g)
+        return np.reshape(total, _shape(x))
     if mode != "constant":
-        raise NotImplementedError(f"the derivative of np.pad with mode={mode!r} is not implemented")
+        raise NotImplementedError(f"the derivative of np.pad with mode={mode!r} is not implemented (constant, "
+                                  "edge, reflect, symmetric and wrap are)")
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
     return g[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, _shape(x)))]
 
@@ -1023,6 +1065,172 @@ def unsort(g, a, axis=-1):
     """Adjoint of np.sort(a, axis): each element of g goes back to where its sorted element came from."""
     order = np.argsort(a, axis=axis, kind="stable")
     return np.reshape(np.take_along_axis(g, np.argsort(order, axis=axis), axis=axis), _shape(a))
+
+
+def untake(g, a, indices, axis=None, mode="raise"):
+    """Adjoint of np.take(a, indices, axis, mode=mode): g added back at the positions taken (repeated
+    positions add up)."""
+    if axis is None:
+        return np.reshape(untake(g, np.ravel(a), indices, 0, mode), _shape(a))
+    length = _shape(a)[axis]
+    positions = np.asarray(indices)
+    positions = np.clip(positions, 0, length - 1) if mode == "clip" else positions % length
+    out = np.zeros(_shape(a), dtype=np.result_type(g, a, float))
+    moved, g_moved = np.moveaxis(out, axis, 0), np.moveaxis(np.asarray(g), tuple(range(axis, axis + positions.ndim)),
+                                                          tuple(range(positions.ndim)))
+    np.add.at(moved, positions, g_moved)
+    return out
+
+
+def untake_along_axis(g, arr, indices, axis=-1):
+    """Adjoint of np.take_along_axis(arr, indices, axis): g added back where each element was taken."""
+    if axis is None:
+        return np.reshape(untake_along_axis(g, np.ravel(arr), indices, 0), _shape(arr))
+    out = np.zeros(_shape(arr), dtype=np.result_type(g, arr, float))
+    axis = axis % out.ndim
+    grid = np.ogrid[tuple(slice(n) for n in np.shape(indices))]
+    index = tuple(np.asarray(indices) % out.shape[axis] if k == axis else grid[k] for k in range(out.ndim))
+    np.add.at(out, index, np.broadcast_to(g, np.shape(indices)))
+    return out
+
+
+def unmeshgrid(g, z, xi, indexing="xy"):
+    """Adjoint of np.meshgrid(*xi, indexing=indexing): each grid's adjoint summed over the axes its
+    vector does not lie along."""
+    out = []
+    for i, x in enumerate(xi):
+        along = 1 - i if indexing == "xy" and len(xi) > 1 and i < 2 else i
+        piece = item_adjoint(g, i, z)
+        others = tuple(k for k in range(np.ndim(piece)) if k != along)
+        out.append(np.reshape(np.sum(piece, axis=others), _shape(x)))
+    return out
+
+
+def meshgrid_tangent(dxi, xi, sparse=False, indexing="xy"):
+    """Tangent of np.meshgrid(*xi): the grids of the tangents (zeros for a constant vector)."""
+    return np.meshgrid(*[np.zeros(_shape(x)) if t is zero else t for t, x in zip(dxi, xi)],
+                       sparse=sparse, indexing=indexing)
+
+
+def unbroadcast_arrays(g, z, arrays):
+    """Adjoint of np.broadcast_arrays(*arrays): each output's adjoint summed back to its input's shape."""
+    return [unbroadcast(item_adjoint(g, i, z), a) for i, a in enumerate(arrays)]
+
+
+def broadcast_tangents(darrays, arrays):
+    """Tangent of np.broadcast_arrays(*arrays) (zeros for a constant input)."""
+    shape = np.broadcast_shapes(*[_shape(a) for a in arrays])
+    return tuple(np.broadcast_to(np.zeros(_shape(a)) if t is zero else t, shape) for t, a in zip(darrays, arrays))
+
+
+def ungradient(g, f, spacing, axis=None, edge_order=1):
+    """Adjoint of np.gradient(f, *spacing, axis=axis, edge_order=edge_order): np.gradient is linear in f,
+    and along each axis each output reads inputs at most two places away, so its transpose is five
+    weighted shifts of g. The weights are NumPy's own, read off np.gradient applied to five combs."""
+    axes, steps = _gradient_axes(f, spacing, axis)
+    out = np.zeros(_shape(f), dtype=np.result_type(f, float))
+    for k, (a, step) in enumerate(zip(axes, steps)):
+        piece = g if len(axes) == 1 else g[k]
+        if piece is zero or piece is None:
+            continue
+        n = np.shape(f)[a]
+        moved, adjoint = np.moveaxis(np.asarray(piece), a, -1), np.moveaxis(out, a, -1)
+        for j, band in enumerate(_gradient_bands(n, step, edge_order)):
+            shift, weighted = j - 2, band * moved     # weighted[..., i] feeds input i + shift
+            if shift >= 0:
+                adjoint[..., shift:] += weighted[..., :n - shift]
+            else:
+                adjoint[..., :n + shift] += weighted[..., -shift:]
+    return out
+
+
+def regradient(g, spacing, axis=None, edge_order=1):
+    """np.gradient(g, *spacing, axis=axis, edge_order=edge_order): the adjoint of ungradient."""
+    return np.gradient(g, *spacing, axis=axis, edge_order=edge_order)
+
+
+def _gradient_axes(f, spacing, axis):
+    """The axes np.gradient differentiates along and the spacing along each."""
+    ndim = np.ndim(f)
+    axes = list(range(ndim)) if axis is None else [a % ndim for a in np.atleast_1d(axis)]
+    steps = list(spacing) if len(spacing) == len(axes) else [spacing[0] if spacing else 1.0] * len(axes)
+    return axes, steps
+
+
+def _gradient_bands(n, step, edge_order):
+    """bands[j, i]: the weight of input i + j - 2 in output i of np.gradient along an axis of length n.
+    Comb r holds ones at the positions congruent to r mod 5; output i reads exactly one of them within
+    two places."""
+    bands = np.zeros((5, n))
+    positions = np.arange(n)
+    for r in range(5):
+        comb = (positions % 5 == r).astype(float)
+        bands[(r - positions + 2) % 5, positions] = np.gradient(comb, step, edge_order=edge_order)
+    return bands
+
+
+def unlist(g, v):
+    """Adjoint of list(v) or tuple(v): the items' adjoints, stacked back into rows for an array v."""
+    if isinstance(v, np.ndarray):
+        return np.stack([_dense(item, row) for item, row in zip(g, v)]) if len(v) else np.zeros(v.shape)
+    return g
+
+
+def detached(x):
+    """x, read as a constant: no derivative flows through (rules/definitions.py adds a piecewise constant
+    correction computed from it)."""
+    return x
+
+
+def bessel_i1(x):
+    """The modified Bessel function I1 (the derivative of np.i0): its power series up to |x| = 30, the
+    asymptotic series beyond."""
+    x = np.asarray(x, dtype=float)
+    small = np.abs(x) <= 30
+    half = np.where(small, x, 0.0) / 2
+    term, series = half, half
+    for k in range(1, 80):
+        term = term * half * half / (k * (k + 1))
+        series = series + term
+    large = np.where(small, 30.0, np.abs(x))
+    correction, factor = 1.0, 1.0
+    for k in range(1, 12):
+        factor = -factor * (4 - (2 * k - 1) ** 2) / (k * 8 * large)
+        correction = correction + factor
+    asymptotic = np.sign(x) * np.exp(large) / np.sqrt(2 * np.pi * large) * correction
+    return np.where(small, series, asymptotic)
+
+
+def bessel_i1_slope(x):
+    """I1'(x) = I0(x) - I1(x) / x (1/2 at 0)."""
+    x = np.asarray(x, dtype=float)
+    away = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, 0.5, np.i0(x) - bessel_i1(x) / away)
+
+
+def convolve_grad(g, a, v, mode="full"):
+    """Adjoint of a in np.convolve(a, v, mode): g placed where its mode cuts it from the full convolution,
+    correlated with v."""
+    full = len(a) + len(v) - 1
+    start = {"full": 0, "same": (min(len(a), len(v)) - 1) // 2, "valid": min(len(a), len(v)) - 1}[mode]
+    placed = np.zeros(full, dtype=np.result_type(g, float))
+    placed[start:start + len(g)] = g
+    return np.correlate(placed, v, "valid")
+
+
+def cast_adjoint(g, a, dtype):
+    """Adjoint of a.astype(dtype): g in a's kind (real for a real a), zero through a cast to integers
+    or booleans (piecewise constant)."""
+    if not np.issubdtype(np.dtype(dtype), np.inexact):
+        return np.zeros(_shape(a))
+    return match_real(g, a)
+
+
+def cast_tangent(da, dtype):
+    """Tangent of a.astype(dtype): the cast tangent, zero where the cast lands on integers or booleans."""
+    if not np.issubdtype(np.dtype(dtype), np.inexact):
+        return np.zeros(np.shape(da))
+    return np.asarray(da).astype(dtype)
 
 
 def _mT(x):

@@ -360,7 +360,7 @@ class _Shapes:
             return _complex_if(args[0], False)
         if _key(fn) in _TRANSFORMS and args and isinstance(args[0], tuple):
             return _complex_if(generalize(args[0]) or (), fn in _FFTS)    # the transformed axes change size
-        if isinstance(fn, np.ufunc) and args and len(args) == fn.nin:
+        if isinstance(fn, np.ufunc) and fn.nout == 1 and args and len(args) == fn.nin:     # (modf, frexp: tuples)
             return _complex_if(broadcast(*args), any(map(is_complex, args)))
         if fn in (builtins.max, builtins.min) and len(args) == 2:
             return broadcast(*args)

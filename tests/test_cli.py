@@ -50,7 +50,7 @@ def test_unsupported_syntax_shows_line_and_caret():
 
 def test_rules_lists_functions():
     result = run("rules")
-    assert result.returncode == 0 and "np.sin" in result.stdout and "functions with derivative rules" in result.stdout
+    assert result.returncode == 0 and "np.sin" in result.stdout and "functions with derivatives" in result.stdout
 
 
 def test_rules_table_in_docs_is_up_to_date_and_readme_states_the_count():

@@ -50,6 +50,7 @@ CASES = [
     ("object_gradient", of.model_loss, 0, (of.Model(of.Dense(np.eye(3), np.ones(3)), of.Dense(np.ones((2, 3)), np.ones(2))),
                                           np.ones(3))),
     ("state_on_self", of.rnn_made_here, 0, (np.eye(2), np.ones((3, 2)))),
+    ("numpy_definitions", gf.robust_profile, 0, (np.ones(5), 0.5)),
     ("mlp_shapes", gf.mlp, (0, 1, 2, 3), (np.ones((4, 3)), np.ones(3), np.ones((3, 2)), np.ones(2),
                                          np.ones((5, 4)), np.ones((5, 2)))),
 ]

@@ -16,7 +16,7 @@ import pytest
 import adjoint
 from adjoint import rules
 from adjoint import runtime as rt
-from adjoint.rules import core, runtime_rules
+from adjoint.rules import core
 from adjoint.testing import check_grads, check_jvp, numerical_grad, numerical_jacobian
 
 
@@ -265,13 +265,13 @@ def test_known_gaps_are_still_gaps():
 
 def _reads_only_for_shape(param):
     """Parameters that are axes, names, orders, counts or indices carry no derivative by nature."""
-    return param in runtime_rules.SELECTORS | {"full_matrices", "compute_uv"}
+    return param in core.SELECTORS | {"full_matrices", "compute_uv"}
 
 
 def test_selector_parameters_of_runtime_helpers_carry_no_derivative():
     for fn, rule in core.RULES.items():
         if getattr(fn, "__module__", None) == rt.__name__:
-            selectors = [p for p in rule.params if p in runtime_rules.SELECTORS]
+            selectors = [p for p in rule.params if p in core.SELECTORS]
             assert set(selectors) <= set(rule.no_derivative), rule.name
 
 

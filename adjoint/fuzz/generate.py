@@ -47,7 +47,16 @@ MODULE_FUNCTIONS = {
 }
 
 
+# NumPy functions of three-element arrays (rules/definitions.py and the rules added with it)
+NUMPY_READS = ["np.median({0})", "np.percentile({0}, 30.0)", "np.sum(np.diff({0}) ** 2)", "np.trapezoid({0})",
+               "np.nansum({0})", "np.sum(np.take({0}, [2, 0, 2]) * {1})", "np.sum(np.cross({0}, {1}))",
+               "np.sum(np.gradient({0}) * {1})", "np.interp(0.3, np.array([-1.0, 0.5, 2.0]), {0})",
+               "np.polyval({0}, 0.7)", "np.sum(np.convolve({0}, {1}, 'same'))", "np.linalg.norm(np.outer({0}, {1}), 2)",
+               "np.sum(np.pad({0}, 1, mode='edge') * np.tanh(np.pad({1}, 1, mode='reflect')))",
+               "np.sum(np.append({0}, {1}) ** 2)", "np.sum(np.partition({0}, 1)[:2])"]
+
 @dataclass
+
 class Program:
     source: str                    # imports and functions; the entry is `f`
     args: tuple
@@ -142,7 +151,7 @@ class _Generator:
                             "container": 2 if scope.of(LIST) + scope.of(TUPLE) + scope.of(DICT) else 0,
                             "alternating": 3 if ints else 0, "intmul": 2 if ints else 0,
                             "loop_power": 2 if ints else 0, "call": 4 if helpers else 0,
-                            "matrix": 1 if scope.of(MATRIX) else 0})
+                            "matrix": 1 if scope.of(MATRIX) else 0, "numpy": 2 if arrays else 0})
         if choice == "binop":
             return f"({a()} {self.rng.choice('+-*')} {a()})"
         if choice == "div":
@@ -184,6 +193,8 @@ class _Generator:
             return f"(np.tanh({a()}) ** ({self.rng.choice(ints)} + 1))"
         if choice == "matrix":
             return f"np.sum({self.rng.choice(scope.of(MATRIX))}[{self.rng.randrange(2)}] * {arr()})"
+        if choice == "numpy":                     # functions with rules or definitions of the second round
+            return self.rng.choice(NUMPY_READS).format(arr(), arr())
         return self.call(self.rng.choice(helpers), scope, depth)
 
     def container_read(self, scope):

@@ -36,6 +36,7 @@ class Rule:
     partials: dict = None           # elementwise rules: the partial derivative of each parameter
     complex: dict = None            # reverse templates for complex operands, when the real ones do not hold
     no_derivative: tuple = ()       # parameters only read for their shape or sign: no derivative flows through them
+    positional: int = None          # with *args: how many parameters come before it (the rest are keywords)
 
     def reverse_for(self, shapes, constants):
         """The reverse templates for parameters of these shapes (None: unknown) and constant values."""
@@ -53,11 +54,12 @@ class Rule:
 
     def bind(self, args, keywords):
         """Map call-site arguments to parameter names; unknown keywords raise TypeError."""
-        if len(args) > len(self.params) and not self.vararg:
-            raise TypeError(f"{self.name} takes at most {len(self.params)} positional arguments")
-        bound = dict(zip(self.params, args))
+        positional = self.params[:self.positional] if self.positional is not None else self.params
+        if len(args) > len(positional) and not self.vararg:
+            raise TypeError(f"{self.name} takes at most {len(positional)} positional arguments")
+        bound = dict(zip(positional, args))
         if self.vararg:
-            bound[self.vararg] = ("tuple", list(args[len(self.params):]))
+            bound[self.vararg] = ("tuple", list(args[len(positional):]))
         for key, value in keywords:
             if key not in self.params:
                 raise TypeError(f"the rule for {self.name} has no parameter `{key}`")
@@ -79,8 +81,13 @@ ATTRIBUTES = {}     # attribute name -> Rule (one parameter: the object)
 # by attribute name, which the API gives the object's structure
 FIELD = Rule("object attribute", ("x", "name"), {}, {"x": "rt.unfield(g, name)"}, "rt.field(dx, name)",
              no_derivative=("name",))
+# NumPy functions defined by NumPy code (rules/definitions.py): the compiler differentiates the
+# definition's source as it does a user's helper, so both modes and every order come from the rules
+# of the operations it is written with. fn -> [(when(shapes, constants) or None, definition)]
+DEFINITIONS = {}
+UNSUPPORTED = {}    # fn -> why adjoint does not differentiate it, and what to write instead
 CONSTANT_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"}
-CONSTANT_METHODS = {"argmax", "argmin", "argsort", "nonzero", "astype_int", "tolist", "item_index",
+CONSTANT_METHODS = {"round", "argmax", "argmin", "argsort", "nonzero", "astype_int", "tolist", "item_index",
                     "any", "all", "copy_shape", "__len__"}
 
 
@@ -93,7 +100,14 @@ def parse_params(signature):
         defaults[arg.arg] = ast.literal_eval(default)
     if fn.args.vararg:
         defaults["*"] = fn.args.vararg.arg
+    for arg, default in zip(fn.args.kwonlyargs, fn.args.kw_defaults):       # after *args: keywords only
+        names += (arg.arg,)
+        defaults[arg.arg] = ast.literal_eval(default) if default is not None else _REQUIRED
     return names, defaults
+
+
+def _positional(signature):
+    return len(ast.parse(f"def f({signature}): pass").body[0].args.args)
 
 
 def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=None, no_derivative=()):
@@ -105,7 +119,7 @@ def defrule(fn, params, reverse=None, forward=None, *, broadcasting=False, name=
     names, defaults = parse_params(params)
     vararg = defaults.pop("*", None)
     rule = Rule(name or _display_name(fn), names, defaults, dict(reverse or {}), forward, broadcasting, vararg,
-                no_derivative=tuple(no_derivative))
+                no_derivative=tuple(no_derivative), positional=_positional(params) if vararg else None)
     RULES[_key(fn)] = rule
     return rule
 
@@ -221,7 +235,8 @@ def method(name_, params, reverse, forward=None):
     """A rule for `x.<name_>(...)` where the first parameter is the array itself."""
     names, defaults = parse_params(params)
     vararg = defaults.pop("*", None)
-    METHODS[name_] = Rule(f"ndarray.{name_}", names, defaults, dict(reverse), forward, False, vararg)
+    METHODS[name_] = Rule(f"ndarray.{name_}", names, defaults, dict(reverse), forward, False, vararg,
+                          positional=_positional(params) if vararg else None)
 
 
 def attribute(name_, reverse, forward):
@@ -234,6 +249,50 @@ def nondifferentiable(*fns):
         if fn is not None:
             CONSTANTS.add(id(fn))
             _CONSTANT_OBJECTS.append(fn)
+
+
+def defined_by(fn, when=None):
+    """Decorator: `fn` is differentiated through the decorated Python definition (where `when(shapes,
+    constants)` holds, for a function that also has a rule)."""
+    def register(definition):
+        if fn is not None:
+            DEFINITIONS.setdefault(_key(fn), []).append((when, definition))
+        return definition
+    return register
+
+
+def definition(fn, args, keywords, shape_of):
+    """The definition a call of fn with these argument nodes is differentiated through, or None.
+    shape_of(name) is the shape known for a variable."""
+    import gast
+    import inspect
+    for when, definition_ in DEFINITIONS.get(_key(fn), ()):
+        if when is None:
+            return definition_
+        try:
+            bound = inspect.signature(definition_).bind(*args, **dict(keywords))
+        except TypeError:
+            continue
+        bound.apply_defaults()
+        shapes = {p: shape_of(v.id) for p, v in bound.arguments.items() if isinstance(v, gast.Name)}
+        constants = {p: getattr(v, "value", v) for p, v in bound.arguments.items()
+                     if isinstance(v, gast.Constant) or not isinstance(v, gast.AST)}
+        if when(shapes, constants):
+            return definition_
+    return None
+
+
+def unsupported(fns, reason):
+    """Functions with a derivative adjoint does not give: the error names the reason (what to write)."""
+    for fn in fns:
+        UNSUPPORTED[_key(fn)] = reason
+
+
+def unsupported_reason(fn):
+    try:
+        return UNSUPPORTED.get(_key(fn))
+    except TypeError:
+        return None
 
 
 def lookup(fn):
@@ -263,8 +322,36 @@ def _display_name(fn):
     return f"{module}.{name}" if module else name
 
 
+# Parameters that pick axes, positions, orders, counts, sizes or names carry no derivative, even where
+# the value varies in name only (an index saved on the stack next to values that vary, read again by
+# the derivative of generated code).
+SELECTORS = {"axis", "axes", "keepdims", "index", "i", "k", "subscripts", "name", "s", "norm", "ord", "how", "reps",
+             "repeats", "pad_width", "mode", "offset", "axis1", "axis2", "deg", "n", "source", "destination", "shift",
+             "indices", "kth", "indices_or_sections", "newshape", "shape", "dtype", "order", "edge_order"}
+
+
+def mark_selectors():
+    """Mark the selector parameters of every rule (called once all rules are registered)."""
+    for rule in list(RULES.values()) + list(METHODS.values()):
+        rule.no_derivative = tuple(rule.no_derivative) + tuple(p for p in rule.params
+                                                                if p in SELECTORS and p not in rule.no_derivative)
+
+
+def without_derivative():
+    """Display names of the functions declared to carry no derivative, sorted."""
+    return sorted({_display_name(fn) for fn in _CONSTANT_OBJECTS if hasattr(fn, "__name__") and not isinstance(fn, type)
+                   and not getattr(fn, "__module__", "").startswith("adjoint.")})
+
+
+def unsupported_functions():
+    """(display name, reason) of the functions adjoint names as not differentiated, sorted."""
+    return sorted((_display_name(fn), reason) for fn, reason in UNSUPPORTED.items())
+
+
 def all_rules():
     """(display name, modes) for every registered rule, sorted."""
     rows = {(r.name, "reverse+forward" if r.forward else "reverse") for r in RULES.values()}
+    rows |= {(_display_name(fn), "defined by NumPy code") for fn, found in DEFINITIONS.items()
+             if not any(when is not None for when, _ in found)}
     rows |= {(r.name, "reverse+forward" if r.forward else "reverse") for r in METHODS.values()}
     return sorted(rows)

@@ -130,3 +130,9 @@ nondifferentiable(np.heaviside, np.signbit, np.greater_equal, np.less_equal, np.
 for modulus in (np.abs, builtins.abs):
     complex_form(modulus, {"x": "np.real(g) * rt.direction(x)"})
     RULES[modulus].forward = {"x": "rt.abs_jvp(x, dx)"}
+
+# the modified Bessel function I0 (I0' = I1), scaling by powers of two, the next float
+unary([np.i0], "rt.bessel_i1(x)")
+defrule(np.ldexp, "x1, x2", {"x1": "g * np.ldexp(1.0, x2)"}, forward={"x1": "dx1 * np.ldexp(1.0, x2)"},
+        broadcasting=True)
+defrule(np.nextafter, "x1, x2", {"x1": "g"}, forward={"x1": "dx1"}, broadcasting=True, no_derivative=("x2",))

@@ -124,3 +124,11 @@ defrule(np.linalg.svd, "a, full_matrices=True, compute_uv=True",
 defrule(np.linalg.eigvals, "a", {"a": "rt.eigvals_grad(g, a, z)"}, forward={"a": "rt.eigvals_jvp(a, da, z)"})
 defrule(np.linalg.eig, "a", {"a": "rt.eig_grad(rt.item_adjoint(g, 0, z), rt.item_adjoint(g, 1, z), a, z)"},
         forward={"a": "rt.eig_jvp(a, da, z)"})
+
+# convolution is bilinear; the adjoint of each operand correlates g (placed in the full convolution)
+# with the other, which conjugates it as the complex convention asks
+defrule(np.convolve, "a, v, mode='full'", {"a": "rt.convolve_grad(g, a, v, mode)", "v": "rt.convolve_grad(g, v, a, mode)"},
+        forward={"a": "np.convolve(da, v, mode)", "v": "np.convolve(a, dv, mode)"})
+# weighted counts are linear in the weights
+defrule(np.bincount, "x, weights=None, minlength=0", {"weights": "np.take(g, x)"},
+        forward={"weights": "np.bincount(x, dweights, minlength)"}, no_derivative=("x", "minlength"))

@@ -104,3 +104,8 @@ real_valued(np.var, METHODS["var"], np.std, METHODS["std"], np.linalg.norm)
 # Python's sum over a list (or an array's first axis), from start
 defrule(builtins.sum, "v, start=0", {"v": "rt.unsum(g, v)", "start": "g"},
         forward={"v": "rt.sum_tangents(dv)", "start": "dstart"}, name="sum (builtin)")
+
+# a list made a tuple, or a tuple a list: the same items, the same adjoint
+# (of an array: its rows, whose adjoints are stacked back)
+defrule(builtins.tuple, "v", {"v": "rt.unlist(g, v)"}, forward={"v": "tuple(dv)"}, name="tuple (builtin)")
+defrule(builtins.list, "v", {"v": "rt.unlist(g, v)"}, forward={"v": "list(dv)"}, name="list (builtin)")

@@ -5,7 +5,7 @@ The runtime's first parameter is called `v` here, so that `g` keeps meaning the 
 arguments of a maximum, a sort order); any other active parameter without a template is an error.
 """
 from .. import runtime as rt
-from .core import RULES, defrule, nondifferentiable
+from .core import defrule, nondifferentiable
 
 defrule(rt.unbroadcast, "v, x", {"v": "rt.broadcast_like(g, v)"}, forward={"v": "rt.unbroadcast(dv, x)"},
         no_derivative=("x",))
@@ -80,7 +80,7 @@ defrule(rt.untile, "v, x, reps", {"v": "np.tile(g, reps)"}, forward={"v": "rt.un
 defrule(rt.unrepeat, "v, x, repeats, axis=None", {"v": "np.repeat(g, repeats, axis)"},
         forward={"v": "rt.unrepeat(dv, x, repeats, axis)"},
         no_derivative=("x",))
-defrule(rt.unpad, "v, x, pad_width, mode='constant'", {"v": "np.pad(g, pad_width)"},
+defrule(rt.unpad, "v, x, pad_width, mode='constant'", {"v": "np.pad(g, pad_width, mode)"},
         forward={"v": "rt.unpad(dv, x, pad_width, mode)"},
         no_derivative=("x",))
 defrule(rt.undiag, "v, x, k=0", {"v": "rt.undiag(g, v, k)"}, forward={"v": "rt.undiag(dv, x, k)"},
@@ -127,6 +127,33 @@ defrule(rt.sorted_like, "v, a, axis=-1", {"v": "rt.unsort(g, a, axis)"}, forward
         no_derivative=("a",))
 defrule(rt.unsort, "v, a, axis=-1", {"v": "rt.sorted_like(g, a, axis)"}, forward={"v": "rt.unsort(dv, a, axis)"},
         no_derivative=("a",))
+defrule(rt.untake, "v, a, indices, axis=None, mode='raise'", {"v": "np.take(g, indices, axis, mode=mode)"},
+        forward={"v": "rt.untake(dv, a, indices, axis, mode)"}, no_derivative=("a", "indices"))
+defrule(rt.untake_along_axis, "v, arr, indices, axis=-1", {"v": "np.take_along_axis(g, indices, axis)"},
+        forward={"v": "rt.untake_along_axis(dv, arr, indices, axis)"}, no_derivative=("arr", "indices"))
+defrule(rt.cast_adjoint, "v, a, dtype", {"v": "rt.cast_tangent(g, dtype)"}, forward={"v": "rt.cast_adjoint(dv, a, dtype)"},
+        no_derivative=("a", "dtype"))
+defrule(rt.cast_tangent, "v, dtype", {"v": "rt.cast_adjoint(g, v, dtype)"}, forward={"v": "rt.cast_tangent(dv, dtype)"},
+        no_derivative=("dtype",))
+defrule(rt.unmeshgrid, "v, z, xi, indexing='xy'", {"v": "rt.meshgrid_tangent(g, xi, False, indexing)"},
+        forward={"v": "rt.unmeshgrid(dv, z, xi, indexing)"}, no_derivative=("z", "xi", "indexing"))
+defrule(rt.meshgrid_tangent, "v, xi, sparse=False, indexing='xy'", {"v": "rt.unmeshgrid(g, z, xi, indexing)"},
+        forward={"v": "rt.meshgrid_tangent(dv, xi, sparse, indexing)"}, no_derivative=("xi", "sparse", "indexing"))
+defrule(rt.unbroadcast_arrays, "v, z, arrays", {"v": "rt.broadcast_tangents(g, arrays)"},
+        forward={"v": "rt.unbroadcast_arrays(dv, z, arrays)"}, no_derivative=("z", "arrays"))
+defrule(rt.broadcast_tangents, "v, arrays", {"v": "rt.unbroadcast_arrays(g, z, arrays)"},
+        forward={"v": "rt.broadcast_tangents(dv, arrays)"}, no_derivative=("arrays",))
+defrule(rt.ungradient, "v, f, spacing, axis=None, edge_order=1", {"v": "rt.regradient(g, spacing, axis, edge_order)"},
+        forward={"v": "rt.ungradient(dv, f, spacing, axis, edge_order)"}, no_derivative=("f", "spacing", "edge_order"))
+defrule(rt.regradient, "v, spacing, axis=None, edge_order=1", {"v": "rt.ungradient(g, v, spacing, axis, edge_order)"},
+        forward={"v": "rt.regradient(dv, spacing, axis, edge_order)"}, no_derivative=("spacing", "edge_order"))
+defrule(rt.unlist, "v, x", {"v": "list(g) if isinstance(x, np.ndarray) else g"}, forward={"v": "rt.unlist(dv, x)"},
+        no_derivative=("x",))
+nondifferentiable(rt.detached)
+defrule(rt.bessel_i1, "x", {"x": "g * rt.bessel_i1_slope(x)"}, forward={"x": "dx * rt.bessel_i1_slope(x)"})
+defrule(rt.convolve_grad, "v, a, b, mode='full'", {"v": "np.convolve(g, b, mode)"},
+        forward={"v": "rt.convolve_grad(dv, a, b, mode)", "b": "rt.convolve_grad(v, a, db, mode)"},
+        no_derivative=("a", "mode"))
 nondifferentiable(rt.inner_subscripts, rt.tensordot_subscripts, rt.average_weights, rt.real_norm_order)
 # the gamma family of scipy.special, to any order
 defrule(rt.polygamma, "n, x", {"x": "g * rt.polygamma(n + 1, x)"}, forward={"x": "dx * rt.polygamma(n + 1, x)"})
@@ -137,12 +164,6 @@ defrule(rt.item_spread, "v, i, z", {"v": "rt.item_adjoint(g, i, z)"}, forward={"
 defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 2, axis=-1)"},
         forward={"w": "-z ** 2 * (np.expand_dims(dw, -2) - np.expand_dims(dw, -1))"})
 
-# Parameters that pick axes, positions, orders, counts or names carry no derivative, even where the
-# value varies in name only (an index saved on the stack next to values that vary).
-SELECTORS = {"axis", "axes", "keepdims", "index", "i", "k", "subscripts", "name", "s", "norm", "ord", "how", "reps",
-             "repeats", "pad_width", "mode", "offset", "axis1", "axis2", "deg", "n"}
-for _rule in [r for fn, r in RULES.items() if getattr(fn, "__module__", None) == rt.__name__]:
-    _rule.no_derivative = tuple(_rule.no_derivative) + tuple(p for p in _rule.params if p in SELECTORS)
 
 # --- writes (see writes.py): a parameter's private copy, and the adjoint and tangent buffers, all linear.
 # The buffers' functions add into their first argument in place, which generated code owns.

@@ -29,13 +29,13 @@ defrule(np.broadcast_to, "array, shape", {"array": "rt.unbroadcast(g, array)"},
 defrule(np.full, "shape, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
         forward={"fill_value": "np.full(shape, dfill_value)"})
 defrule(np.full_like, "a, fill_value, dtype=None", {"fill_value": "rt.unbroadcast(g, fill_value)"},
-        forward={"fill_value": "np.full_like(a, dfill_value)"})
+        forward={"fill_value": "np.full_like(a, dfill_value)"}, no_derivative=("a",))
 
 nondifferentiable(
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
     builtins.type, builtins.print, builtins.enumerate, builtins.zip,
     np.shape, np.ndim, np.size, np.zeros, np.ones, np.empty, np.eye, np.identity,
-    np.zeros_like, np.ones_like, np.empty_like, np.arange, np.linspace,
+    np.zeros_like, np.ones_like, np.empty_like,
     np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc,
     np.isnan, np.isfinite, np.isinf, np.floor_divide, np.greater, np.less, np.equal,
     np.logical_and, np.logical_or, np.logical_not, np.all, np.any, np.nonzero, np.count_nonzero,
@@ -74,6 +74,27 @@ linear(np.vstack, "tup", "rt.unjoin(g, tup, 'vstack')")
 linear(np.column_stack, "tup", "rt.unjoin(g, tup, 'column_stack')")
 linear(np.split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
 linear(np.array_split, "ary, indices_or_sections, axis=0", "rt.unsplit(g, z, axis)")
+
+# picking elements by position: each adjoint adds g back where its element was taken from
+linear(np.take, "a, indices, axis=None, out=None, mode='raise'", "rt.untake(g, a, indices, axis, mode)")
+linear(np.take_along_axis, "arr, indices, axis=-1", "rt.untake_along_axis(g, arr, indices, axis)")
+method("take", "a, indices, axis=None, out=None, mode='raise'", {"a": "rt.untake(g, a, indices, axis, mode)"},
+       forward={"a": "LINEAR"})
+# grids: each output is one input spread along the others' axes
+defrule(np.meshgrid, "*xi, copy=True, sparse=False, indexing='xy'", {"xi": "rt.unmeshgrid(g, z, xi, indexing)"},
+        forward={"xi": "rt.meshgrid_tangent(dxi, xi, sparse, indexing)"}, no_derivative=("copy", "sparse", "indexing"))
+defrule(np.broadcast_arrays, "*args, subok=False", {"args": "rt.unbroadcast_arrays(g, z, args)"},
+        forward={"args": "rt.broadcast_tangents(dargs, args)"}, no_derivative=("subok",))
+# np.gradient is linear in f; the spacing (a coordinate array too) carries no derivative here
+defrule(np.gradient, "f, *varargs, axis=None, edge_order=1", {"f": "rt.ungradient(g, f, varargs, axis, edge_order)"},
+        forward={"f": "LINEAR"}, no_derivative=("axis", "edge_order"))
+# a cast: the identity on floats, zero through integers
+CAST = ("a, dtype, order='K', casting='unsafe', subok=True, copy=True", {"a": "rt.cast_adjoint(g, a, dtype)"},
+        {"a": "rt.cast_tangent(da, dtype)"})
+method("astype", *CAST)
+if hasattr(np, "astype"):
+    defrule(np.astype, "x, dtype, copy=True", {"x": "rt.cast_adjoint(g, x, dtype)"},
+            forward={"x": "rt.cast_tangent(dx, dtype)"})
 
 # sorting permutes: the tangent is da in a's sorted order, the adjoint puts g back in a's order
 defrule(np.sort, "a, axis=-1, kind=None, order=None", {"a": "rt.unsort(g, a, axis)"},
