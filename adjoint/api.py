@@ -612,36 +612,56 @@ def grad(f, wrt=0, has_aux=False):
 
 def elementwise_grad(f, wrt=0):
     """For f acting elementwise on arrays: the derivative of each output element with respect to its
-    own input element, shaped like the input (the gradient of sum(f(x)): a vjp with a cotangent of
-    ones). It nests: elementwise_grad(elementwise_grad(f)) is the second derivative."""
-    from .summed import summed
-    fn = callables.plain(unwrap(f))
-    signature = _signature(fn)
-    if signature is None:
-        raise AdjointError(f"elementwise_grad needs a function whose parameters can be read, got {f!r}")
-    params = list(signature.parameters)
-    names, many = _wrt_names(fn, wrt)
-    positions = tuple(params.index(n) for n in names)
-    try:
-        total = summed(f, len(params))
-    except ValueError as exc:
-        raise AdjointError(str(exc)) from None
-    return _ElementwiseGradient(f, total, positions if many else positions[0])
+    own input element, shaped like the input (for an elementwise f, the vjp with a cotangent of ones).
+    It nests: elementwise_grad(elementwise_grad(f)) is the second derivative."""
+    return _ElementwiseGradient(f, wrt)
 
 
-class _ElementwiseGradient(_Gradient):
-    """adjoint.elementwise_grad(f): the gradient of the sum of f's output."""
+class _ElementwiseGradient:
+    """adjoint.elementwise_grad(f): the tangent of f along ones, in forward mode (for an elementwise f
+    the same as the vjp with a cotangent of ones). Each order of a nested one adds one forward sweep
+    over the generated code of the order below."""
 
-    def __init__(self, f, total, wrt):
-        super().__init__(total, wrt, with_value=False)
-        self.elementwise_of = f
-        self.__name__ = self.__qualname__ = f"elementwise_grad_{getattr(f, '__name__', 'f')}"
+    def __init__(self, f, wrt):
+        self.original = f
+        self.fn = callables.plain(unwrap(f))
+        signature = _signature(self.fn)
+        if signature is None:
+            raise AdjointError(f"elementwise_grad needs a function whose parameters can be read, got {f!r}")
+        self.params = list(signature.parameters)
+        self.wrt, self.many = _wrt_names(self.fn, wrt)
+        functools.update_wrapper(self, self.fn, updated=())
+        self.__name__ = self.__qualname__ = f"elementwise_grad_{getattr(self.fn, '__name__', 'f')}"
 
     def __reduce__(self):
-        return elementwise_grad, (self.elementwise_of, self.positions if self.many else self.positions[0])
+        return elementwise_grad, (self.original, self.wrt if self.many else self.wrt[0])
 
     def __repr__(self):
-        return f"<adjoint.elementwise_grad of {_name(self.elementwise_of)}>"
+        return f"<adjoint.elementwise_grad of {_name(self.original)}>"
+
+    def __call__(self, *args):
+        fn = _plain(self.fn, args)
+        _check_signature(fn, _signature(fn), args)
+        slopes = []
+        for name in self.wrt:
+            position = self.params.index(name)
+            _check_differentiable(fn, name, args[position])
+            linked = _tangent_linked(fn, (name,), args)
+            ones = np.ones(np.shape(args[position]))
+            _, slope = _run(linked.function, *args, ones)
+            slopes.append(_unshared(slope, args))
+        return tuple(slopes) if self.many else slopes[0]
+
+    def __adjoint_function__(self, args):
+        """A plain function with readable source computing this derivative (for the next order)."""
+        if self.many:
+            raise AdjointError("differentiating elementwise_grad with several `wrt` is not supported: "
+                               "take elementwise_grad of each argument separately")
+        fn = _plain(self.fn, None if args is None else tuple(args))
+        params = list(_signature(fn).parameters)
+        selector = cache.cached(fn, (tuple(self.wrt), "elementwise-selector"), lambda: driver.build_selector(
+            driver.build_forward(fn, list(self.wrt)), params, "elementwise", self.wrt))
+        return selector.function
 
 
 def value_and_grad(f, wrt=0, has_aux=False):
