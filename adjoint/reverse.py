@@ -836,10 +836,16 @@ class Reverse:
         """A marker the emitter turns into `# <original line>  [file:line]`."""
         line = getattr(stmt, "lineno", None) or 0
         text = self.parsed.line_text(line).strip()
-        return gast.Expr(gast.Constant(f"{COMMENT}{text}  [{os.path.basename(self.parsed.filename)}:{line}]", None))
+        return gast.Expr(gast.Constant(f"{COMMENT}{text}  [{_short(self.parsed.filename)}:{line}]", None))
 
 
 COMMENT = "@adjoint-comment@ "
+
+
+def _short(filename):
+    """The file a comment points at: its name, or for generated code (a derivative of a derivative)
+    the generated function's (`<adjoint grad_f of ...>` -> `grad_f`)."""
+    return filename.split()[1] if filename.startswith("<adjoint ") else os.path.basename(filename)
 
 
 def _walk_skipping(node, skipped):
