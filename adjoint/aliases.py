@@ -223,16 +223,24 @@ def _unsupported_write(stmt, parsed, variable, what, hint):
 def _guard(tree, stmt, updated, runtime_name):
     """`rt.expect_number(updated)` before stmt: a statement of its own, which no cleanup removes even
     where the update's result is never read (Python's in-place update would still show elsewhere)."""
-    call = gast.Call(gast.Attribute(ir.name(runtime_name), "expect_number", gast.Load()), [ir.name(updated)], [])
-    _insert_before(tree.body, stmt, ir.at(gast.Expr(call), stmt))
+    def guard():
+        call = gast.Call(gast.Attribute(ir.name(runtime_name), "expect_number", gast.Load()), [ir.name(updated)], [])
+        return ir.at(gast.Expr(call), stmt)
+    if isinstance(stmt, gast.While):        # the update is in the test, which reads the loop's header version:
+        phis = next((k for k, s in enumerate(stmt.body) if not ir.is_phi(s)), len(stmt.body))
+        stmt.body.insert(phis, guard())     # checked where that version is defined: in the body, and after
+        _insert_at(tree.body, stmt, guard(), after=True)
+    else:
+        _insert_at(tree.body, stmt, guard())
 
 
-def _insert_before(block, stmt, new):
+def _insert_at(block, stmt, new, after=False):
+    """Insert new before (or after) stmt, wherever in block it is."""
     for k, s in enumerate(block):
         if s is stmt:
-            block.insert(k, new)
+            block.insert(k + 1 if after else k, new)
             return True
-        if any(_insert_before(getattr(s, field, None) or [], stmt, new) for field in ("body", "orelse")):
+        if any(_insert_at(getattr(s, field, None) or [], stmt, new, after) for field in ("body", "orelse")):
             return True
     return False
 

@@ -71,6 +71,17 @@ def statements(block):
             yield from statements(getattr(stmt, field, []) or [])
 
 
+def enclosing_loops(block, around=frozenset()):
+    """{id(statement): the ids of the loops around it} for every statement in block, nested ones too."""
+    found = {}
+    for stmt in block:
+        found[id(stmt)] = around
+        inner = around | {id(stmt)} if isinstance(stmt, (gast.For, gast.While)) else around
+        for field in ("body", "orelse"):
+            found.update(enclosing_loops(getattr(stmt, field, []) or [], inner))
+    return found
+
+
 def names_stored(node):
     """Names assigned anywhere inside node."""
     return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)]

@@ -152,8 +152,7 @@ class Reverse:
                         readers.setdefault(obj, []).append(stmt)
         order = list(ir.statements(self.tree.body))
         position = {id(s): k for k, s in enumerate(order)}
-        loops = {id(s): {id(L) for L in order if isinstance(L, (gast.For, gast.While))
-                         and any(inner is s for inner in ir.statements(L.body))} for s in order}
+        loops = self._loops_around()
         for stmt in order:
             if not is_write(stmt):
                 continue
@@ -793,9 +792,23 @@ class Reverse:
             return any(self._defined_outside(site, loop) for site in self.sites(self.objects.of[var]))  # lives on
         if var in {a.id for a in self.tree.args.args}:
             return True
-        inside = {id(s) for s in ir.statements(loop.body)}
-        return any(isinstance(s, gast.Assign) and ir.target_name(s) == var and id(s) not in inside
-                   for s in ir.statements(self.tree.body))
+        loops = self._loops_around()
+        return any(id(loop) not in loops[site] for site in self._assignments().get(var, ()))
+
+    def _loops_around(self):
+        """{id(statement): ids of the loops around it} of the primal (built once: the primal is fixed)."""
+        if not hasattr(self, "_loops_index"):
+            self._loops_index = ir.enclosing_loops(self.tree.body)
+        return self._loops_index
+
+    def _assignments(self):
+        """{name: ids of the assignments to it} in the primal."""
+        if not hasattr(self, "_assignments_index"):
+            self._assignments_index = {}
+            for s in ir.statements(self.tree.body):
+                if isinstance(s, gast.Assign):
+                    self._assignments_index.setdefault(ir.target_name(s), []).append(id(s))
+        return self._assignments_index
 
     def _zeros(self, adjoint_names):
         primal = {d: v for v, d in self.adjoints.items()}

@@ -43,3 +43,25 @@ def scaled(a, b):
 
 def uses_scaled(x, y):
     return scaled(x, y) + x
+
+
+def doubled(p0, p1):
+    p0 += p0            # a number: a rebinding; the compiler checks at run time that it is one
+    return p0
+
+
+def shifted_power(t, *, power=2, shift=0.0):
+    return (t + shift) ** power
+
+
+def updated_in_a_while_test(x0):
+    n = 0
+    while n < 4 and doubled(x0, x0) < -0.4:
+        n += 1
+        x0 = np.tanh(x0 * 1.5)
+        while doubled(x0, x0) > 0.4:
+            opts = {"power": 1, "shift": -0.2}
+            x0 = np.tanh(x0 + 0.3 * shifted_power(x0, **opts))     # (a value of unknown shape)
+            if math.tanh(x0) < 0.1:
+                return x0
+    return x0

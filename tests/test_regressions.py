@@ -60,3 +60,12 @@ def test_a_user_rule_without_a_template_for_a_differentiated_argument_is_an_erro
         adjoint.grad(rf.uses_scaled, wrt=1)(2.0, 3.0)
     with pytest.raises(adjoint.NonDifferentiable, match="no tangent for `b`"):
         adjoint.jvp(rf.uses_scaled, (2.0, 3.0), (0.0, 1.0))
+
+
+def test_a_helper_updating_its_argument_in_a_while_test_is_checked_where_the_loop_version_lives():
+    # (fuzz seed 191, program 2162): the run-time check that the argument a helper updates with `+=` is a
+    # number went before the loop, reading the loop's own version before it was defined
+    from adjoint.testing import check_jvp
+    for x in (-0.2085, -0.9, 0.7):
+        check_grads(rf.updated_in_a_while_test, x)
+        check_jvp(rf.updated_in_a_while_test, x)
