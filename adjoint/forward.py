@@ -210,7 +210,7 @@ class Forward:
             raise unknown_callee(self.parsed, func, stmt, self._no_rule(
                 "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
                 stmt, reason="it is only known when the code runs"))
-        from .reverse import _unsupported, callee_function
+        from .reverse import callee_function, why_unsupported
         fn = callee_function(fn)
         defined = rules.definition(fn, call.args, keywords, self.shapes.get)
         if defined is not None:
@@ -222,7 +222,7 @@ class Forward:
             return self._callee(stmt, call, fn, z)
         if isinstance(fn, type):
             raise self._no_rule(fn.__name__, stmt, reason=made_here_reason(fn))
-        raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt, **_unsupported(fn))
+        raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt, **why_unsupported(fn))
 
     def _callee(self, stmt, call, fn, z):
         import inspect

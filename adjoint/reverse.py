@@ -315,7 +315,7 @@ class Reverse:
             return self._callee_adjoint(stmt, call, fn, z, g)
         if isinstance(fn, type):
             raise self._no_rule(_spell(func), stmt, reason=made_here_reason(fn))
-        raise self._no_rule(_spell(func), stmt, **_unsupported(fn))
+        raise self._no_rule(_spell(func), stmt, **why_unsupported(fn))
 
     def _callee_adjoint(self, stmt, call, fn, z, g):
         import inspect
@@ -950,7 +950,7 @@ def _combine(contribs):
     return out
 
 
-def _unsupported(fn):
+def why_unsupported(fn):
     """The reason adjoint gives for not differentiating a library function, as _no_rule's keyword."""
     reason = rules.unsupported_reason(fn)
     return {"reason": reason} if reason else {}

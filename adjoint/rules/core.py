@@ -17,7 +17,10 @@ applies the conjugate of its transposed derivative (`holomorphic`), and a few gi
 FFTs, real, imag, conj) hold for complex values as they are.
 """
 import ast
+import inspect
 from dataclasses import dataclass, field
+
+import gast
 
 _REQUIRED = object()
 
@@ -264,8 +267,6 @@ def defined_by(fn, when=None):
 def definition(fn, args, keywords, shape_of):
     """The definition a call of fn with these argument nodes is differentiated through, or None.
     shape_of(name) is the shape known for a variable."""
-    import gast
-    import inspect
     for when, definition_ in DEFINITIONS.get(_key(fn), ()):
         if when is None:
             return definition_
