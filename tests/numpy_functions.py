@@ -115,6 +115,12 @@ def full_like_array(x, y):
 def pads(x):
     return sum(weigh(np.pad(x, ((1, 2), (2, 1)), mode=m)) for m in ("edge", "reflect", "symmetric", "wrap"))
 
+def statistic_pads(x):
+    return (weigh(np.pad(x, ((1, 2), (2, 1)), mode="mean")) + weigh(np.pad(x, 2, mode="maximum", stat_length=2))
+            + weigh(np.pad(x, (1, 1), mode="minimum")) + weigh(np.pad(x, ((0, 1), (1, 0)), mode="median"))
+            + weigh(np.pad(x, (2, 1), mode="linear_ramp", end_values=(0.5, -1.0))))
+
+
 def casts(x):
     return weigh(x.astype(float) + x.astype(int) + x.round() + np.astype(x, np.float64))
 

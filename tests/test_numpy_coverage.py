@@ -77,6 +77,7 @@ CASES = [
     ("broadcast_pair", args(normal(4), normal(3)), (0, 1), True),
     ("full_like_array", args(normal(3, 4), normal(2)), (0, 1), True),
     ("pads", args(normal(3, 4)), 0, True),
+    ("statistic_pads", args(distinct(3, 4)), 0, True),
     ("casts", args(uniform(0.1, 0.4, 3, 4)), 0, True),
     ("asarrays", args(normal(3, 4)), 0, True),
     ("bincount_weights", args(normal(6)), 0, True),

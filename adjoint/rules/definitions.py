@@ -148,6 +148,49 @@ def np_dsplit(ary, indices_or_sections):
     return np.split(ary, indices_or_sections, axis=2)
 
 
+def _statistic_pad(shapes, constants):
+    """np.pad in a mode whose padding is computed from the edges (the rule covers the copying modes)."""
+    return constants.get("mode") in ("maximum", "minimum", "mean", "median", "linear_ramp")
+
+
+@defined_by(np.pad, when=_statistic_pad)
+def np_pad(array, pad_width, mode="constant", stat_length=None, end_values=0):
+    """Each axis in turn, as NumPy pads: the ends are a statistic of the values next to them (of all of
+    them, or of `stat_length`), or ramps from `end_values` to the edge."""
+    ndim = np.ndim(array)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
+    for axis in range(ndim):
+        before, after = int(widths[axis, 0]), int(widths[axis, 1])
+        moved = np.moveaxis(array, axis, -1)
+        if mode == "linear_ramp":
+            start, stop = _sides(end_values, axis, ndim)
+            left = start + np.arange(before) * ((moved[..., :1] - start) / max(before, 1))
+            right = stop + np.arange(after - 1, -1, -1) * ((moved[..., -1:] - stop) / max(after, 1))
+        else:
+            n = np.shape(moved)[-1]
+            first, last = (n, n) if stat_length is None else _sides(stat_length, axis, ndim)
+            left = np.broadcast_to(_edge_statistic(moved[..., :int(first)], mode), np.shape(moved)[:-1] + (before,))
+            right = np.broadcast_to(_edge_statistic(moved[..., n - int(last):], mode), np.shape(moved)[:-1] + (after,))
+        array = np.moveaxis(np.concatenate([left, moved, right], axis=-1), -1, axis)
+    return array
+
+
+def _sides(value, axis, ndim):
+    """(before, after) of a pad option given as a number, a pair, or a pair per axis."""
+    both = np.broadcast_to(np.asarray(value, dtype=float), (ndim, 2))
+    return both[axis, 0], both[axis, 1]
+
+
+def _edge_statistic(values, mode):
+    if mode == "maximum":
+        return np.max(values, axis=-1, keepdims=True)
+    if mode == "minimum":
+        return np.min(values, axis=-1, keepdims=True)
+    if mode == "mean":
+        return np.mean(values, axis=-1, keepdims=True)
+    return np.median(values, axis=-1, keepdims=True)
+
+
 @defined_by(np.partition)
 def np_partition(a, kth, axis=-1, kind="introselect", order=None):
     if axis is None:
