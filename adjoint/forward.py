@@ -212,7 +212,9 @@ class Forward:
                 stmt, reason="it is only known when the code runs"))
         from .reverse import callee_function, why_unsupported
         fn = callee_function(fn)
-        defined = rules.definition(fn, call.args, keywords, self.shapes.get)
+        defined, refused = rules.definition(fn, call.args, keywords, self.shapes.get)
+        if refused:
+            raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt, reason=refused)
         if defined is not None:
             return self._callee(stmt, call, defined, z)
         rule = rules.lookup(fn)

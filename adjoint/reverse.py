@@ -305,7 +305,9 @@ class Reverse:
                 "the function called here" if getattr(func, "id", None) in self.namer.temporaries else _spell(func),
                 stmt, reason="it is only known when the code runs"))
         fn = callee_function(fn)
-        defined = rules.definition(fn, call.args, keywords, self.shapes.get)
+        defined, refused = rules.definition(fn, call.args, keywords, self.shapes.get)
+        if refused:
+            raise self._no_rule(_spell(func), stmt, reason=refused)
         if defined is not None:
             return self._callee_adjoint(stmt, call, defined, z, g)
         rule = rules.lookup(fn)

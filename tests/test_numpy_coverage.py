@@ -262,3 +262,14 @@ def test_a_none_leaf_of_a_container_argument_has_a_none_gradient():
 def test_an_output_of_size_one_is_a_scalar():
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(adjoint.grad(size_one_output)(x), 2 * x)
+
+
+def nearest_quantile(x):
+    return np.quantile(x, 0.3, method="nearest")
+
+
+def test_a_call_a_definition_does_not_cover_is_refused_at_its_line():
+    with pytest.raises(adjoint.NonDifferentiable, match=r"test_numpy_coverage.py, line \d+.*`method` 'linear', not 'nearest'"):
+        adjoint.grad(nearest_quantile)(np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(adjoint.NonDifferentiable, match="`method` 'linear'"):
+        adjoint.jvp(nearest_quantile, (np.array([1.0, 2.0, 3.0]),), (np.ones(3),))

@@ -254,22 +254,22 @@ def nondifferentiable(*fns):
             _CONSTANT_OBJECTS.append(fn)
 
 
-def defined_by(fn, when=None):
+def defined_by(fn, when=None, requires=None):
     """Decorator: `fn` is differentiated through the decorated Python definition (where `when(shapes,
-    constants)` holds, for a function that also has a rule)."""
-    def register(definition):
+    constants)` holds, for a function that also has a rule). requires: {parameter: the values the
+    definition covers}; a call passing another constant is refused when it is compiled."""
+    def register(definition_):
         if fn is not None:
-            DEFINITIONS.setdefault(_key(fn), []).append((when, definition))
-        return definition
+            DEFINITIONS.setdefault(_key(fn), []).append((when, definition_))
+            definition_.requires = dict(requires or {})
+        return definition_
     return register
 
 
 def definition(fn, args, keywords, shape_of):
-    """The definition a call of fn with these argument nodes is differentiated through, or None.
-    shape_of(name) is the shape known for a variable."""
+    """(the definition a call of fn with these argument nodes is differentiated through, or None;
+    why the call is refused, or None). shape_of(name) is the shape known for a variable."""
     for when, definition_ in DEFINITIONS.get(_key(fn), ()):
-        if when is None:
-            return definition_
         try:
             bound = inspect.signature(definition_).bind(*args, **dict(keywords))
         except TypeError:
@@ -278,9 +278,14 @@ def definition(fn, args, keywords, shape_of):
         shapes = {p: shape_of(v.id) for p, v in bound.arguments.items() if isinstance(v, gast.Name)}
         constants = {p: getattr(v, "value", v) for p, v in bound.arguments.items()
                      if isinstance(v, gast.Constant) or not isinstance(v, gast.AST)}
-        if when(shapes, constants):
-            return definition_
-    return None
+        if when is not None and not when(shapes, constants):
+            continue
+        for param, covered in definition_.requires.items():
+            if param in constants and constants[param] not in covered:
+                return None, (f"adjoint differentiates it with `{param}` "
+                              f"{' or '.join(repr(c) for c in covered)}, not {constants[param]!r}")
+        return definition_, None
+    return None, None
 
 
 def unsupported(fns, reason):

@@ -205,12 +205,12 @@ def np_median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return np_quantile(a, 0.5, axis=axis, keepdims=keepdims)
 
 
-@defined_by(np.percentile)
+@defined_by(np.percentile, requires={"method": ("linear",)})
 def np_percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     return np_quantile(a, np.true_divide(q, 100), axis=axis, method=method, keepdims=keepdims)
 
 
-@defined_by(np.quantile)
+@defined_by(np.quantile, requires={"method": ("linear",)})
 def np_quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     """The linear interpolation between the sorted values around position q (n - 1) (NumPy's default
     method), NaN where a slice holds a NaN."""
@@ -316,12 +316,12 @@ def np_nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return np_nanquantile(a, 0.5, axis=axis, keepdims=keepdims)
 
 
-@defined_by(np.nanpercentile)
+@defined_by(np.nanpercentile, requires={"method": ("linear",)})
 def np_nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     return np_nanquantile(a, np.true_divide(q, 100), axis=axis, method=method, keepdims=keepdims)
 
 
-@defined_by(np.nanquantile)
+@defined_by(np.nanquantile, requires={"method": ("linear",)})
 def np_nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     """np_quantile of each slice's values that are not NaN."""
     if method != "linear":
@@ -536,7 +536,7 @@ def np_linalg_tensorinv(a, ind=2):
     return np.reshape(inverse, cols + rows)
 
 
-@defined_by(np.linalg.tensorsolve)
+@defined_by(np.linalg.tensorsolve, requires={"axes": (None,)})
 def np_linalg_tensorsolve(a, b, axes=None):
     if axes is not None:
         raise ValueError("adjoint differentiates np.linalg.tensorsolve with axes=None")
@@ -699,7 +699,7 @@ def np_vander(x, N=None, increasing=False):
     return powers if increasing else powers[:, ::-1]
 
 
-@defined_by(np.interp)
+@defined_by(np.interp, requires={"period": (None,)})
 def np_interp(x, xp, fp, left=None, right=None, period=None):
     """The line through the two points around x (the one to the right at a point), the end values outside."""
     if period is not None:
@@ -712,7 +712,7 @@ def np_interp(x, xp, fp, left=None, right=None, period=None):
     return np.where(x > xp[len(xp) - 1], fp[len(fp) - 1] if right is None else right, value)
 
 
-@defined_by(np.linspace)
+@defined_by(np.linspace, requires={"retstep": (False,)})
 def np_linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     if retstep or np.ndim(start) or np.ndim(stop):
         raise ValueError("adjoint differentiates np.linspace of numbers without retstep")
@@ -819,7 +819,7 @@ def np_roots(p):
     return np.concatenate([np.linalg.eigvals(companion), np.zeros(trailing)])
 
 
-@defined_by(np.polyfit)
+@defined_by(np.polyfit, requires={"full": (False,), "cov": (False,)})
 def np_polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     if full or cov:
         raise ValueError("adjoint differentiates np.polyfit's coefficients (full=False, cov=False)")
@@ -857,7 +857,7 @@ def np_correlate(a, v, mode="valid"):
     return np.convolve(a, np.conj(v[::-1]), mode)
 
 
-@defined_by(np.cov)
+@defined_by(np.cov, requires={"fweights": (None,), "aweights": (None,)})
 def np_cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
     if fweights is not None or aweights is not None:
         raise ValueError("adjoint differentiates np.cov without fweights and aweights")
