@@ -22,6 +22,9 @@ examples: $(VENV)/.installed
 	$(BIN)/python examples/demo.py
 	$(BIN)/python examples/taylor_sin.py
 	$(BIN)/python examples/mlp.py
+	$(BIN)/python examples/tanh_derivatives.py
+	$(BIN)/python examples/error_propagation.py
+	$(BIN)/python examples/extremum.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -1,0 +1,25 @@
+"""The gallery's demos, run at reduced size: each checks its own derivatives and returns 0."""
+import importlib.util
+import pathlib
+
+import pytest
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name, arguments", [
+    ("tanh_derivatives", {"points": 25, "orders": 4, "picture": False}),
+    ("error_propagation", {}),
+    ("extremum", {}),
+    ("taylor_sin", {}),
+])
+def test_example_checks_its_derivatives(name, arguments, capsys):
+    assert load(name).main(**arguments) == 0
+    assert capsys.readouterr().out.rstrip().endswith("OK")
