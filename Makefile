@@ -25,6 +25,10 @@ examples: $(VENV)/.installed
 	$(BIN)/python examples/tanh_derivatives.py
 	$(BIN)/python examples/error_propagation.py
 	$(BIN)/python examples/extremum.py
+	$(BIN)/python examples/classifier.py
+	$(BIN)/python examples/beyond_the_gradient.py
+	$(BIN)/python examples/optical_network.py
+	$(BIN)/python examples/trebuchet.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -32,7 +32,7 @@ REJECTED = {
     gast.NamedExpr: ("assignment expressions (`:=`)", "assign on a separate line"),
     gast.Match: ("`match` statements", "use if / elif / else"),
     gast.Set: ("set displays", "use a tuple or a list"),
-    gast.Starred: ("starred expressions (`*args`)", "pass the arguments one by one"),
+    gast.Starred: ("starred expressions outside a call (`[*xs, y]`, `a, *rest = xs`)", "index the items"),
 }
 if hasattr(gast, "TryStar"):            # `except*`, Python 3.11
     REJECTED[gast.TryStar] = REJECTED[gast.Try]
@@ -93,9 +93,12 @@ def fence(parsed):
                 "give every parameter a name in the signature")
     from .inline import classes_known
     classes = classes_known(fn, parsed)        # a method of one of these is the class's, not a list's
+    passed = {id(a) for node in gast.walk(fn) if isinstance(node, gast.Call) for a in node.args
+              if isinstance(a, gast.Starred)}   # `f(*items)`: the starred pass passes them one by one
     for stmt in fn.body:
         for node in gast.walk(stmt):
-            _check(parsed, node, classes)
+            if id(node) not in passed:
+                _check(parsed, node, classes)
     return parsed
 
 

@@ -288,7 +288,7 @@ class _Inliner:
                 out.append(ir.assign(rename[param], value, stmt))
         rename.update({local: self.namer.fresh(local) for local in sorted(stored - set(params))})
         rename.update(self._free_names(method, body, set(rename) | set(params)))
-        body = [_renamed(s, rename) for s in _earlier_passes(body, self.namer)]
+        body = [_renamed(s, rename) for s in _earlier_passes(body, self.namer, method)]
         if returns:
             result = body.pop().value
             if target is not None:
@@ -332,16 +332,16 @@ class _Inliner:
                                  self.parsed.line_text(lineno), hint)
 
 
-def _earlier_passes(body, namer):
+def _earlier_passes(body, namer, method):
     """A method's body after the passes that run before this one (but lift: a nested function was
-    rejected), as the function's own body is."""
-    from .pipeline import PASSES
+    rejected), as the function's own body is; method is its Parsed function."""
+    from .pipeline import PASSES, READS_FUNCTION
     module = gast.Module(body, [])
     for stage, run, _ in PASSES:
         if stage == "inline":
             return module.body
         if stage != "lift":
-            module = run(module, namer) or module
+            module = run(module, namer, *((method,) if stage in READS_FUNCTION else ())) or module
     raise AssertionError("no inline pass in the pass table")
 
 

@@ -9,7 +9,8 @@ import time
 
 import gast
 
-from . import anf, check, comprehensions, desugar, exits, fence, frontend, inline, ir, lift, methods, runtime, ssa, writes
+from . import (anf, check, comprehensions, desugar, exits, fence, frontend, inline, ir, lift, methods, runtime, ssa,
+               starred, writes)
 from .errors import AdjointError
 from .naming import Namer
 
@@ -22,6 +23,7 @@ PASSES = [
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),
+    ("starred", starred.lower_starred_calls, "no `*items` in a call: the items are passed one by one"),
     ("inline", inline.inline_calls, "no call makes an object of a user class or runs a method that stores into "
                                     "its object: each is `rt.new(C)` and the call's body, run on the object"),
     ("writes", writes.lower_writes, "every store into an item, slice or attribute is "
@@ -92,7 +94,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift", "inline", "writes"}     # passes (and checks) that also read the function's namespace
+READS_FUNCTION = {"lift", "starred", "inline", "writes"}     # passes (and checks) that also read the function's namespace
 TIMINGS = {}
 
 

@@ -125,9 +125,9 @@ def set_display(x):
     return len({x, 1.0}) * x  # REJECT Set
 
 
-def starred_call(x):
-    args = (x, 2.0)
-    return np.multiply(*args)  # REJECT Starred
+def starred_display(x):
+    items = [*x, 2.0]  # REJECT Starred
+    return items[0]
 
 
 def star_kwargs(x, **options):  # REJECT vararg

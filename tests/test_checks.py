@@ -52,6 +52,9 @@ BROKEN = {
         "def f(x):\n    return sum([v * v for v in x])",
         "def f(x):\n    return sum(v for v in x)",
     ],
+    "starred": [
+        "def f(x):\n    return g(*x)",
+    ],
     "writes": [
         "def f(x):\n    x[0] = 1.0\n    return x",
         "def f(x):\n    x[0], y = 1.0, x\n    return y",

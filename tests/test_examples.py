@@ -19,6 +19,10 @@ def load(name):
     ("error_propagation", {}),
     ("extremum", {}),
     ("taylor_sin", {}),
+    ("classifier", {"samples": 60, "steps": 150}),
+    ("beyond_the_gradient", {"samples": 16, "features": 3}),
+    ("optical_network", {"n": 16, "plates": 2, "steps": 60, "picture": False}),
+    ("trebuchet", {"batch": 4, "steps": 30, "picture": False}),
 ])
 def test_example_checks_its_derivatives(name, arguments, capsys):
     assert load(name).main(**arguments) == 0

@@ -245,6 +245,11 @@ class _Generator:
         for kind in kinds:
             args.append(str(self.rng.randint(1, 3)) if kind == INT else self.expr(kind, scope, depth + 1))
         text = f"{name}({', '.join(args)})"
+        if kinds == [SCALAR, SCALAR] and self.side.random() < 0.3:        # `*items` (the starred pass)
+            pairs = [h for h in self.helpers if h[2] == TUPLE and h[0] != name]
+            items = self.call(self.side.choice(pairs), scope, depth + 1)[:-len("[0]")] if pairs and depth < 2 \
+                else f"({args[0]}, {args[1]})"
+            text = f"{name}(*{items})"
         return f"{text}[0]" if returns == TUPLE else text
 
     def condition(self, scope):
