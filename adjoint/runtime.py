@@ -631,8 +631,7 @@ def uncumsum(g, x, axis=None):
 
 def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     """Adjoint of x in z = np.linalg.norm(x, ord, axis, keepdims): vector norms and 'fro'."""
-    matrix = (axis is None and np.ndim(x) == 2 and ord is not None) or (np.ndim(axis) == 1 and len(axis) == 2)
-    if matrix and ord not in (None, "fro"):
+    if _is_matrix_norm(x, ord, axis):
         return _matrix_norm_grad(g, x, ord, axis, keepdims)
     if ord is None or ord == "fro" or ord == 2:
         return x * unreduce(g / z, x, axis, keepdims)
@@ -643,6 +642,35 @@ def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     if ord == 1:
         return direction(x) * unreduce(g, x, axis, keepdims)
     return x * np.abs(x) ** (ord - 2) * unreduce(g / z ** (ord - 1), x, axis, keepdims)
+
+
+def _is_matrix_norm(x, ord, axis):
+    """Whether np.linalg.norm(x, ord, axis) is a matrix norm other than Frobenius's."""
+    matrix = (axis is None and np.ndim(x) == 2 and ord is not None) or (np.ndim(axis) == 1 and len(axis) == 2)
+    return matrix and ord not in (None, "fro")
+
+
+def _matrix_norm_grad_tangent(g, x, dx, ord, axis=None, keepdims=False):
+    """The tangent of _matrix_norm_grad(g, x, ...) along dx: of g u₁v₁ᵀ (ord 2; -2: the last pair) or
+    g U Vᵀ ('nuc') through the singular vectors' tangents; zero for 1, -1, inf, -inf (piecewise
+    constant); zero along the norm's own tangent, which a matrix norm's slope does not read (dx = 0.0)."""
+    if ord not in (2, -2, "nuc") or np.ndim(dx) < 2:
+        return np.zeros(np.shape(x))
+    rows, cols = (-2, -1) if axis is None else axis
+    moved, dmoved = np.moveaxis(x, (rows, cols), (-2, -1)), np.moveaxis(dx, (rows, cols), (-2, -1))
+    g = np.asarray(g)
+    if keepdims:
+        g = np.squeeze(g, axis=(rows, cols))
+    g = g[..., None, None]
+    z = np.linalg.svd(moved, full_matrices=False)
+    du, _, dvh = svd_jvp(moved, dmoved, z, False, True)
+    u, vh = z[0], z[2]
+    if ord == "nuc":
+        out = g * (du @ vh + u @ dvh)
+    else:
+        which = slice(0, 1) if ord == 2 else slice(-1, None)
+        out = g * (du[..., :, which] @ vh[..., which, :] + u[..., :, which] @ dvh[..., which, :])
+    return np.moveaxis(out, (-2, -1), (rows, cols))
 
 
 def _matrix_norm_grad(g, x, ord, axis=None, keepdims=False):
@@ -684,6 +712,8 @@ def real_norm_order(x, dx, ord):
 def norm_grad_tangent(g, x, z, dx, dz, ord=None, axis=None, keepdims=False):
     """The tangent of norm_grad(g, x, z, ord, axis, keepdims) along dx and dz (g held fixed). Written
     with differentiable operations only, so that adjoint can differentiate it from its source again."""
+    if _is_matrix_norm(x, ord, axis):
+        return _matrix_norm_grad_tangent(g, x, dx, ord, axis, keepdims)
     if ord is None or ord == "fro" or ord == 2:
         return dx * unreduce(g / z, x, axis, keepdims) - x * unreduce(g * dz / z ** 2, x, axis, keepdims)
     real_norm_order(x, dx, ord)
@@ -1280,7 +1310,7 @@ def _svd_parts(a, z, compute_uv):
 def svd_jvp(a, da, z, full_matrices=True, compute_uv=True):
     """The tangent of np.linalg.svd(a, full_matrices, compute_uv) along da (real a, distinct nonzero singular
     values): ds = diag(uᵀ da v); du, dv rotate u and v by F * (...) with F[i, j] = 1 / (s[j]² - s[i]²), plus
-    the parts of da outside their spans."""
+    the parts of da outside their spans (zero at a zero singular value, see _over)."""
     _thin_svd(a, z, full_matrices, compute_uv)
     u, s, vh = _svd_parts(a, z, compute_uv)
     v = _mT(vh)
@@ -1290,9 +1320,17 @@ def svd_jvp(a, da, z, full_matrices=True, compute_uv=True):
         return ds
     f = eigh_gaps(s ** 2)
     rows, cols = np.expand_dims(s, -1), np.expand_dims(s, -2)      # S X scales rows, X S columns
-    du = u @ (f * (dp * cols + rows * _mT(dp))) + (da @ v - u @ dp) / cols
-    dv = v @ (f * (rows * dp + _mT(dp) * cols)) + (_mT(da) @ u - v @ _mT(dp)) / cols
+    du = u @ (f * (dp * cols + rows * _mT(dp))) + _over(da @ v - u @ dp, cols)
+    dv = v @ (f * (rows * dp + _mT(dp) * cols)) + _over(_mT(da) @ u - v @ _mT(dp), cols)
     return du, ds, _mT(dv)
+
+
+def _over(x, s):
+    """x / s, and 0 where s is 0: at a zero singular value the singular vectors have no derivative, and
+    their terms are taken as zero (as np.abs's slope at 0 is), so that a product with a zero tangent
+    stays zero. Written with differentiable operations (adjoint differentiates it again)."""
+    nonzero = s != 0
+    return x / np.where(nonzero, s, 1.0) * nonzero
 
 
 def svd_grad(g, a, z, full_matrices=True, compute_uv=True):
@@ -1309,8 +1347,8 @@ def svd_grad(g, a, z, full_matrices=True, compute_uv=True):
     j, k = f * (_mT(u) @ gu), f * (vh @ gv)
     rows, cols = np.expand_dims(s, -1), np.expand_dims(s, -2)
     core = (j + _mT(j)) * cols + np.expand_dims(gs, -1) * np.eye(np.shape(s)[-1]) + rows * (k + _mT(k))
-    outside_u = (gu - u @ (_mT(u) @ gu)) / cols @ vh
-    outside_v = u @ ((gvh - (gvh @ v) @ vh) / rows)
+    outside_u = _over(gu - u @ (_mT(u) @ gu), cols) @ vh
+    outside_v = u @ _over(gvh - (gvh @ v) @ vh, rows)
     return u @ core @ vh + outside_u + outside_v
 
 

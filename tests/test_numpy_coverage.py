@@ -273,3 +273,31 @@ def test_a_call_a_definition_does_not_cover_is_refused_at_its_line():
         adjoint.grad(nearest_quantile)(np.array([1.0, 2.0, 3.0]))
     with pytest.raises(adjoint.NonDifferentiable, match="`method` 'linear'"):
         adjoint.jvp(nearest_quantile, (np.array([1.0, 2.0, 3.0]),), (np.ones(3),))
+
+
+def spectral_of_a_sum(x):
+    m = np.array([[1.0, 2.0, 0.5], [0.3, -1.0, 2.0]]) * x + np.array([[0.2, 0.1, -0.4], [1.0, 0.0, 0.3]])
+    return np.linalg.norm(m, 2) + 0.5 * np.linalg.norm(m, "nuc") + 0.25 * np.linalg.norm(m, -2)
+
+
+def spectral_of_zeros(x):
+    p = np.array([x, 0.5, 0.2])
+    return np.linalg.norm(np.outer(p * 0.0, p), 2) * (x - x) + x * x
+
+
+def test_second_derivative_of_a_matrix_norm_whose_shape_the_nested_code_does_not_know():
+    # the tangent of the matrix norms' slope was the 2-norm's of a vector (a silently wrong second
+    # derivative where the generated code being differentiated did not know the matrix's shape)
+    for x in (0.7, -0.4):
+        step = 1e-5
+        slope = adjoint.grad(spectral_of_a_sum)
+        want = (slope(x + step) - slope(x - step)) / (2 * step)
+        assert adjoint.grad(slope)(x) == pytest.approx(want, rel=1e-6)
+        assert adjoint.hessian(spectral_of_a_sum)(x) == pytest.approx(want, rel=1e-6)
+
+
+def test_a_zero_singular_value_gives_zero_rotation_terms_not_nan():
+    # (fuzz seed 202, program 300): the spectral norm of a zero matrix times a zero, differentiated
+    # twice: the singular vectors' tangents divided by zero singular values
+    assert adjoint.grad(adjoint.grad(spectral_of_zeros))(0.3) == pytest.approx(2.0)
+    assert adjoint.hessian(spectral_of_zeros)(0.3) == pytest.approx(2.0)
