@@ -22,7 +22,9 @@ import gc
 import math
 import numbers
 import os
+import sys
 import threading
+import time
 import types
 import weakref
 
@@ -88,10 +90,40 @@ def _instance(fn, key, build):
     recipe = recipes.get(key)
     linked = recipe.instantiate(fn) if recipe is not None and recipe.version == _RULES_VERSION[0] else None
     if linked is None or not linked.current():
-        with building():
+        with _reported(fn, outermost=_DEPTH[0] == 0), building():
             recipe = recipes[key] = _Recipe(build())
         linked = recipe.instantiate(fn)
     return linked
+
+
+ANNOUNCE_AFTER = 1.0        # seconds of compiling after which a line on stderr says what is compiling
+
+
+@contextlib.contextmanager
+def _reported(fn, outermost):
+    """Around an outermost compile: a line on stderr if it takes more than ANNOUNCE_AFTER seconds (so a
+    long compile is not a silent prompt), and with ADJOINT_TIMING=1 the time of each pass after it."""
+    if not outermost:
+        yield
+        return
+    from . import pipeline
+    name = f"{getattr(fn, '__qualname__', fn)} ({os.path.basename(fn.__code__.co_filename)}:{fn.__code__.co_firstlineno})"
+    timer = threading.Timer(ANNOUNCE_AFTER, lambda: print(f"adjoint: compiling the derivative of {name} ...",
+                                                          file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    before, start = dict(pipeline.TIMINGS), time.perf_counter()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if os.environ.get("ADJOINT_TIMING") == "1":
+            total = time.perf_counter() - start
+            passes = {stage: pipeline.TIMINGS.get(stage, 0.0) - before.get(stage, 0.0) for stage in pipeline.STAGES}
+            rest = total - sum(passes.values())
+            print(f"adjoint: compiled the derivative of {name} in {total * 1000:.1f} ms: "
+                  + ", ".join(f"{stage} {ms * 1000:.1f}" for stage, ms in passes.items())
+                  + f", analyses, generation, cleanup and emission {rest * 1000:.1f} (ms)", file=sys.stderr)
 
 
 def _recipes_of(code):
