@@ -135,7 +135,6 @@ class _LiveAfter:
                                stmt.target if isinstance(stmt, gast.For) else gast.Pass(), gast.Store):
                 self.defs.setdefault(name, []).append(k)
             if _is_compound(stmt):
-                start = len(self.reads)
                 inner = around + [stmt] if isinstance(stmt, (gast.For, gast.While)) else around
                 self._walk(stmt.body, inner)
                 self._walk(getattr(stmt, "orelse", []) or [], inner)

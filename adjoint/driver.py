@@ -130,7 +130,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
 
 
 def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies, output):
-    fn, tree, params = generated.fn, program.tree, program.parsed.params
+    tree, params = program.tree, program.parsed.params
     if split:
         base = generated.entry[:-4]
         fwd_name, bwd_name = base + "_fwd", base + "_bwd"

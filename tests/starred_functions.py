@@ -1,8 +1,6 @@
 """Calls with `*items` (adjoint/starred.py)."""
 import math
 
-import numpy as np
-
 
 def launch(angle, speed):
     return speed * math.cos(angle), speed * math.sin(angle)
