@@ -18,7 +18,9 @@ demo: $(VENV)/.installed
 	$(BIN)/python examples/demo.py
 	$(BIN)/python -m adjoint show examples/demo.py:model
 
+# The gallery: matplotlib draws its pictures (examples/output/), scikit-learn ships the digits data.
 examples: $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test,examples]"
 	$(BIN)/python examples/demo.py
 	$(BIN)/python examples/taylor_sin.py
 	$(BIN)/python examples/mlp.py
@@ -29,6 +31,7 @@ examples: $(VENV)/.installed
 	$(BIN)/python examples/beyond_the_gradient.py
 	$(BIN)/python examples/optical_network.py
 	$(BIN)/python examples/trebuchet.py
+	$(BIN)/python examples/digits.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -23,6 +23,7 @@ def load(name):
     ("beyond_the_gradient", {"samples": 16, "features": 3}),
     ("optical_network", {"n": 16, "plates": 2, "steps": 60, "picture": False}),
     ("trebuchet", {"batch": 4, "steps": 30, "picture": False}),
+    ("digits", {"epochs": 2, "hidden": 32, "samples": 300}),
 ])
 def test_example_checks_its_derivatives(name, arguments, capsys):
     assert load(name).main(**arguments) == 0
