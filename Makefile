@@ -32,6 +32,8 @@ examples: $(VENV)/.installed
 	$(BIN)/python examples/optical_network.py
 	$(BIN)/python examples/trebuchet.py
 	$(BIN)/python examples/digits.py
+	$(BIN)/python examples/char_lstm.py
+	$(BIN)/python examples/ray_tracer.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -24,6 +24,8 @@ def load(name):
     ("optical_network", {"n": 16, "plates": 2, "steps": 60, "picture": False}),
     ("trebuchet", {"batch": 4, "steps": 30, "picture": False}),
     ("digits", {"epochs": 2, "hidden": 32, "samples": 300}),
+    ("char_lstm", {"steps": 40, "hidden": 8, "text": "abcabcabd abcabcabd"}),
+    ("ray_tracer", {"size": 20, "steps": 60, "picture": False}),
 ])
 def test_example_checks_its_derivatives(name, arguments, capsys):
     assert load(name).main(**arguments) == 0
