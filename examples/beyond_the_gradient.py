@@ -18,6 +18,9 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import adjoint
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
+
 
 def sample_losses(w, X, y):
     """The logistic loss of each sample: log(1 + exp(-y x·w)) with labels ±1, plus a small penalty."""
@@ -55,6 +58,7 @@ def main(samples=64, features=5):
           and np.allclose(diagonal, np.diag(hessian)) and np.allclose(hessian, hessian.T))
     print("per-sample gradients: the Jacobian and a loop of grad calls agree, and average to the gradient"
           if ok else "MISMATCH")
+    print(compare(mean_loss, (w, X, y)))
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

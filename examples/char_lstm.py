@@ -18,6 +18,7 @@ except ImportError:  # running from a checkout without installing
     import adjoint
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 TEXT = ("the quick brown fox jumps over the lazy dog. " * 3).strip()
@@ -100,6 +101,7 @@ def main(steps=150, hidden=24, text=TEXT):
     print(f"cross-entropy {history[0]:.3f} -> {history[-1]:.3f} nats per character after {steps} steps")
     print("it writes:", repr(write(params, text[:6], 40, alphabet)))
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
+    print(compare(loss, (params, inputs, targets)))
     ok = agrees and history[-1] < 0.5 * history[0]
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

@@ -17,6 +17,7 @@ except ImportError:  # running from a checkout without installing
 from adjoint.testing import numerical_grad
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 
@@ -81,6 +82,7 @@ def main(samples=200, steps=300):
     accuracy = np.mean((model(X) > 0) == (labels == 1))
     print(f"loss {history[0]:.4f} -> {history[-1]:.4f} in {steps} Adam steps; training accuracy {accuracy:.1%}")
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
+    print(compare(loss, (model, X, labels)))
     ok = agrees and history[-1] < 0.5 * history[0] and dx == 4.0 and dy == 13.0
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

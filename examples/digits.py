@@ -18,6 +18,7 @@ except ImportError:  # running from a checkout without installing
     import adjoint
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 
@@ -95,6 +96,7 @@ def main(epochs=40, hidden=128, samples=None):
     print(f"{epochs} epochs of minibatch Adam in {took:.1f} s: loss {first:.3f} -> {last:.3f}; "
           f"training accuracy {accuracy(layers, X, labels):.1%}, validation accuracy {valid:.1%}")
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
+    print(compare(objective, (layers, X[:64], labels[:64])))
     ok = agrees and last < first and (samples is not None or valid >= 0.98)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

@@ -16,6 +16,7 @@ except ImportError:  # running from a checkout without installing
     import adjoint
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 WAVELENGTH = 0.5e-6       # metres
@@ -83,6 +84,7 @@ def main(n=32, plates=3, steps=150, picture=True):
     print(f"mismatch with the target ring: {first:.4f} -> {last:.4f} after {steps} steps")
     print(f"one gradient entry {gradient[1][5, 7]:.6g}, central difference {central:.6g}: "
           f"{'agrees' if agrees else 'DIFFERS'}")
+    print(compare(mismatch, (phases, source, transfer, target)))
     if picture:
         _draw(screen(phases, source, transfer), target)
     ok = agrees and last < 0.5 * first

@@ -17,6 +17,7 @@ except ImportError:  # running from a checkout without installing
     import adjoint
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 SPHERES = [{"centre": np.array([0.0, 0.0, 4.0]), "radius": 1.0, "albedo": 0.9},
@@ -83,6 +84,7 @@ def main(size=48, steps=250, picture=True):
     print(f"image difference {history[0]:.5f} -> {history[-1]:.2e}; the light found at {np.round(light, 3)} "
           f"(true {true_light})")
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
+    print(compare(difference, (light, directions, reference)))
     if picture:
         _draw(first_image, render(light, directions), reference)
     found = np.linalg.norm(light - true_light) < 0.1

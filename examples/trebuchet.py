@@ -19,6 +19,7 @@ except ImportError:  # running from a checkout without installing
     import adjoint
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from against_autograd import compare  # noqa: E402
 from optim import Adam  # noqa: E402
 
 GRAVITY = 9.81
@@ -85,6 +86,7 @@ def main(batch=12, steps=80, picture=True):
     print(f"mean squared miss {history[0]:.1f} m² -> {history[-1]:.2f} m² (root mean square {rms:.2f} m) "
           f"after {steps} steps")
     print(f"d landing / d angle {slope[0]:.4f}, central difference {central:.4f}: {'agrees' if agrees else 'DIFFERS'}")
+    print(compare(miss, (weights, targets, winds)))
     if picture:
         _draw(weights, targets, winds)
     ok = agrees and history[-1] < 0.1 * history[0]
