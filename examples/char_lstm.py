@@ -19,6 +19,7 @@ except ImportError:  # running from a checkout without installing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 TEXT = ("the quick brown fox jumps over the lazy dog. " * 3).strip()
@@ -75,7 +76,7 @@ def write(params, start, length, alphabet):
     return out
 
 
-def main(steps=150, hidden=24, text=TEXT):
+def main(steps=150, hidden=24, text=TEXT, picture=True):
     alphabet = sorted(set(text))
     one_hot = np.eye(len(alphabet))[[alphabet.index(ch) for ch in text]]
     inputs, targets = list(one_hot[:-1]), one_hot[1:]
@@ -102,6 +103,8 @@ def main(steps=150, hidden=24, text=TEXT):
     print("it writes:", repr(write(params, text[:6], 40, alphabet)))
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
     print(compare(loss, (params, inputs, targets)))
+    if picture:
+        pictures.loss_curve("char_lstm_loss", history, "nats per character")
     ok = agrees and history[-1] < 0.5 * history[0]
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

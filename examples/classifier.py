@@ -18,6 +18,7 @@ from adjoint.testing import numerical_grad
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def two_moons(n, rng):
     return X, np.concatenate([np.zeros(n), np.ones(n)])
 
 
-def main(samples=200, steps=300):
+def main(samples=200, steps=300, picture=True):
     dx, dy = adjoint.grad(surface, wrt=(0, 1))(2.0, 1.0)
     print(f"∂/∂x (x²y + 3y³) at (2, 1) = {dx}   (2xy = 4)")
     print(f"∂/∂y (x²y + 3y³) at (2, 1) = {dy}   (x² + 9y² = 13)")
@@ -83,6 +84,8 @@ def main(samples=200, steps=300):
     print(f"loss {history[0]:.4f} -> {history[-1]:.4f} in {steps} Adam steps; training accuracy {accuracy:.1%}")
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
     print(compare(loss, (model, X, labels)))
+    if picture:
+        pictures.loss_curve("classifier_loss", history, "binary cross-entropy")
     ok = agrees and history[-1] < 0.5 * history[0] and dx == 4.0 and dy == 13.0
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

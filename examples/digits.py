@@ -19,6 +19,7 @@ except ImportError:  # running from a checkout without installing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 
@@ -57,7 +58,7 @@ def load(rng):
     return (X[order[:cut]], labels[order[:cut]]), (X[order[cut:]], labels[order[cut:]])
 
 
-def main(epochs=40, hidden=128, samples=None):
+def main(epochs=40, hidden=128, samples=None, picture=True):
     try:
         rng = np.random.default_rng(0)
         (X, labels), (X_valid, labels_valid) = load(rng)
@@ -84,19 +85,22 @@ def main(epochs=40, hidden=128, samples=None):
     value_and_slope = adjoint.value_and_grad(objective)
     optimizer = Adam(rate=0.002)
     start = time.perf_counter()
-    first = last = None
+    history = []
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for batch in np.array_split(order, max(1, len(X) // 64)):
-            last, grads = value_and_slope(layers, X[batch], labels[batch])
-            first = last if first is None else first
+            value, grads = value_and_slope(layers, X[batch], labels[batch])
+            history.append(value)
             layers = optimizer.step(layers, grads)
     took = time.perf_counter() - start
+    first, last = history[0], np.mean(history[-10:])
     valid = accuracy(layers, X_valid, labels_valid)
     print(f"{epochs} epochs of minibatch Adam in {took:.1f} s: loss {first:.3f} -> {last:.3f}; "
           f"training accuracy {accuracy(layers, X, labels):.1%}, validation accuracy {valid:.1%}")
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
     print(compare(objective, (layers, X[:64], labels[:64])))
+    if picture:
+        pictures.loss_curve("digits_loss", history, "minibatch loss")
     ok = agrees and last < first and (samples is not None or valid >= 0.98)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

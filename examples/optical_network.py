@@ -17,6 +17,7 @@ except ImportError:  # running from a checkout without installing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 WAVELENGTH = 0.5e-6       # metres
@@ -86,30 +87,10 @@ def main(n=32, plates=3, steps=150, picture=True):
           f"{'agrees' if agrees else 'DIFFERS'}")
     print(compare(mismatch, (phases, source, transfer, target)))
     if picture:
-        _draw(screen(phases, source, transfer), target)
+        pictures.images("optical", [("screen", screen(phases, source, transfer)), ("target", target)], cmap="inferno")
     ok = agrees and last < 0.5 * first
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
-
-
-def _draw(intensity, target):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no picture; pip install matplotlib)")
-        return
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output")
-    os.makedirs(folder, exist_ok=True)
-    figure, axes = plt.subplots(1, 2, figsize=(6, 3))
-    for axis, image, title in zip(axes, (intensity, target), ("screen", "target")):
-        axis.imshow(image, cmap="inferno")
-        axis.set_title(title)
-        axis.axis("off")
-    path = os.path.join(folder, "optical.png")
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

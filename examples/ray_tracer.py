@@ -18,6 +18,7 @@ except ImportError:  # running from a checkout without installing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 SPHERES = [{"centre": np.array([0.0, 0.0, 4.0]), "radius": 1.0, "albedo": 0.9},
@@ -86,31 +87,12 @@ def main(size=48, steps=250, picture=True):
     print(f"gradient against central differences: {'agrees' if agrees else 'DIFFERS'}")
     print(compare(difference, (light, directions, reference)))
     if picture:
-        _draw(first_image, render(light, directions), reference)
+        pictures.images("ray_tracer", [("first guess", first_image), ("fitted", render(light, directions)),
+                                       ("reference", reference)], vmax=reference.max())
     found = np.linalg.norm(light - true_light) < 0.1
     ok = agrees and history[-1] < 0.1 * history[0] and (found or size < 48)     # (a reduced run: it improves)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
-
-
-def _draw(first, fitted, reference):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no picture; pip install matplotlib)")
-        return
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output")
-    os.makedirs(folder, exist_ok=True)
-    figure, axes = plt.subplots(1, 3, figsize=(9, 3))
-    for axis, image, title in zip(axes, (first, fitted, reference), ("first guess", "fitted", "reference")):
-        axis.imshow(image, cmap="gray", vmin=0.0, vmax=max(reference.max(), 1e-9))
-        axis.set_title(title)
-        axis.axis("off")
-    path = os.path.join(folder, "ray_tracer.png")
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import adjoint
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pictures  # noqa: E402
+
 
 def tanh(x):
     y = np.exp(-2.0 * x)
@@ -46,29 +49,20 @@ def main(points=200, orders=6, picture=True):
         ok = ok and error < 1e-6 * max(1.0, scale)
         print(f"{order:5d} {scale:13.4f} {error:14.2e}")
     if picture:
-        _draw(x, values)
+        _curves(x, values)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 
 
-def _draw(x, values):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no picture; pip install matplotlib)")
-        return
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output")
-    os.makedirs(folder, exist_ok=True)
-    plt.figure(figsize=(7, 4))
-    for order, y in enumerate(values):
-        plt.plot(x, y, label="tanh" if order == 0 else f"order {order}")
-    plt.axis("off")
-    plt.legend(loc="lower right", fontsize="small")
-    path = os.path.join(folder, "tanh.png")
-    plt.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"wrote {path}")
+def _curves(x, values):
+    def draw(plt):
+        figure = plt.figure(figsize=(7, 4))
+        for order, y in enumerate(values):
+            plt.plot(x, y, label="tanh" if order == 0 else f"order {order}")
+        plt.axis("off")
+        plt.legend(loc="lower right", fontsize="small")
+        return figure
+    pictures.save("tanh", draw)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ except ImportError:  # running from a checkout without installing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from against_autograd import compare  # noqa: E402
+import pictures  # noqa: E402
 from optim import Adam  # noqa: E402
 
 GRAVITY = 9.81
@@ -88,32 +89,23 @@ def main(batch=12, steps=80, picture=True):
     print(f"d landing / d angle {slope[0]:.4f}, central difference {central:.4f}: {'agrees' if agrees else 'DIFFERS'}")
     print(compare(miss, (weights, targets, winds)))
     if picture:
-        _draw(weights, targets, winds)
+        _trajectories(weights, targets, winds)
     ok = agrees and history[-1] < 0.1 * history[0]
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 
 
-def _draw(weights, targets, winds):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no picture; pip install matplotlib)")
-        return
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output")
-    os.makedirs(folder, exist_ok=True)
-    plt.figure(figsize=(7, 3.5))
-    for target, wind in list(zip(targets, winds))[:6]:
-        _, path = flight(*controller(weights, target, wind), wind, keep=True)
-        xs, ys = zip(*path)
-        line, = plt.plot(xs, ys, lw=1)
-        plt.plot([target], [0.0], "v", color=line.get_color())
-    plt.xlabel("metres")
-    path_png = os.path.join(folder, "trebuchet.png")
-    plt.savefig(path_png, dpi=120, bbox_inches="tight")
-    print(f"wrote {path_png}")
+def _trajectories(weights, targets, winds):
+    def draw(plt):
+        figure = plt.figure(figsize=(7, 3.5))
+        for target, wind in list(zip(targets, winds))[:6]:
+            _, path = flight(*controller(weights, target, wind), wind, keep=True)
+            xs, ys = zip(*path)
+            line, = plt.plot(xs, ys, lw=1)
+            plt.plot([target], [0.0], "v", color=line.get_color())
+        plt.xlabel("metres")
+        return figure
+    pictures.save("trebuchet", draw)
 
 
 if __name__ == "__main__":

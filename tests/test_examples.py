@@ -19,12 +19,12 @@ def load(name):
     ("error_propagation", {}),
     ("extremum", {}),
     ("taylor_sin", {}),
-    ("classifier", {"samples": 60, "steps": 150}),
+    ("classifier", {"samples": 60, "steps": 150, "picture": False}),
     ("beyond_the_gradient", {"samples": 16, "features": 3}),
     ("optical_network", {"n": 16, "plates": 2, "steps": 60, "picture": False}),
     ("trebuchet", {"batch": 4, "steps": 30, "picture": False}),
-    ("digits", {"epochs": 2, "hidden": 32, "samples": 300}),
-    ("char_lstm", {"steps": 40, "hidden": 8, "text": "abcabcabd abcabcabd"}),
+    ("digits", {"epochs": 2, "hidden": 32, "samples": 300, "picture": False}),
+    ("char_lstm", {"steps": 40, "hidden": 8, "text": "abcabcabd abcabcabd", "picture": False}),
     ("ray_tracer", {"size": 20, "steps": 60, "picture": False}),
 ])
 def test_example_checks_its_derivatives(name, arguments, capsys):
