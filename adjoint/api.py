@@ -564,10 +564,10 @@ def jacobian(f, wrt=0, mode="reverse"):
             result = []
             for name, p in zip(names, positions):
                 function = _tangent_linked(fn, (name,), full).function
-                arg = np.asarray(args[p], dtype=float)
+                arg = np.asarray(args[p])
                 columns, out_shape = [], ()
                 for j in range(arg.size):
-                    basis = np.zeros(arg.shape)
+                    basis = np.zeros(arg.shape, dtype=runtime.gradient_dtype(arg))     # (float32 stays float32)
                     basis.flat[j] = 1.0
                     value, tangent = _run(function, *full, basis if arg.shape else 1.0)
                     out_shape = _output_shape(f, args, value)
@@ -647,7 +647,7 @@ class _ElementwiseGradient:
             position = self.params.index(name)
             _check_differentiable(fn, name, args[position])
             linked = _tangent_linked(fn, (name,), args)
-            ones = np.ones(np.shape(args[position]))
+            ones = np.ones(np.shape(args[position]), dtype=runtime.gradient_dtype(args[position]))
             _, slope = _run(linked.function, *args, ones)
             slopes.append(_unshared(slope, args))
         return tuple(slopes) if self.many else slopes[0]

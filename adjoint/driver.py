@@ -339,7 +339,7 @@ def build_selector(inner, params, kind, wrt=()):
 
     kind "gradient": `value, gradient = grad_f(*params); return rt.like(gradient, x)`
     kind "tangent":  `value, tangent = f_jvp(*params, 1.0, ...); return tangent` (unit tangents)
-    kind "elementwise": `value, elementwise = f_jvp(*params, np.ones(np.shape(x))); return elementwise`
+    kind "elementwise": `value, elementwise = f_jvp(*params, np.ones_like(x + 0.0)); return elementwise`
 
     A gradient is given the type and shape of its argument, as adjoint.grad gives it at the top level:
     the generated code leaves rt.zero for a parameter nothing reached (`(x, 0.0)[1]` w.r.t. x), which
@@ -350,7 +350,7 @@ def build_selector(inner, params, kind, wrt=()):
     if kind == "tangent":
         call_args += [ir.const(1.0)] * (len(inner.defs[0].args.args) - len(params))
     if kind == "elementwise":
-        call_args += [quote_expr("np.ones(np.shape(x))", np=inner.names["np"], x=ir.name(w)) for w in wrt]
+        call_args += [quote_expr("np.ones_like(x + 0.0)", np=inner.names["np"], x=ir.name(w)) for w in wrt]
     name = f"{kind}_of_{inner.entry}"
     pick = gast.Assign([gast.Tuple([ir.name("value", store=True), ir.name(kind, store=True)], gast.Store())],
                        gast.Call(ir.name(inner.entry), call_args, []), None)

@@ -319,18 +319,28 @@ def like(g, x):
             return type(x)(like(g, item) for item in x)
         return type(x)(like(g[i], item) for i, item in enumerate(x))
     if isinstance(x, np.ndarray):
+        dtype = gradient_dtype(x)
         if isinstance(g, np.ndarray) and g.shape == x.shape:
+            if g.dtype != dtype:
+                return g.astype(dtype)
             return g if g.flags.writeable else g.copy()
-        return np.zeros(x.shape, dtype=np.result_type(x, float)) + g
+        return np.zeros(x.shape, dtype=dtype) + g
     if isinstance(x, complex):
         return complex(g)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(np.real(g)) if np.ndim(g) == 0 else g
     if isinstance(x, np.generic):
-        return np.asarray(g, dtype=np.result_type(x, float))[()]
+        return np.asarray(g, dtype=gradient_dtype(x))[()]
     if is_object(x):
         return _object_like(g, x)
     return g
+
+
+def gradient_dtype(x):
+    """The dtype of a derivative with respect to x: x's own when it is floating or complex (float32
+    stays float32), float64 for integers and booleans."""
+    dtype = np.result_type(x)
+    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(float)
 
 
 def _object_like(g, x):
