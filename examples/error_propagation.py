@@ -43,7 +43,13 @@ def main():
     print(f"{'quantity':>10} {'value':>10} {'σ by the Jacobian':>18} {'σ textbook':>12}")
     for name, value, g, w in zip(["x + y", "x y", "x / y", "x^a y^b"], quantities(x, y), got, want):
         print(f"{name:>10} {value:10.4f} {g:18.6f} {w:12.6f}")
-    ok = np.allclose(got, want, rtol=1e-12)
+    jacobian = np.stack(adjoint.jacobian(quantities, wrt=(0, 1))(x, y), axis=-1)
+    step = 1e-6
+    central = np.stack([(quantities(x + step, y) - quantities(x - step, y)) / (2 * step),
+                        (quantities(x, y + step) - quantities(x, y - step)) / (2 * step)], axis=-1)
+    agrees = np.allclose(jacobian, central, rtol=1e-7, atol=1e-8)
+    print(f"Jacobian against central differences: {'agrees' if agrees else 'DIFFERS'}")
+    ok = agrees and np.allclose(got, want, rtol=1e-12)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 
