@@ -135,6 +135,11 @@ def bincount_weights(w):
 def medians(x):
     return weigh(np.median(x)) + weigh(np.median(x, axis=0)) + weigh(np.median(x, axis=1, keepdims=True))
 
+
+def medians_over_axes(x):
+    return (weigh(np.median(x, axis=(0, 2))) + weigh(np.percentile(x, 30.0, axis=(1, 2), keepdims=True))
+            + weigh(np.nanmedian(x, axis=(0, 1))))
+
 def quantiles(x, q):
     return weigh(np.quantile(x, q[0])) + weigh(np.percentile(x, 100 * q, axis=1)) + weigh(np.quantile(x, q, axis=0))
 

@@ -83,6 +83,7 @@ CASES = [
     ("bincount_weights", args(normal(6)), 0, True),
     ("medians", args(distinct(4, 6)), 0, True),
     ("medians", args(distinct(5, 3)), 0, False),
+    ("medians_over_axes", args(distinct(2, 3, 4)), 0, True),
     ("quantiles", args(distinct(4, 6), fixed([0.3, 0.77])), (0, 1), True),
     ("nan_reductions", args(distinct(4, 5)), 0, True),
     ("nan_quantiles", args(distinct(4, 5)), 0, True),

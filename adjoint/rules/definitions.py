@@ -223,9 +223,13 @@ def np_quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
 
 
 def _sorted(a, axis):
-    """a sorted along axis, moved last (all of a, flattened, for None); NumPy sorts NaN last."""
+    """a sorted along axis, moved last (all of a, flattened, for None; several axes, merged into one
+    last); NumPy sorts NaN last."""
     if axis is None:
         return np.sort(np.ravel(a))
+    if isinstance(axis, tuple):
+        moved = np.moveaxis(np.asarray(a), axis, tuple(range(-len(axis), 0)))
+        return np.sort(np.reshape(moved, np.shape(moved)[:-len(axis)] + (-1,)), axis=-1)
     return np.sort(np.moveaxis(np.asarray(a), axis, -1), axis=-1)
 
 
@@ -251,8 +255,8 @@ def _quantile_result(value, a, q, axis, keepdims):
 def _kept(value, a, axis, lead):
     """A reduction's result with the reduced axes kept as ones (after `lead` axes of q)."""
     shape = list(np.shape(a))
-    for k in (range(len(shape)) if axis is None else [axis % len(shape)]):
-        shape[k] = 1
+    for k in (range(len(shape)) if axis is None else [axis] if isinstance(axis, int) else axis):
+        shape[k % len(shape)] = 1
     return np.reshape(value, np.shape(value)[:lead] + tuple(shape))
 
 
