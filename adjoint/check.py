@@ -56,6 +56,12 @@ def check_comprehensions(tree, stage, parsed=None):
             _fail(stage, "a comprehension left", node)
 
 
+def check_constants(tree, stage, parsed=None):
+    for node in gast.walk(tree):
+        if isinstance(node, (gast.If, gast.IfExp)) and isinstance(node.test, gast.Constant):
+            _fail(stage, "a test on a constant left", node)
+
+
 def check_starred(tree, stage, parsed=None):
     for node in gast.walk(tree):
         if isinstance(node, gast.Starred):
@@ -172,7 +178,7 @@ def no_shared_nodes(tree, stage):
         seen.add(id(node))
 
 
-CHECKS = {"lift": check_lift, "with": check_with, "simplify": check_simplify, "comprehensions": check_comprehensions,
+CHECKS = {"lift": check_lift, "constants": check_constants, "with": check_with, "simplify": check_simplify, "comprehensions": check_comprehensions,
           "starred": check_starred, "inline": check_inline,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

@@ -67,9 +67,11 @@ def _kinds_key(fn, kinds):
 
 
 def _statics_key(statics):
-    """Specialisations on the functions passed (see frontend.static_arguments) are told apart."""
-    return tuple(sorted((p, f if isinstance(f, ObjectType) else id(f)) for p, f in statics.items())) \
-        if statics else ()
+    """Specialisations on the functions passed (see frontend.static_arguments) and on constants
+    (frontend.constant_arguments) are told apart."""
+    from .constants import is_literal
+    return tuple(sorted((p, f if isinstance(f, ObjectType) else ("=", f) if is_literal(f) else id(f))
+                        for p, f in statics.items())) if statics else ()
 
 
 def _object_kinds(kinds, statics):

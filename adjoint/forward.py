@@ -9,7 +9,7 @@ from . import ir, rules, runtime, writes
 from .aliases import Objects, shared_operands
 from .writes import is_write
 from .errors import NonDifferentiable
-from .frontend import UNKNOWN_METHOD, made_here_reason, static_arguments, unknown_callee
+from .frontend import UNKNOWN_METHOD, constant_arguments, made_here_reason, static_arguments, unknown_callee
 from .quoting import quote_expr
 from .shapes import OBJECT, is_container
 
@@ -235,7 +235,8 @@ class Forward:
         varied = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.varied]
         shapes = {p: self.shapes.get(v.id) if isinstance(v, gast.Name) else () if isinstance(v, gast.Constant) else None
                   for p, v in bound.arguments.items()}
-        jvp_name, tangent_params = self.callees(fn, varied, shapes, static_arguments(self.parsed, bound.arguments))
+        jvp_name, tangent_params = self.callees(fn, varied, shapes, {**static_arguments(self.parsed, bound.arguments),
+                                                                     **constant_arguments(fn, bound.arguments)})
         tangents = [gast.keyword(t, self.tangent_of(bound.arguments[p])) for p, t in zip(varied, tangent_params)]
         new_call = gast.Call(ir.name(jvp_name), list(call.args), list(call.keywords) + tangents)
         target = gast.Tuple([ir.name(z, store=True), ir.name(self.d(z), store=True)], gast.Store())

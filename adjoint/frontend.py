@@ -33,6 +33,7 @@ class Parsed:
     # resolution read (`self.first` of a known `self`): the compile cache checks they still hold
     object_reads: list = field(default_factory=list)
     static_types: dict = field(default_factory=dict)    # name -> the ObjectType of its object (methods.py)
+    constants: dict = field(default_factory=dict)       # parameter -> the constant every call passes (constants.py)
     @property
     def name(self):
         return self.tree.name
@@ -301,6 +302,22 @@ def static_arguments(parsed, arguments):
         elif isinstance(value, gast.Name) and value.id in parsed.static_types:
             statics[param] = parsed.static_types[value.id]        # an object argument's type
     return statics
+
+
+def constant_arguments(fn, arguments):
+    """{parameter: value} for the parameters of a NumPy definition (rules/definitions.py) that the call
+    binds to a constant or leaves at its default: the definition is compiled for them (constants.py)."""
+    from .constants import is_literal
+    from .rules import definitions
+    if getattr(fn, "__module__", None) != definitions.__name__:
+        return {}
+    found = {}
+    for param in inspect.signature(fn).parameters.values():
+        value = arguments.get(param.name, param.default)
+        value = value.value if isinstance(value, gast.Constant) else value
+        if value is not inspect.Parameter.empty and not isinstance(value, gast.AST) and is_literal(value):
+            found[param.name] = value
+    return found
 
 
 def unknown_callee(parsed, func, stmt, error):

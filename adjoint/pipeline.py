@@ -9,8 +9,8 @@ import time
 
 import gast
 
-from . import (anf, check, comprehensions, desugar, exits, fence, frontend, inline, ir, lift, methods, runtime, ssa,
-               starred, writes)
+from . import (anf, check, comprehensions, constants, desugar, exits, fence, frontend, inline, ir, lift, methods,
+               runtime, ssa, starred, writes)
 from .errors import AdjointError
 from .naming import Namer
 
@@ -18,6 +18,8 @@ from .naming import Namer
 PASSES = [
     ("lift", lift.lift_functions, "no `def` or `lambda` inside the function: each is a helper taking the "
                                   "variables it reads as leading parameters"),
+    ("constants", constants.fold_constants, "a parameter every call binds to a constant reads as that constant, "
+                                            "and a test on constants leaves only the branch taken"),
     ("with", desugar.lower_with, "no `with`: its body runs between `rt.enter(manager)` and `rt.leave(manager)`, "
                                  "which every way out of it runs first"),
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
@@ -94,7 +96,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift", "starred", "inline", "writes"}     # passes (and checks) that also read the function's namespace
+READS_FUNCTION = {"lift", "constants", "starred", "inline", "writes"}     # passes (and checks) that also read the function's namespace
 TIMINGS = {}
 
 
@@ -121,6 +123,8 @@ def normalize(fn, upto="ssa", statics=None):
     for param, value in (statics or {}).items():
         if isinstance(value, frontend.ObjectType):
             parsed.static_types[param] = value
+        elif constants.is_literal(value):
+            parsed.constants[param] = value
         else:
             parsed.static_locals[param] = value
     fence.fence(parsed)

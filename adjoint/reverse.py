@@ -14,7 +14,8 @@ import gast
 
 from . import callables, ir, rules
 from .errors import NonDifferentiable
-from .frontend import UNKNOWN_METHOD, function_name, made_here_reason, static_arguments, unknown_callee, unwrap
+from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_here_reason, static_arguments,
+                       unknown_callee, unwrap)
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
@@ -329,7 +330,8 @@ class Reverse:
         fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
                                                          else () if isinstance(v, gast.Constant) else None)
                                                      for p, v in bound.arguments.items()},
-                                static_arguments(self.parsed, bound.arguments))
+                                {**static_arguments(self.parsed, bound.arguments),
+                                 **constant_arguments(fn, bound.arguments)})
         self.callee_names[id(stmt)] = (fwd, bwd)
         name = function_name(fn)
         saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{name}_state"))

@@ -169,7 +169,7 @@ def real_if_close_of(z):
     return parts(np.real_if_close(z)) + weigh(np.real_if_close(np.real(z)))
 
 def bessel_ldexp(x):
-    return weigh(np.i0(x)) + weigh(np.i0(20 * x + 40)) * 1e-25 + weigh(np.ldexp(x, 3)) + weigh(np.nextafter(x, 0.0))
+    return weigh(np.i0(x)) + weigh(np.i0(2 * x + 3)) * 0.01 + weigh(np.ldexp(x, 3)) + weigh(np.nextafter(x, 0.0))
 
 def frexp_modf(x):
     mantissa, _ = np.frexp(3 * x)

@@ -38,6 +38,9 @@ BROKEN = {
         "def f(x):\n    def g(y):\n        return y\n    return g(x)",
         "def f(x):\n    return (lambda y: y)(x)",
     ],
+    "constants": [
+        "def f(x):\n    if True:\n        x = 2 * x\n    return x",
+    ],
     "inline": [makes_an_object, bumps_an_object],     # (functions: the check reads their namespace)
     "with": [
         "def f(x):\n    with open(x) as handle:\n        y = handle.read()\n    return y",

@@ -302,3 +302,12 @@ def test_a_zero_singular_value_gives_zero_rotation_terms_not_nan():
     # twice: the singular vectors' tangents divided by zero singular values
     assert adjoint.grad(adjoint.grad(spectral_of_zeros))(0.3) == pytest.approx(2.0)
     assert adjoint.hessian(spectral_of_zeros)(0.3) == pytest.approx(2.0)
+
+
+def test_the_slope_of_i0_is_accurate_beyond_its_power_series():
+    # rt.bessel_i1 switches from the power series to the asymptotic series at |x| = 30
+    from adjoint import runtime as rt
+    x = np.array([-45.0, -31.0, -29.0, 0.0, 0.5, 12.0, 29.5, 30.5, 60.0, 200.0])
+    step = 1e-6 * np.maximum(1.0, np.abs(x))
+    central = (np.i0(x + step) - np.i0(x - step)) / (2 * step)
+    np.testing.assert_allclose(rt.bessel_i1(x), central, rtol=1e-7, atol=1e-12)

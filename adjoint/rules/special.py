@@ -9,7 +9,11 @@ try:
 except ImportError:          # SciPy is optional
     sp = None
 
-from .core import defrule, elementwise, unary
+from .core import defrule, elementwise, lookup, unary
+
+# the functions below, named for the table (which lists them apart: they depend on an optional package)
+NAMES = ("erf", "erfc", "erfinv", "ndtr", "log_ndtr", "expit", "logit", "log_expit", "entr", "gammaln", "digamma",
+         "polygamma", "xlogy", "xlog1py", "logsumexp", "softmax", "log_softmax")
 
 if sp is not None:
     unary([sp.erf], "2 / np.sqrt(np.pi) * np.exp(-x ** 2)")
@@ -33,3 +37,7 @@ if sp is not None:
             forward={"x": "z * (dx - np.sum(dx * z, axis=axis, keepdims=True))"})
     defrule(sp.log_softmax, "x, axis=None", {"x": "g - np.exp(z) * np.sum(g, axis=axis, keepdims=True)"},
             forward={"x": "dx - np.sum(np.exp(z) * dx, axis=axis, keepdims=True)"})
+
+if sp is not None:
+    for _name in NAMES:
+        lookup(getattr(sp, _name)).name = f"scipy.special.{_name}"
