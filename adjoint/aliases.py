@@ -124,10 +124,14 @@ def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
     the body reading p_1 after it: a derivative call never changes the caller's data."""
     analysis = _Analysis(tree, parsed, shapes)
     params = [a.id for a in tree.args.args]
-    written = set()
+    written, deep = set(), set()
     for stmt, updated, helper in analysis.updates:
+        reached = analysis.points.get(updated, set())
         if is_write(stmt) or helper is not None:        # (a helper run as written updates the caller's)
-            written |= analysis.points.get(updated, set()) & set(params)
+            written |= reached & set(params)
+        inside = {place.split(".")[0] for place in reached if "." in place} & set(params)
+        written |= inside                               # an array an object parameter holds (`held.w`)
+        deep |= inside
     if not written:
         return
     rename = {p: namer.fresh(p) for p in params if p in written}
@@ -138,10 +142,18 @@ def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
     for param, private in rename.items():
         namer.origin[private] = namer.origin.get(param, param)
         shapes[private] = shapes.get(param)
-        call = gast.Call(gast.Attribute(ir.name(runtime_name), "private", gast.Load()), [ir.name(param)], [])
+        copy = "private_deep" if param in deep else "private"
+        call = gast.Call(gast.Attribute(ir.name(runtime_name), copy, gast.Load()), [ir.name(param)], [])
         copies.append(ir.at(ir.assign(private, call), tree.body[0]))
     tree.body[:0] = copies
     parsed.static_locals[runtime_name] = runtime
+
+
+def _field_read(value):
+    """An attribute of an object read (not a view of an array, like `.T`, nor a number, like `.shape`)."""
+    from .rules import CONSTANT_ATTRIBUTES
+    return isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) \
+        and value.attr not in CONSTANT_ATTRIBUTES and value.attr not in VIEW_ATTRIBUTES
 
 
 def _written_objects(analysis, parsed, origin, generated=False):
@@ -336,6 +348,8 @@ class _Analysis:
             return whole | self.reachable(whole)        # an array's item or slice may be a view of it
         if isinstance(value, gast.Call) and self.parsed.resolve(value.func) in ARRAY_CONSTRUCTORS:
             self.arrays.add(target)
+        if _field_read(value):              # `w = held.w`: the object held at that attribute, whoever reads it
+            return {f"{obj}.{value.attr}" for obj in self._of([value.value.id]) or {value.value.id}}
         shared = shared_operands(value, self.parsed)
         if shared:                          # the same object, or a view of it
             return self._of(shared)
@@ -433,6 +447,23 @@ def _stale_reader(stmt, updated, helper, analysis, origin):
         if (helper is not None or other != variable) and analysis.stale(name, updated) \
                 and analysis.order.between(name, stmt, read_at):
             return other
+    if helper is not None:          # an attribute read again after a helper updated it: the compiled
+        return _field_read_after(stmt, updated, analysis, origin)      # helper rebinds, Python mutates
+    return None
+
+
+def _field_read_after(stmt, updated, analysis, origin):
+    """A variable bound, after stmt (or in a loop around it), to an attribute read whose object stmt
+    updates, or None."""
+    order, here = analysis.order, analysis.order.position[id(stmt)]
+    locations = {o for o in analysis.points.get(updated, set()) if "." in o}
+    for k, s in enumerate(order.stmts):
+        if not (isinstance(s, gast.Assign) and _field_read(s.value) and isinstance(s.targets[0], gast.Name)):
+            continue
+        later = k > here or set(map(id, order.loops[id(stmt)])) & set(map(id, order.loops[id(s)]))
+        if later and analysis.points.get(ir.target_name(s), set()) & locations:
+            name = ir.target_name(s)
+            return origin.get(name, name)
     return None
 
 

@@ -1558,6 +1558,26 @@ def private(x):
     return x
 
 
+def private_deep(x):
+    """A copy of a parameter the function updates inside (an array one of its attributes holds):
+    arrays, lists, dicts and objects copied all the way down, numbers shared."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [private_deep(v) for v in x]
+    if isinstance(x, dict):
+        return {k: private_deep(v) for k, v in x.items()}
+    if isinstance(x, tuple):
+        items = [private_deep(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    if is_object(x):
+        out = copy.copy(x)
+        for name, value in attributes(x).items():
+            object.__setattr__(out, name, private_deep(value))
+        return out
+    return x
+
+
 class _Absent:
     """What `overwritten` saves for a dict key a store adds: restoring it deletes the key."""
 

@@ -65,3 +65,29 @@ def updated_in_a_while_test(x0):
             if math.tanh(x0) < 0.1:
                 return x0
     return x0
+
+
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass
+class Held:
+    w: np.ndarray
+    c: float
+
+
+def bump_in_place(p0):
+    v = p0
+    v += 1.0                # updates the array it is given
+    return np.sum(v)
+
+
+def bumps_an_attribute(x, held):
+    w = held.w
+    total = bump_in_place(w)
+    return x * total + held.c * np.sum(held.w)
+
+
+def bumps_an_attribute_once(x, held):
+    total = bump_in_place(held.w)
+    return x * total + held.c

@@ -69,3 +69,22 @@ def test_a_helper_updating_its_argument_in_a_while_test_is_checked_where_the_loo
     for x in (-0.2085, -0.9, 0.7):
         check_grads(rf.updated_in_a_while_test, x)
         check_jvp(rf.updated_in_a_while_test, x)
+
+
+def test_a_helper_updating_an_array_an_object_argument_holds_leaves_the_callers_object_alone():
+    # (fuzz seed 211, program 757): a helper's `+=` on `held.w` wrote into the caller's array (an
+    # inactive call runs the helper as written); the object is now copied, arrays included
+    held = rf.Held(np.array([0.5, -0.9, -1.3]), 0.2)
+    before = held.w.copy()
+    value, (dx, dheld) = adjoint.value_and_grad(rf.bumps_an_attribute_once, wrt=(0, 1))(0.7, held)
+    np.testing.assert_array_equal(held.w, before)
+    assert value == pytest.approx(0.7 * np.sum(before + 1.0) + 0.2)
+    assert dx == pytest.approx(np.sum(before + 1.0)) and dheld.c == pytest.approx(1.0)
+    np.testing.assert_allclose(dheld.w, np.full(3, 0.7))
+
+
+def test_reading_an_attribute_again_after_a_helper_updated_it_in_place_is_rejected():
+    # the second `held.w` is the updated array in Python; the compiled helper rebinds (no silent
+    # wrong value: the two reads are one object to the alias analysis)
+    with pytest.raises(adjoint.UnsupportedSyntax, match="update"):
+        adjoint.grad(rf.bumps_an_attribute)(0.7, rf.Held(np.array([0.5, -0.9, -1.3]), 0.2))

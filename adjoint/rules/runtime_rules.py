@@ -168,6 +168,7 @@ defrule(rt.eigh_gaps, "w", {"w": "np.sum(g * z ** 2, axis=-2) - np.sum(g * z ** 
 # --- writes (see writes.py): a parameter's private copy, and the adjoint and tangent buffers, all linear.
 # The buffers' functions add into their first argument in place, which generated code owns.
 defrule(rt.private, "v", {"v": "g"}, forward={"v": "rt.tangent_buffer(dv, v)"})
+defrule(rt.private_deep, "v", {"v": "g"}, forward={"v": "rt.private_deep(dv)"})
 defrule(rt.tangent_buffer, "v, like", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.tangent_buffer(dv, like)"},
         no_derivative=("like",))
 defrule(rt.overwritten, "v, index", {"v": "rt.unindex(g, v, index)"}, forward={"v": "rt.overwritten(dv, index)"},
