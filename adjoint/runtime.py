@@ -1668,6 +1668,8 @@ def add_into(dy, e, like):
     if isinstance(like, (list, tuple, dict)) or not isinstance(like, np.ndarray) and is_object(like):
         if isinstance(e, np.ndarray):           # a list read as an array (np.sum(xs)): its items' adjoints
             e = list(np.array(e, copy=True))
+        if dy is zero and e is zero and isinstance(like, (list, tuple)):
+            return buffer(like)                 # (a buffer the backward sweep stores into: a list of zeros)
         return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
     if dy is zero:
         dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))

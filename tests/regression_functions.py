@@ -91,3 +91,15 @@ def bumps_an_attribute(x, held):
 def bumps_an_attribute_once(x, held):
     total = bump_in_place(held.w)
     return x * total + held.c
+
+
+def pops_and_reads_extremes(p0, p1):
+    xs = [p0, np.sin(p1), 0.5]
+    popped = xs.pop()
+    p0 = p0 * 0.5 + popped
+    p0 = np.tanh(p0 + max(xs) - min(xs))
+    return p1, p0 * p0
+
+
+def uses_only_the_first_output(x):
+    return pops_and_reads_extremes(x * 2.0, 0.3)[0] + x

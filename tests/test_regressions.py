@@ -88,3 +88,12 @@ def test_reading_an_attribute_again_after_a_helper_updated_it_in_place_is_reject
     # wrong value: the two reads are one object to the alias analysis)
     with pytest.raises(adjoint.UnsupportedSyntax, match="update"):
         adjoint.grad(rf.bumps_an_attribute)(0.7, rf.Held(np.array([0.5, -0.9, -1.3]), 0.2))
+
+
+def test_a_popped_list_whose_items_no_adjoint_reached_gets_a_buffer():
+    # (fuzz seed 212, program 1192): the helper's second output is unused, so no adjoint reached the
+    # list; its buffer stayed rt.zero, and the pop's adjoint stored into it
+    from adjoint.testing import check_jvp
+    check_grads(rf.uses_only_the_first_output, 0.4)
+    check_jvp(rf.uses_only_the_first_output, 0.4)
+    assert adjoint.hessian(rf.uses_only_the_first_output)(0.4) == 0.0
