@@ -1668,8 +1668,10 @@ def add_into(dy, e, like):
     if isinstance(like, (list, tuple, dict)) or not isinstance(like, np.ndarray) and is_object(like):
         if isinstance(e, np.ndarray):           # a list read as an array (np.sum(xs)): its items' adjoints
             e = list(np.array(e, copy=True))
-        if dy is zero and e is zero and isinstance(like, (list, tuple)):
-            return buffer(like)                 # (a buffer the backward sweep stores into: a list of zeros)
+        if isinstance(like, (list, tuple)) and (_numbers(like) or e is zero):
+            # the buffer of a list of numbers holds numbers, made here (it is added into with `dy[i] += g`,
+            # which must change no array an adjoint holds): zeros, then each contribution added
+            return add(buffer(like) if dy is zero else dy, e)
         return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
     if dy is zero:
         dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))
@@ -1679,6 +1681,11 @@ def add_into(dy, e, like):
         return dy + e
     dy += e
     return dy
+
+
+def _numbers(items):
+    """Whether a list or tuple holds numbers only (its adjoint buffer is a list of floats)."""
+    return all(isinstance(v, (int, float, complex, np.number)) and not isinstance(v, bool) for v in items)
 
 
 def buffer(like):
@@ -1694,7 +1701,7 @@ def add_at(dy, index, g, like):
     or slice of a written object, without an array of zeros per read."""
     if isinstance(like, (list, tuple, dict)):         # (a tuple's buffer is a list: it is written into)
         if dy is zero:
-            dy = zeros_like(like) if isinstance(like, dict) else [zero] * len(like)
+            dy = zeros_like(like) if isinstance(like, dict) else buffer(like) if _numbers(like) else [zero] * len(like)
         dy[index] = add(dy[index], g)
         return dy
     if not isinstance(like, np.ndarray) and is_object(like):    # an attribute: a dict keyed by its name

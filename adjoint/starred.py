@@ -36,6 +36,7 @@ def _starred_calls(stmt, parsed):
     """The calls with a starred argument that the statement itself evaluates, once each time it runs."""
     found = [sub for sub in gast.walk(ir.header(stmt))
              if isinstance(sub, gast.Call) and any(isinstance(a, gast.Starred) for a in sub.args)]
+    found.reverse()             # inner calls first: `f(*g(*h(x)))` hoists h's items before g's call
     if found and (isinstance(stmt, gast.While) or _conditional(stmt)):
         raise _unsupported(parsed, found[0], "a call with `*items` in a `while` test, a conditional expression, "
                                              "`and`/`or` or a lambda")

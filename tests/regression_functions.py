@@ -103,3 +103,10 @@ def pops_and_reads_extremes(p0, p1):
 
 def uses_only_the_first_output(x):
     return pops_and_reads_extremes(x * 2.0, 0.3)[0] + x
+
+
+def appends_an_item_of_a_list_of_numbers(xs):
+    got = []
+    for i in range(3):
+        got.append(xs[1])
+    return 1.1 * np.sum(got[-1]) + 0.5 * xs[0]

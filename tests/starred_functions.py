@@ -35,3 +35,7 @@ def in_a_while_test(x):
     while reach(*launch(x, 2.0)) > 0.5:
         x = x * 0.5
     return x
+
+
+def nested(x, y):
+    return reach(*launch(*launch(x, y)))

@@ -97,3 +97,11 @@ def test_a_popped_list_whose_items_no_adjoint_reached_gets_a_buffer():
     check_grads(rf.uses_only_the_first_output, 0.4)
     check_jvp(rf.uses_only_the_first_output, 0.4)
     assert adjoint.hessian(rf.uses_only_the_first_output)(0.4) == 0.0
+
+
+def test_a_list_of_numbers_adjoint_never_adds_in_place_into_an_array_it_holds():
+    # (fuzz seed 212, program 2625): the adjoint of xs[1], read in a loop, was added with `dxs[1] += g`
+    # into an item that was a read-only array another adjoint held
+    from adjoint.testing import check_jvp
+    check_grads(rf.appends_an_item_of_a_list_of_numbers, [-0.24, 0.39, -0.98])
+    check_jvp(rf.appends_an_item_of_a_list_of_numbers, [-0.24, 0.39, -0.98])

@@ -11,6 +11,7 @@ import starred_functions as sf
     (sf.through_a_helper, (0.7, 3.0)),
     (sf.from_a_display, (0.6, 1.4)),
     (sf.in_a_comprehension_and_a_loop, ([0.3, 0.9, 1.2], 2.5)),
+    (sf.nested, (0.7, 1.3)),            # (fuzz seed 211, program 2246: the inner items were hoisted last)
 ])
 def test_starred_items_are_differentiated_in_every_mode(fn, args):
     check_grads(fn, *args, wrt=tuple(range(len(args))))
