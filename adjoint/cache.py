@@ -107,7 +107,7 @@ def _reported(fn, outermost):
         yield
         return
     from . import pipeline
-    name = f"{getattr(fn, '__qualname__', fn)} ({os.path.basename(fn.__code__.co_filename)}:{fn.__code__.co_firstlineno})"
+    name = _described(fn)
     timer = threading.Timer(ANNOUNCE_AFTER, lambda: print(f"adjoint: compiling the derivative of {name} ...",
                                                           file=sys.stderr, flush=True))
     timer.daemon = True
@@ -124,6 +124,16 @@ def _reported(fn, outermost):
             print(f"adjoint: compiled the derivative of {name} in {total * 1000:.1f} ms: "
                   + ", ".join(f"{stage} {ms * 1000:.1f}" for stage, ms in passes.items())
                   + f", analyses, generation, cleanup and emission {rest * 1000:.1f} (ms)", file=sys.stderr)
+
+
+def _described(fn):
+    """fn as a compile announcement names it: its name and line, or for a derivative being differentiated
+    again what its file name says it derives (`gradient_of_grad_f of model.f (model.py)`), not the
+    factory's nested qualified name."""
+    filename = fn.__code__.co_filename
+    if filename.startswith("<adjoint "):
+        return filename[len("<adjoint "):].rsplit(" #", 1)[0]
+    return f"{getattr(fn, '__qualname__', fn)} ({os.path.basename(filename)}:{fn.__code__.co_firstlineno})"
 
 
 def _recipes_of(code):

@@ -31,3 +31,14 @@ def test_adjoint_timing_prints_the_time_of_each_pass(monkeypatch, capfd):
     adjoint.grad(fresh)(0.3)
     err = capfd.readouterr().err
     assert "adjoint: compiled the derivative of ripple" in err and " ssa " in err and " anf " in err
+
+
+def test_a_derivative_differentiated_again_is_named_by_what_it_derives(monkeypatch, capfd):
+    monkeypatch.setattr(cache, "ANNOUNCE_AFTER", 0.01)
+    fresh = type(ripple)(ripple.__code__, ripple.__globals__, "ripple")
+    generated = adjoint.grad(fresh).__adjoint_function__((0.3,))     # what grad(grad(f)) differentiates
+    with cache._reported(generated, outermost=True):
+        time.sleep(0.3)
+    err = capfd.readouterr().err
+    assert "adjoint: compiling the derivative of gradient_of_grad_ripple of test_timing.ripple (test_timing.py) ..." in err
+    assert "<locals>" not in err and "__adjoint_factory__" not in err
