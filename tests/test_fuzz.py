@@ -6,12 +6,13 @@ shrinker reduces a planted failure to a few lines.
 Reproduce one program of the slice with `python -m adjoint.fuzz --small --seed 0 --show INDEX`.
 """
 import ast
+import collections
 
 import numpy as np
 import pytest
 
 from adjoint.fuzz import generate, oracle
-from adjoint.fuzz.campaign import failure_file
+from adjoint.fuzz.campaign import Campaign, failure_file, run_in_parallel
 from adjoint.fuzz.generate import Program, literal
 from adjoint.fuzz.shrink import kind_of, shrink
 
@@ -130,3 +131,13 @@ def test_failure_files_import_and_check_again(tmp_path):
 def test_flatten_round_trips(value):
     vector = oracle.flatten(value)
     assert literal(oracle.unflatten(value, vector)) == literal(value)
+
+
+def test_a_parallel_campaign_is_the_campaigns_of_its_seeds_merged():
+    settings = dict(budget=120.0, out=None, modes=("reverse",), size="small")
+    merged = run_in_parallel(2, 5, "40", **settings)
+    alone = [Campaign(n, seed, **settings).run() for n, seed in ((3, "40"), (2, "41"))]
+    assert merged.seed == "40, 41"
+    assert merged.programs == sum(c.programs for c in alone)
+    assert merged.counts == sum((c.counts for c in alone), collections.Counter())
+    assert merged.table().splitlines()[0].split()[0] == "outcome"

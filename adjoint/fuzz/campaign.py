@@ -5,7 +5,9 @@ out) so that one bug found a hundred times is shrunk and written once; wrong ans
 error text, so a few of each are shrunk and kept when their shrunk programs differ.
 """
 import collections
+import functools
 import hashlib
+import multiprocessing
 import pathlib
 import re
 import time
@@ -115,6 +117,36 @@ class Campaign:
         for key, indices in sorted(self.classes.items(), key=lambda kv: -len(kv[1])):
             lines.append(f"  {key[0]:<13} {key[1]:<13} {key[2][:110]}: {len(indices)}  {indices[:8]}")
         return "\n".join(lines)
+
+
+def run_in_parallel(jobs, n, seed, log=print, **options):
+    """One campaign per process: job k checks n / jobs programs of seed `seed + k`, so each job is the
+    campaign `--seed seed+k` would be alone, and a result is reproduced by that seed and index.
+    Returns the campaigns merged: counts added, programs named `seed/index` in the classes."""
+    seeds = [str(int(seed) + k) for k in range(jobs)]
+    sizes = [n // jobs + (k < n % jobs) for k in range(jobs)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:      # (the alarm needs a main thread each)
+        done = pool.starmap(_one_job, [(size, s, options) for size, s in zip(sizes, seeds)])
+    merged = Campaign(n, ", ".join(seeds), log=log, **options)
+    for campaign in done:
+        merged.counts.update(campaign.counts)
+        for key, indices in campaign.classes.items():
+            merged.classes[key] += [f"{campaign.seed}/{index}" for index in indices]
+        merged.programs += campaign.programs
+        merged.discarded += campaign.discarded
+    merged.checked_in = max(c.checked_in for c in done)
+    merged.elapsed = max(c.elapsed for c in done)
+    return merged
+
+
+def _one_job(n, seed, options):
+    campaign = Campaign(n, seed, log=functools.partial(_said_by, seed), **options).run()
+    campaign.log = print                        # (a partial of print is not what goes back to the parent)
+    return campaign
+
+
+def _said_by(seed, text, **kwargs):
+    print(f"[seed {seed}] {text}", **kwargs)
 
 
 def failure_file(program, result, seed, index, small=False):
