@@ -161,10 +161,10 @@ def _check_call(parsed, call, classes):
                 "not differentiable in an expression", "call it as a statement of its own (`np.add(a, b, out=y)`), "
                 "or drop `out=` and assign the result: `y = np.add(a, b)`")
     fn = parsed.resolve(call.func)
-    if inspect.isfunction(fn) and any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()) \
+    if inspect.isfunction(fn) and any(p.kind == p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values()) \
             and not frontend.in_library(fn):
-        _reject(parsed, call, f"a call of `{fn.__name__}`, which takes `*args`, from differentiated code is not "
-                "supported", f"give `{fn.__name__}` a parameter that takes a tuple, and pass one")
+        _reject(parsed, call, f"a call of `{fn.__name__}`, which takes `**kwargs`, from differentiated code is not "
+                "supported", f"give `{fn.__name__}` the keyword parameters it reads by name")
     if _hashable(fn) and fn in MUTATING_FUNCTIONS:
         what, hint = MUTATING_FUNCTIONS[fn]
         _reject(parsed, call, f"{what}, which is not differentiable", hint)

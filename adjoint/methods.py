@@ -14,7 +14,7 @@ import inspect
 
 import gast
 
-from . import frontend, ir, runtime, writes
+from . import frontend, ir, runtime, starred, writes
 from .errors import UnsupportedSyntax
 
 
@@ -53,6 +53,7 @@ class _Resolver:
     def __init__(self, program):
         self.program, self.parsed, self.types = program, program.parsed, program.parsed.static_types
         self.classes = {}              # class -> the name generated code calls it by
+        self.plain_copies = {}         # method taking `*args` -> its copy taking a tuple (starred.py)
 
     def versions(self):
         """The versions of an object have its type: what a store into it defines (`cell_1 =
@@ -81,7 +82,7 @@ class _Resolver:
             call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
             if isinstance(call, gast.Call):
                 out += self._receiver_of_attribute_object(call, stmt)
-                self._resolve(call)
+                out += self._resolve(call, stmt)
             out.append(stmt)
         return out
 
@@ -138,24 +139,37 @@ class _Resolver:
         call.func = ir.at(ir.name(name), stmt)
         return [fetch]
 
-    def _resolve(self, call):
+    def _resolve(self, call, stmt):
+        """The call of the class's function; the statements to run before it (the tuple a method taking
+        `*args` is passed, see starred.pack_star_arguments)."""
         func = call.func
         if isinstance(func, gast.Name) and func.id in self.types:          # an object called: __call__
             receiver, method = func, "__call__"
         elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id in self.types:
             receiver, method = func.value, func.attr
         else:
-            return
+            return []
         cls = self.types[receiver.id].cls
         try:
             attribute = inspect.getattr_static(cls, method)
         except AttributeError:
-            return                      # an attribute of the instance: known only when the code runs
+            return []                   # an attribute of the instance: known only when the code runs
         if not isinstance(attribute, (staticmethod, classmethod)) and not inspect.isfunction(attribute):
-            return
+            return []
         call.func = ir.at(gast.Attribute(ir.name(self._class_name(cls)), method, gast.Load()), func)
         if inspect.isfunction(attribute):
             call.args = [ir.name(receiver.id)] + call.args
+        function = attribute.__func__ if isinstance(attribute, staticmethod) else attribute
+        if isinstance(attribute, classmethod) or not starred.takes_star(function):
+            return []
+        before = []
+
+        def as_tuple(extra, call):
+            name = self.program.namer.fresh("items")
+            before.append(ir.assign(name, gast.Tuple(extra, gast.Load()), stmt))
+            return ir.name(name)
+        starred.pack_star_arguments(call, function, self.program.namer, self.parsed, self.plain_copies, as_tuple)
+        return before
 
     def _class_name(self, cls):
         if cls not in self.classes:

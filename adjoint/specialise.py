@@ -72,7 +72,13 @@ def make(req, lifted):
     tree.args = gast.arguments([gast.Name(renamed[v], gast.Param(), None, None) for v in req.captured] + kept,
                                [], None, [], [], None, [])
     tree.name = req.name
-    function = _compile(tree, parsed, {cells[n]: lifted[n] for n in req.closures.values()})
+    return compile_clone(tree, parsed, {cells[n]: lifted[n] for n in req.closures.values()})
+
+
+def compile_clone(tree, parsed, cells):
+    """A function object made from a changed tree of a helper (registered in frontend.LIFTED: the front
+    end reads its tree from there, tracebacks point at the helper's lines)."""
+    function = _compile(tree, parsed, cells)
     frontend.LIFTED[function] = (tree, parsed.filename, parsed.lines, parsed.col_offset)
     return function
 

@@ -1,10 +1,17 @@
 """Calls with `*items` (`flight(*controller(w, t), wind)`): the items passed one by one, when how many
 there are is known when compiling. The starred value is a tuple or list display, a name bound once to
 one, or a call of a helper each of whose `return`s is a display of the same length (that call is made
-once, before the statement, into a name whose items are passed)."""
+once, before the statement, into a name whose items are passed).
+
+A helper that takes `*args` is compiled with `args` a plain parameter (frontend.parse), so its calls
+pass the extra items as one tuple, to a copy of the helper with that signature: `total(x, y, x * y)`
+becomes `total_1((x, y, x * y))`, and the tuple's adjoint is the items' adjoints."""
+import builtins
+import inspect
+
 import gast
 
-from . import ir
+from . import frontend, ir
 from .errors import UnsupportedSyntax
 
 _HINT = "pass the items one by one, or `*` a tuple whose length the code shows (a display, or a helper " \
@@ -13,23 +20,123 @@ _HINT = "pass the items one by one, or `*` a tuple whose length the code shows (
 
 def lower_starred_calls(tree, namer, parsed):
     displays = _displays_bound_once(tree)
-    tree.body = _block(tree.body, namer, parsed, displays)
+    tree.body = _block(tree.body, namer, parsed, displays, {})
     return tree
 
 
-def _block(block, namer, parsed, displays):
+def _block(block, namer, parsed, displays, plain_copies):
     out = []
     for stmt in block:
         for field in ("body", "orelse"):
             if getattr(stmt, field, None):
-                setattr(stmt, field, _block(getattr(stmt, field), namer, parsed, displays))
+                setattr(stmt, field, _block(getattr(stmt, field), namer, parsed, displays, plain_copies))
+        calls = [sub for sub in gast.walk(ir.header(stmt)) if isinstance(sub, gast.Call)]
+        taking_star = {id(call): fn for call in calls for fn in [_function_taking_star(call, parsed)] if fn}
         hoisted = []
         for call in _starred_calls(stmt, parsed):
-            call.args = [item for arg in call.args
-                         for item in (_items(arg.value, stmt, namer, parsed, displays, hoisted)
-                                      if isinstance(arg, gast.Starred) else [arg])]
+            if not _starred_into_star(call, taking_star.get(id(call))):
+                call.args = [item for arg in call.args
+                             for item in (_items(arg.value, stmt, namer, parsed, displays, hoisted)
+                                          if isinstance(arg, gast.Starred) else [arg])]
+        for call in calls:
+            if id(call) in taking_star:
+                pack_star_arguments(call, taking_star[id(call)], namer, parsed, plain_copies,
+                                    lambda extra, call: _joined_items(extra, call, namer, parsed))
         out += hoisted + [stmt]
     return out
+
+
+def _function_taking_star(call, parsed):
+    """The helper taking `*args` that the call runs, or None. A method of an object the compiler
+    knows (`s.total(x, y)`, s a global or a closure's) is its class's function, passed the object
+    first: the call's arguments get it here."""
+    fn = parsed.resolve(call.func)
+    if inspect.ismethod(fn) and isinstance(call.func, gast.Attribute) and takes_star(fn.__func__):
+        call.args.insert(0, call.func.value)
+        return fn.__func__
+    return fn if takes_star(fn) else None
+
+
+def takes_star(fn):
+    """Whether fn is a helper (compiled from its source) that takes `*args` (and no `**kwargs`)."""
+    if not inspect.isfunction(fn) or frontend.in_library(fn):
+        return False
+    kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+    return inspect.Parameter.VAR_POSITIONAL in kinds and inspect.Parameter.VAR_KEYWORD not in kinds
+
+
+def _named(fn):
+    return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD]
+
+
+def _starred_into_star(call, fn):
+    """Whether every `*items` of the call lands in fn's `*args` (the named parameters are given before
+    it): then the items are passed on as they are, however many there are."""
+    if fn is None:
+        return False
+    first = next(k for k, arg in enumerate(call.args) if isinstance(arg, gast.Starred))
+    return first >= len(_named(fn))
+
+
+def pack_star_arguments(call, fn, namer, parsed, plain_copies, as_tuple):
+    """A call of a helper taking `*args` becomes the call of its copy whose `args` is a plain parameter,
+    passed `as_tuple(extra arguments)` (the named parameters first, by position while they are)."""
+    named = _named(fn)
+    heads, extra = call.args[:len(named)], call.args[len(named):]
+    keywords = {k.arg: k.value for k in call.keywords}
+    try:
+        inspect.signature(fn).bind(*heads, *extra, **keywords)
+    except TypeError as exc:
+        raise UnsupportedSyntax(f"the call of `{fn.__name__}` does not match its signature ({exc})",
+                                parsed.filename, call.lineno, call.col_offset + parsed.col_offset,
+                                parsed.line_text(call.lineno), "pass the arguments its signature takes") from None
+    star = next(p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.VAR_POSITIONAL)
+    bound = {**dict(zip(named, heads)), **({star: as_tuple(extra, call)} if extra else {}), **keywords}
+    order = [p.name for p in inspect.signature(fn).parameters.values()]
+    passed = [name for name in order if name in bound]
+    positional = passed[:next((k for k, name in enumerate(passed) if name != order[k]), len(passed))]
+    if fn not in plain_copies:
+        plain_copies[fn] = _with_plain_star(fn, namer, parsed)
+    call.func = ir.at(ir.name(frontend.function_name(plain_copies[fn])), call.func)
+    call.args = [bound[name] for name in positional]
+    call.keywords = [gast.keyword(name, bound[name]) for name in passed[len(positional):]]
+
+
+def _joined_items(extra, call, namer, parsed):
+    """The tuple of a call's extra arguments: a display, with `tuple(items)` added for each `*items`."""
+    pieces, run = [], []
+    for arg in extra:
+        if isinstance(arg, gast.Starred):
+            pieces += ([gast.Tuple(run, gast.Load())] if run else []) + \
+                [gast.Call(ir.name(_builtin_tuple(namer, parsed)), [arg.value], [])]
+            run = []
+        else:
+            run.append(arg)
+    pieces += [gast.Tuple(run, gast.Load())] if run or not pieces else []
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = gast.BinOp(joined, gast.Add(), piece)
+    return ir.at(joined, call)
+
+
+def _builtin_tuple(namer, parsed):
+    """The name the function reads the builtin `tuple` by (`tuple`, unless it binds that name itself)."""
+    if parsed.resolve(ir.name("tuple")) is not builtins.tuple:
+        name = namer.fresh("tuple")
+        parsed.static_locals[name] = builtins.tuple
+        return name
+    return "tuple"
+
+
+def _with_plain_star(fn, namer, parsed):
+    """fn compiled from its own lines with `*args` a plain parameter (default `()`); a helper of
+    the function being compiled, as a lifted function is."""
+    from .specialise import compile_clone
+    helper = frontend.parse(fn)
+    helper.tree.name = namer.fresh(frontend.function_name(fn))
+    plain = compile_clone(helper.tree, helper, {})
+    parsed.lifted[helper.tree.name] = parsed.static_locals[helper.tree.name] = plain
+    return plain
 
 
 def _starred_calls(stmt, parsed):

@@ -60,7 +60,8 @@ def test_generator_covers_the_language():
     text = "\n".join(generate(2, index).source for index in range(200))
     for construct in ["while True:", "while n", "break", "continue", "return", "enumerate(", "zip(", "for row",
                       "(-1) **", " -= ", " += ", "def r0(", "depth - 1", "np.dot(", "math.sqrt(", "elif ",
-                      "{'p':", "np.maximum(", "raise ", "    def fn", "lambda t", "apply_fn(", "soft(", "scaler.apply(", "half_apply("]:
+                      "{'p':", "np.maximum(", "raise ", "    def fn", "lambda t", "apply_fn(", "soft(", "scaler.apply(", "half_apply(",
+                      "spread("]:
         assert construct in text, construct
 
 

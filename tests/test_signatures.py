@@ -66,6 +66,19 @@ def test_star_args_parameters_in_every_mode():
     np.testing.assert_allclose(dweights, (2 * 0.5 * np.sin(1.3), 2 * 2.0 * np.sin(1.3)))
 
 
-def test_calling_a_helper_that_takes_star_args_says_what_to_write():
-    with pytest.raises(adjoint.UnsupportedSyntax, match=r"`weighted_sum`, which takes `\*args`"):
-        adjoint.grad(calls_a_helper_with_star_args)(1.3)
+def test_a_helper_that_takes_star_args_is_passed_them_as_a_tuple():
+    check_grads(calls_a_helper_with_star_args, 1.3)
+    np.testing.assert_allclose(adjoint.grad(calls_a_helper_with_star_args)(1.3), 5 * np.cos(1.3) + 1)
+
+
+def options_of(**opts):
+    return opts["scale"]
+
+
+def calls_a_helper_with_star_star_kwargs(x):
+    return options_of(scale=x)
+
+
+def test_calling_a_helper_that_takes_star_star_kwargs_says_what_to_write():
+    with pytest.raises(adjoint.UnsupportedSyntax, match=r"`options_of`, which takes `\*\*kwargs`"):
+        adjoint.grad(calls_a_helper_with_star_star_kwargs)(1.3)

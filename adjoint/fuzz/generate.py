@@ -40,6 +40,8 @@ MODULE_FUNCTIONS = {
                    "        self.total = self.total * self.rate + np.tanh(t)\n        self.steps += 1\n"
                    "        return self.total\n\n    @property\n    def mean(self):\n"
                    "        return self.total / (self.steps + 1)\n",
+    "spread": "def spread(scale, *terms, bias=0.0):\n    total = bias\n    for t in terms:\n"
+              "        total = total + scale * t * t\n    return total\n",
     "warnings": "import warnings  # noqa: E402\n",
     "point": "import dataclasses  # noqa: E402\n\n\n@dataclasses.dataclass\nclass Point:\n    x: float\n"
              "    y: float = 0.5\n\n    def norm2(self):\n        return self.x * self.x + self.y * self.y\n\n"
@@ -590,7 +592,8 @@ class _Generator:
         c = lambda: repr(round(side.uniform(-0.9, 0.9), 1))   # noqa: E731
         self.side_count += 1
         n = self.side_count
-        kinds = ["loop_else", "while_else", "list", "grow", "dict", "object", "with", "builtins", "keywords"] \
+        kinds = ["loop_else", "while_else", "list", "grow", "dict", "object", "with", "builtins", "keywords",
+                 "varargs"] \
             + (["array"] * 2 if arrays else [])
         kind = side.choice(kinds)
         if kind == "with":
@@ -610,6 +613,11 @@ class _Generator:
                                 f"scaled_power({s()}, **opts{n})"])
             lines = [f"opts{n} = {{'power': {side.randint(1, 3)}, 'shift': {c()}}}"] if "opts" in call else []
             return lines + [f"{target} = np.tanh({target} + 0.3 * {call})"]
+        if kind == "varargs":                   # a helper taking `*terms` (packed into one tuple)
+            self.module_functions.add("spread")
+            call = side.choice([f"spread({c()}, {s()}, {s()}, {s()})", f"spread({s()})",
+                                f"spread({c()}, *({s()}, {s()}), bias={s()})", f"spread(bias={s()}, scale={c()})"])
+            return [f"{target} = np.tanh({target} + 0.3 * {call})"]
         if kind == "object":
             return self.object_use(target, s, c, n)
         if kind == "loop_else":
