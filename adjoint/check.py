@@ -63,9 +63,12 @@ def check_constants(tree, stage, parsed=None):
 
 
 def check_starred(tree, stage, parsed=None):
+    from .starred import takes_star
     for node in gast.walk(tree):
         if isinstance(node, gast.Starred):
             _fail(stage, "a starred argument left", node)
+        if isinstance(node, gast.Call) and parsed is not None and takes_star(parsed.resolve(node.func)):
+            _fail(stage, "a call of a helper taking `*args` left unpacked", node)
 
 
 def check_writes(tree, stage, parsed=None):

@@ -12,7 +12,7 @@ from .errors import NonDifferentiable
 from .frontend import UNKNOWN_METHOD, constant_arguments, made_here_reason, static_arguments, unknown_callee
 from .quoting import quote_expr
 from .shapes import OBJECT, is_container
-from .starred import takes_star
+from .starred import late_call_refusal
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
 # mode over reverse code always runs it in forward mode, so that every saved state carries tangents
@@ -229,9 +229,8 @@ class Forward:
 
     def _callee(self, stmt, call, fn, z):
         import inspect
-        if takes_star(fn):              # (a call the starred pass could not name: through a local name)
-            raise self._no_rule(fn.__name__, stmt, reason=f"it takes `*args`, and is called here through a name "
-                                f"the compiler resolves late; call `{fn.__name__}` by its own name")
+        if late_call_refusal(fn):
+            raise self._no_rule(fn.__name__, stmt, reason=late_call_refusal(fn))
         try:
             bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
         except TypeError as exc:

@@ -25,7 +25,8 @@ PASSES = [
     ("simplify", desugar.simplify_assignments, "every assignment is a plain `=` with one target"),
     ("comprehensions", comprehensions.lower_comprehensions, "no comprehension or generator expression: each "
                                                             "is the loop that builds it"),
-    ("starred", starred.lower_starred_calls, "no `*items` in a call: the items are passed one by one"),
+    ("starred", starred.lower_starred_calls, "no `*items` in a call: the items are passed one by one, and a "
+                                             "helper taking `*args` is passed them as one tuple"),
     ("inline", inline.inline_calls, "no call makes an object of a user class or runs a method that stores into "
                                     "its object: each is `rt.new(C)` and the call's body, run on the object"),
     ("writes", writes.lower_writes, "every store into an item, slice or attribute is "

@@ -22,7 +22,7 @@ from .aliases import Objects, joins_versions
 from .shapes import MAPPING, NUMBERS, OBJECT, ComplexShape, is_container, is_sequence
 from .writes import is_write
 from .ssa import loop_breaks
-from .starred import takes_star
+from .starred import late_call_refusal
 
 
 def _is_compound(stmt):
@@ -323,9 +323,8 @@ class Reverse:
 
     def _callee_adjoint(self, stmt, call, fn, z, g):
         import inspect
-        if takes_star(fn):              # (a call the starred pass could not name: through a local name)
-            raise self._no_rule(_spell(call.func), stmt, reason=f"it takes `*args`, and is called here through a name "
-                                f"the compiler resolves late; call `{fn.__name__}` by its own name")
+        if late_call_refusal(fn):
+            raise self._no_rule(_spell(call.func), stmt, reason=late_call_refusal(fn))
         try:
             bound = inspect.signature(fn).bind(*call.args, **{k.arg: k.value for k in call.keywords})
         except TypeError as exc:

@@ -31,30 +31,30 @@ def _block(block, namer, parsed, displays, plain_copies):
             if getattr(stmt, field, None):
                 setattr(stmt, field, _block(getattr(stmt, field), namer, parsed, displays, plain_copies))
         calls = [sub for sub in gast.walk(ir.header(stmt)) if isinstance(sub, gast.Call)]
-        taking_star = {id(call): fn for call in calls for fn in [_function_taking_star(call, parsed)] if fn}
+        taking_star = {id(call): found for call in calls for found in [_function_taking_star(call, parsed)] if found}
         hoisted = []
         for call in _starred_calls(stmt, parsed):
-            if not _starred_into_star(call, taking_star.get(id(call))):
+            if not _starred_into_star(call, *taking_star.get(id(call), (None, None))):
                 call.args = [item for arg in call.args
                              for item in (_items(arg.value, stmt, namer, parsed, displays, hoisted)
                                           if isinstance(arg, gast.Starred) else [arg])]
         for call in calls:
             if id(call) in taking_star:
-                pack_star_arguments(call, taking_star[id(call)], namer, parsed, plain_copies,
-                                    lambda extra, call: _joined_items(extra, call, namer, parsed))
+                fn, receiver = taking_star[id(call)]
+                pack_star_arguments(call, fn, namer, parsed, plain_copies,
+                                    lambda extra, call: _joined_items(extra, call, namer, parsed), receiver)
         out += hoisted + [stmt]
     return out
 
 
 def _function_taking_star(call, parsed):
-    """The helper taking `*args` that the call runs, or None. A method of an object the compiler
-    knows (`s.total(x, y)`, s a global or a closure's) is its class's function, passed the object
-    first: the call's arguments get it here."""
+    """(the helper taking `*args` that the call runs, the object passed first or None), or None. A
+    method of an object the compiler knows (`s.total(x, y)`, s a global or a closure's) is its
+    class's function, passed the object first."""
     fn = parsed.resolve(call.func)
     if inspect.ismethod(fn) and isinstance(call.func, gast.Attribute) and takes_star(fn.__func__):
-        call.args.insert(0, call.func.value)
-        return fn.__func__
-    return fn if takes_star(fn) else None
+        return fn.__func__, call.func.value
+    return (fn, None) if takes_star(fn) else None
 
 
 def takes_star(fn):
@@ -69,20 +69,29 @@ def _named(fn):
     return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD]
 
 
-def _starred_into_star(call, fn):
+def _starred_into_star(call, fn, receiver):
     """Whether every `*items` of the call lands in fn's `*args` (the named parameters are given before
     it): then the items are passed on as they are, however many there are."""
     if fn is None:
         return False
     first = next(k for k, arg in enumerate(call.args) if isinstance(arg, gast.Starred))
-    return first >= len(_named(fn))
+    return first + (receiver is not None) >= len(_named(fn))
 
 
-def pack_star_arguments(call, fn, namer, parsed, plain_copies, as_tuple):
+def late_call_refusal(fn):
+    """Why a call of fn that reached the generators is refused: a helper taking `*args` called through
+    a name resolved after the starred pass (`g = total; g(x, y)`), which therefore passed no tuple."""
+    return f"it takes `*args`, and is called here through a name the compiler resolves late; " \
+        f"call `{fn.__name__}` by its own name" if takes_star(fn) else None
+
+
+def pack_star_arguments(call, fn, namer, parsed, plain_copies, as_tuple, receiver=None):
     """A call of a helper taking `*args` becomes the call of its copy whose `args` is a plain parameter,
-    passed `as_tuple(extra arguments)` (the named parameters first, by position while they are)."""
+    passed `as_tuple(extra arguments)` (the named parameters first, by position while they are; the
+    receiver of a bound method first of all)."""
     named = _named(fn)
-    heads, extra = call.args[:len(named)], call.args[len(named):]
+    args = ([receiver] if receiver is not None else []) + call.args
+    heads, extra = args[:len(named)], args[len(named):]
     keywords = {k.arg: k.value for k in call.keywords}
     try:
         inspect.signature(fn).bind(*heads, *extra, **keywords)

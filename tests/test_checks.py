@@ -32,6 +32,14 @@ def bumps_an_object(x):
     return counter.count
 
 
+def total_of(*terms):
+    return sum(terms)
+
+
+def calls_a_helper_taking_args(x):
+    return total_of(x, x)
+
+
 # stage -> functions (as source) that break what the stage guarantees
 BROKEN = {
     "lift": [
@@ -57,6 +65,7 @@ BROKEN = {
     ],
     "starred": [
         "def f(x):\n    return g(*x)",
+        calls_a_helper_taking_args,     # (a function: the check resolves the helper in its namespace)
     ],
     "writes": [
         "def f(x):\n    x[0] = 1.0\n    return x",
