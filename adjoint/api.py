@@ -325,12 +325,14 @@ def _not_differentiable(value, leaf=False):
 
 def _like(g, x, args):
     """g given the type, shape and container structure of x, sharing no memory with the arguments."""
-    if type(g) is float and type(x) is float:
-        return g
+    fast = runtime.like_fast(g, x)
+    if fast is not None:
+        return fast if type(fast) is not np.ndarray else _unshared(fast, args)
     if x is None:                   # a None leaf of a container argument: nothing to differentiate
         return None
     if type(x) in (list, tuple) and type(g) in (list, tuple) and len(g) == len(x):
-        return type(x)(_like(a, b, args) for a, b in zip(g, x))
+        items = [_like(a, b, args) for a, b in zip(g, x)]
+        return items if type(x) is list else tuple(items)
     if type(x) is dict and type(g) is dict:
         return {k: _like(g.get(k, runtime.zero), v, args) for k, v in x.items()}
     return _unshared(runtime.like(g, x), args)

@@ -7,7 +7,8 @@ itself, so they are safe to run on any generated code:
   sweep never reads the values (out of SSA: `total_1 = total_3` disappears).
 * propagate_copies: `a = b` with a single definition of `a` is removed, later reads use `b`.
 * fold_zero_init: `dx = 0.0` directly followed by `dx = dx + e` becomes `dx = e`.
-* simplify: constant folding and `x * 1`, `x ** 1`, `a * (1 / b)`, `--x` rewrites.
+* simplify: constant folding; in derivative statements `x * 1`, `x ** 1`, `a * (1 / b)`, `--x`,
+  `a + -b`, `-(c / x)` rewrites and constant factors first.
 * remove_dead_stores: assignments nobody reads, whose right-hand side has no effect.
 """
 import math
@@ -440,20 +441,66 @@ def _number(node):
     return isinstance(node, gast.Constant) and type(node.value) in (int, float)
 
 
+def _negated(node):
+    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+
+
+def _unsigned(node):
+    """-a -> a and (-a) * b -> a * b (also for /), or None for another expression: what is left when
+    a term's sign moves into the + or - that adds it."""
+    if _negated(node):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)) and _negated(node.left):
+        return gast.BinOp(node.left.operand, node.op, node.right)
+    return None
+
+
+_OPPOSITE = {gast.Add: gast.Sub, gast.Sub: gast.Add}
+
+
 class _Simplify(gast.NodeTransformer):
-    def __init__(self, stored_into=()):
+    """Constant folding everywhere; the algebra (`x * 1 -> x`, `a * (1 / b) -> a / b`, reassociating
+    a constant factor) only in statements that compute derivatives. The user's own arithmetic keeps
+    its values and types to the last bit: `(x > 0) * 1` is an integer array, not the boolean one, and
+    `x * (1 / y)` rounds twice."""
+
+    def __init__(self, stored_into=(), derivatives=()):
         self.changed = False
         self.stored_into = stored_into
+        self.derivatives = derivatives
+        self.algebra = False          # inside a statement that assigns only derivatives
 
     def visit_Assign(self, node):
         # `y = x * 1.0` makes a new array; `y = x` would make y the same one as x, and a store into y
         # would then write into x (the caller's array, say)
         value = node.value
-        self.generic_visit(node)
+        self._visit_statement(node, node.targets)
         if isinstance(node.value, gast.Name) and not isinstance(value, gast.Name) \
                 and any(n in self.stored_into for n in _names(node.targets[0], gast.Store)):
             node.value = value
         return node
+
+    def visit_AugAssign(self, node):
+        self._visit_statement(node, [node.target])
+        unsigned = _unsigned(node.value)
+        if self.algebra_in(node.target) and isinstance(node.op, (gast.Add, gast.Sub)) and unsigned is not None:
+            node.op, node.value = _OPPOSITE[type(node.op)](), unsigned      # x += -y * z -> x -= y * z
+            self.changed = True
+        return node
+
+    def _visit_statement(self, node, targets):
+        outer = self.algebra
+        self.algebra = all(self.algebra_in(t) for t in targets)
+        self.generic_visit(node)
+        self.algebra = outer
+
+    def algebra_in(self, target):
+        """Whether target (`dx`, `dxs[j]`, `dx, dy`) stores only into derivatives."""
+        if isinstance(target, (gast.Tuple, gast.List)):
+            return all(map(self.algebra_in, target.elts))
+        while isinstance(target, (gast.Subscript, gast.Attribute, gast.Starred)):
+            target = target.value
+        return isinstance(target, gast.Name) and target.id in self.derivatives
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -466,6 +513,8 @@ class _Simplify(gast.NodeTransformer):
             if isinstance(value, (int, float)) and math.isfinite(value) and abs(value) < 1e15:
                 self.changed = True
                 return ir.const(value)
+        if not self.algebra:
+            return node
         if op is gast.Pow and _number(right) and right.value == 1:
             return self._done(left)
         if op is gast.Mult and _number(right) and right.value == 1:
@@ -479,15 +528,38 @@ class _Simplify(gast.NodeTransformer):
             return self._done(gast.BinOp(left, gast.Div(), right.right))
         if op is gast.Div and _number(right) and right.value == 1:
             return self._done(left)
+        if op in (gast.Add, gast.Sub) and _unsigned(right) is not None:       # a + -b * c -> a - b * c
+            return self._done(gast.BinOp(left, _OPPOSITE[op](), _unsigned(right)))
+        if op is gast.Mult and _number(left):
+            return self._constant_first(left, right)
         return node
+
+    def _constant_first(self, c, right):
+        """c * (a * b) -> c * a * b and c * (a / b) -> c * a / b, c a number: the constant meets the
+        first factor, often a number too (`2 * dout`), and an array is scaled once, not twice. A
+        negation moves into the constant: c * -a -> (-c) * a."""
+        if _negated(right):
+            return self._done(self.visit_BinOp(gast.BinOp(ir.const(-c.value), gast.Mult(), right.operand)))
+        if isinstance(right, gast.BinOp) and isinstance(right.op, (gast.Mult, gast.Div)):
+            scaled = self.visit_BinOp(gast.BinOp(c, gast.Mult(), right.left))
+            return self._done(gast.BinOp(scaled, right.op, right.right))
+        return gast.BinOp(c, gast.Mult(), right)
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and _number(node.operand):
+            return self._done(ir.const(-node.operand.value))
+        if not self.algebra:
+            return node
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.UnaryOp) \
                 and isinstance(node.operand.op, gast.USub):
             return self._done(node.operand.operand)
         if isinstance(node.op, gast.USub) and _number(node.operand):
             return self._done(ir.const(-node.operand.value))
+        operand = node.operand
+        if isinstance(node.op, gast.USub) and isinstance(operand, gast.BinOp) and isinstance(operand.op, gast.Div) \
+                and _number(operand.left):                        # -(c / x) -> (-c) / x, exactly
+            return self._done(gast.BinOp(ir.const(-operand.left.value), gast.Div(), operand.right))
         return node
 
     def _done(self, node):
@@ -495,10 +567,11 @@ class _Simplify(gast.NodeTransformer):
         return node
 
 
-def simplify(fn):
-    """Fold constant arithmetic and drop multiplications by one."""
+def simplify(fn, derivatives=()):
+    """Fold constant arithmetic; in the statements that assign the names in `derivatives`, drop
+    multiplications by one and put constant factors first."""
     stored_into = {name for stmt in fn.body for name in _stored_into(stmt)}
-    pass_ = _Simplify(stored_into)
+    pass_ = _Simplify(stored_into, derivatives)
     pass_.visit(fn)
     return pass_.changed
 
@@ -721,13 +794,15 @@ def _without_saves(stmt, names, positions, push, pop):
     return stmt
 
 
-def optimize(fn, copies, backward_reads=(), temporaries=()):
-    """Run the cleanup passes until none changes anything; returns fn."""
+def optimize(fn, copies, backward_reads=(), temporaries=(), derivatives=()):
+    """Run the cleanup passes until none changes anything; returns fn. `derivatives` are the names
+    of adjoints and tangents, whose statements simplify may rewrite algebraically."""
     coalesce_webs(fn, copies, set(backward_reads) | _backward_reads_now(fn))
     for _ in range(50):
         changed = False
-        for run in (propagate_copies, remove_copy_backs, fold_zero_init, simplify, remove_dead_stores, tidy_blocks):
+        for run in (propagate_copies, remove_copy_backs, fold_zero_init, remove_dead_stores, tidy_blocks):
             changed |= run(fn)
+        changed |= simplify(fn, derivatives)
         changed |= inline_temporaries(fn, temporaries)
         if not changed:
             break

@@ -33,6 +33,7 @@ class Generated:
     imports: dict = field(default_factory=dict)  # name used in this code -> (Generated, its function's name)
     tangent_params: list = field(default_factory=list)   # forward mode: names of the tangent parameters
     temporaries: set = field(default_factory=set)        # compiler-made names cleanup may inline
+    derivatives: set = field(default_factory=set)        # adjoints and tangents, which cleanup may rewrite
     returns_state: set = field(default_factory=set)      # defs returning (value, saved state): a pair's fwd
     module: object = None      # filled by cache.link: name -> compiled function
 
@@ -120,6 +121,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     copies = lower_phis(tree)
     generated = Generated(key, fn, program.parsed, [], "", names)
     generated.temporaries = program.namer.temporaries
+    generated.derivatives = program.namer.derivatives
     if split:
         generated.entry = _pair_base(fn, wrt, params, statics) + "_fwd"
         _PAIRS[key] = generated          # registered before generation so recursion finds it
@@ -214,7 +216,7 @@ def _finish(generated, optimize, copies, backward, stack):
         reads.update(ir.names_read(stmt))
     for _ in range(5):
         for definition in generated.defs:
-            cleanup.optimize(definition, copies, reads, generated.temporaries)
+            cleanup.optimize(definition, copies, reads, generated.temporaries, generated.derivatives)
         if not cleanup.remove_unread_saves(generated.defs, stack):
             break
 
@@ -320,7 +322,8 @@ def _fill_forward(generated, program, tree, wrt, varied, shapes, copies, optimiz
     generated.defs = [_funcdef(generated.entry, args, body + ([] if ir.raises(body) else [ret]), tree)]
     if optimize:
         for definition in generated.defs:
-            cleanup.optimize(definition, copies, _tangent_reads(body, gen), program.namer.temporaries)
+            cleanup.optimize(definition, copies, _tangent_reads(body, gen), program.namer.temporaries,
+                             program.namer.derivatives)
     return generated
 
 

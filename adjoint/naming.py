@@ -10,6 +10,7 @@ class Namer:
     def __init__(self, taken=()):
         self.taken = set(taken)
         self.temporaries = set()      # names the compiler invented to hold intermediate values
+        self.derivatives = set()      # names of adjoints and tangents
         self.origin = {}              # SSA version -> the variable it is a version of (`x_2` -> `x`)
         self._next_temp = 1
         self._runtime = None
@@ -57,9 +58,9 @@ class Namer:
     def adjoint(self, name):
         """The adjoint of `W1` is `dW1` (or `dW1_1` if the user already has a `dW1`); the adjoint of
         a temporary is a temporary too."""
-        if name in self.temporaries:
-            return self.temporary("d" + name)
-        return self.fresh("d" + name)
+        derivative = self.temporary("d" + name) if name in self.temporaries else self.fresh("d" + name)
+        self.derivatives.add(derivative)
+        return derivative
 
     tangent = adjoint      # forward mode: the tangent of `x` is `dx` too
 

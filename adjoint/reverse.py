@@ -76,7 +76,7 @@ class Reverse:
         # object share one; an array read item by item in a loop has its own (an add per item read,
         # not an array of zeros)
         self.buffers = dict(self.objects.of)
-        self.buffers.update({n: n for n in _read_by_item_in_loops(self.tree, shapes) if n not in self.buffers})
+        self.buffers.update({n: n for n in _read_by_item(self.tree, shapes) if n not in self.buffers})
         # buffers that are arrays (or lists of numbers) from their first definition on, written with plain
         # stores (`dy[i] = 0.0`, `dx[i] += g`): real arrays of a known rank and lists of numbers, made
         # outside loops (so of one shape)
@@ -876,17 +876,22 @@ def _walk_skipping(node, skipped):
         yield from _walk_skipping(child, skipped)
 
 
-def _read_by_item_in_loops(tree, shapes):
-    """Arrays and lists (known to be) read item by item or by slices inside a loop."""
-    found = set()
-    for loop in ir.statements(tree.body):
-        if isinstance(loop, (gast.For, gast.While)):
-            for stmt in ir.statements(loop.body):
-                if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
-                        and isinstance(stmt.value.value, gast.Name):
-                    shape = shapes.get(stmt.value.value.id)
-                    if isinstance(shape, tuple) and len(shape) > 0 or is_sequence(shape) and _item_index(stmt.value):
-                        found.add(stmt.value.value.id)
+def _read_by_item(tree, shapes):
+    """Arrays and lists (known to be) read item by item or by slices inside a loop, and arrays read so
+    at two places or more (`x[1:] - x[:-1] ** 2`): one buffer takes every read's adjoint in place."""
+    in_loops = {id(s) for loop in ir.statements(tree.body) if isinstance(loop, (gast.For, gast.While))
+                for s in ir.statements(loop.body)}
+    found, seen = set(), set()
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript) \
+                and isinstance(stmt.value.value, gast.Name):
+            name = stmt.value.value.id
+            shape = shapes.get(name)
+            array = isinstance(shape, tuple) and len(shape) > 0
+            if id(stmt) in in_loops and (array or is_sequence(shape) and _item_index(stmt.value)) \
+                    or array and name in seen:
+                found.add(name)
+            seen.add(name)
     return found
 
 

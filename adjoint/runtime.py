@@ -308,6 +308,9 @@ def dot_grad_b(g, a, b):
 
 def like(g, x):
     """g given the type and shape of x (a float for a Python number, zeros for a missing adjoint)."""
+    fast = like_fast(g, x)
+    if fast is not None:
+        return fast
     if g is zero:
         g = 0.0
     if isinstance(x, (float, int, np.ndarray, np.generic)) and np.iscomplexobj(g) and not np.iscomplexobj(x):
@@ -334,6 +337,20 @@ def like(g, x):
     if is_object(x):
         return _object_like(g, x)
     return g
+
+
+def like_fast(g, x):
+    """like(g, x) for the common cases, in a few type checks, or None: a float's gradient that is a
+    real number, a float64 scalar's, and an array's that already has its shape and dtype."""
+    tx, tg = type(x), type(g)
+    if tx is float and (tg is float or tg is np.float64):
+        return float(g)
+    if tx is np.float64 and (tg is float or tg is np.float64):
+        return np.float64(g)
+    if tx is np.ndarray and tg is np.ndarray and g.shape == x.shape and g.dtype == x.dtype \
+            and x.dtype.kind in "fc" and g.flags.writeable:
+        return g
+    return None
 
 
 def gradient_dtype(x):
@@ -458,6 +475,8 @@ def power_exponent(a, b):
     There the slope is 0 * 0 ** -1 (NaN, or ZeroDivisionError for Python floats) while its true value
     is 0; with exponent 1 it is 0 * 0 = 0. Every higher derivative goes through this again (the slope
     of a ** 0 is 0 * a ** power_exponent(a, 0)), so they are finite too. Elsewhere it is b - 1."""
+    if type(b) in _NUMBERS and b != 0:              # (np.ndim costs more than the rest)
+        return b - 1
     if np.ndim(a) == 0 and np.ndim(b) == 0:
         return 1 if a == 0 and b == 0 else b - 1
     return np.where((np.asarray(a) == 0) & (np.asarray(b) == 0), 1, b - 1)
@@ -466,7 +485,7 @@ def power_exponent(a, b):
 def zero_as_one(a):
     """a with its zeros replaced by ones: the slope of a ** b in b is a ** b * log(a), which at a == 0
     (b > 0) is 0 * -inf (NaN) where the truth is 0; with log(1) it is 0."""
-    if np.ndim(a) == 0:
+    if type(a) in _NUMBERS or np.ndim(a) == 0:
         return 1 if a == 0 else a
     return np.where(np.asarray(a) == 0, 1, a)
 
@@ -1075,6 +1094,15 @@ def average_weights(a, axis=None, weights=None):
     """np.average's weights over a's shape, normalised to sum to one along axis."""
     lifted = lift_weights(weights, a, axis)
     return lifted / np.sum(lifted, axis=axis, keepdims=True)
+
+
+def spread(g, x):
+    """g, the adjoint of an array made from x (a list, say), as x's adjoint: g itself when it is an
+    array, already of the shape; a number standing for a broadcast adjoint (a zero nothing reached)
+    spread over x's shape, so that x's items can be read from it."""
+    if type(g) is np.ndarray and g.ndim:
+        return g
+    return np.broadcast_to(g, np.shape(x))
 
 
 def item_adjoint(g, i, z):

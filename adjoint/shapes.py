@@ -306,8 +306,7 @@ class _Shapes:
         out = []
         for dim, part in zip(base, parts):
             if isinstance(part, gast.Slice):
-                whole = part.lower is None and part.upper is None and part.step is None
-                out.append(dim if whole else None)
+                out.append(_sliced(dim, part))
             elif self.of(part) == () and not (isinstance(part, gast.Constant) and not isinstance(part.value, int)):
                 continue                                   # an integer drops the axis
             else:
@@ -423,6 +422,30 @@ class _Shapes:
             a = axis.value % len(base)
             return _complex_if(base[:a] + ((1,) if keepdims else ()) + base[a + 1:], is_complex(base))
         return None
+
+
+def _sliced(dim, part):
+    """The length of an axis of length dim (None: unknown) sliced by part, when its bounds and step are
+    integer constants or absent (x[1:-1] of 32 items has 30); None otherwise."""
+    bounds = [part.lower, part.upper, part.step]
+    if all(b is None for b in bounds):
+        return dim
+    if dim is None or not all(b is None or _int_constant(b) is not None for b in bounds):
+        return None
+    lower, upper, step = (None if b is None else _int_constant(b) for b in bounds)
+    if step == 0:
+        return None
+    return len(range(dim)[lower:upper:step])
+
+
+def _int_constant(node):
+    """The value of an integer literal, or of a negated one (gast keeps `-1` as a negation)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _int_constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 def infer_shapes(tree, parsed, param_shapes):

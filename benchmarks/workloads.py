@@ -527,5 +527,15 @@ def _main():
     return 0 if ok else 1
 
 
+# The workloads from the performance issue live in user_workloads.py, which imports Workload from
+# here. Run as a script, this module is __main__: register it as `workloads` first so that import
+# finds it instead of loading a second copy (which would import user_workloads circularly).
+sys.modules.setdefault("workloads", sys.modules[__name__])
+from user_workloads import USER_WORKLOADS  # noqa: E402
+
+WORKLOADS += USER_WORKLOADS
+BY_NAME = {w.name: w for w in WORKLOADS}
+
+
 if __name__ == "__main__":
     sys.exit(_main())

@@ -7,7 +7,9 @@ from .core import defrule, elementwise, exponent_tangent, lookup, nondifferentia
 elementwise(gast.Add, "a, b", {"a": "1", "b": "1"}, name="+")
 elementwise(gast.Sub, "a, b", {"a": "1", "b": "-1"}, name="-")
 elementwise(gast.Mult, "a, b", {"a": "b", "b": "a"}, name="*")
-elementwise(gast.Div, "a, b", {"a": "1 / b", "b": "-z / b"}, name="/")
+# -g * z / b rather than g * (-z / b): where z = 1 / b is recomputed, `-g * (1 / b) / b` simplifies to
+# `-g / b / b`, two operations on the operand instead of four
+elementwise(gast.Div, "a, b", {"a": "1 / b", "b": "-z / b"}, name="/").reverse["b"] = "-g * z / b"
 # the slope of a ** b in a is b * a ** (b - 1), but at a == b == 0 that is 0 * 0 ** -1 (NaN) where the truth is
 # 0: rt.power_exponent raises to 1 there (and so does every higher derivative). A constant exponent
 # other than 0 cannot meet that case, so its slope is written plainly (and folds: 2 * x ** 1 -> 2 * x).

@@ -17,9 +17,8 @@ method("copy", "a, order='C'", {"a": "g"}, forward={"a": "LINEAR"})
 attribute("T", "g.T", "dx.T")
 # the tangent of an array built from a list is the array of the list's tangent (a list itself); the
 # list's adjoint is indexed item by item, so a zero adjoint (a number) is spread over its shape first
-defrule(np.array, "object, dtype=None", {"object": "np.broadcast_to(g, np.shape(object))"},
-        forward={"object": "np.array(dobject)"})
-defrule(np.asarray, "a, dtype=None", {"a": "np.broadcast_to(g, np.shape(a))"}, forward={"a": "np.asarray(da)"})
+defrule(np.array, "object, dtype=None", {"object": "rt.spread(g, object)"}, forward={"object": "np.array(dobject)"})
+defrule(np.asarray, "a, dtype=None", {"a": "rt.spread(g, a)"}, forward={"a": "np.asarray(da)"})
 defrule(np.copy, "a", {"a": "g"}, forward={"a": "np.copy(da)"})
 defrule(np.concatenate, "arrays, axis=0", {"arrays": "rt.unconcatenate(g, arrays, axis)"},
         forward={"arrays": "np.concatenate(darrays, axis)"})
