@@ -446,12 +446,13 @@ def _negated(node):
 
 
 def _unsigned(node):
-    """-a -> a and (-a) * b -> a * b (also for /), or None for another expression: what is left when
-    a term's sign moves into the + or - that adds it."""
+    """-a -> a and -a * b / c -> a * b / c, or None for another expression: what is left when a term's
+    sign moves into the + or - that adds it (or cancels a negation around it)."""
     if _negated(node):
         return node.operand
-    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)) and _negated(node.left):
-        return gast.BinOp(node.left.operand, node.op, node.right)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        left = _unsigned(node.left)
+        return None if left is None else gast.BinOp(left, node.op, node.right)
     return None
 
 
@@ -551,11 +552,8 @@ class _Simplify(gast.NodeTransformer):
             return self._done(ir.const(-node.operand.value))
         if not self.algebra:
             return node
-        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.UnaryOp) \
-                and isinstance(node.operand.op, gast.USub):
-            return self._done(node.operand.operand)
-        if isinstance(node.op, gast.USub) and _number(node.operand):
-            return self._done(ir.const(-node.operand.value))
+        if isinstance(node.op, gast.USub) and _unsigned(node.operand) is not None:     # -(-a * b) -> a * b
+            return self._done(_unsigned(node.operand))
         operand = node.operand
         if isinstance(node.op, gast.USub) and isinstance(operand, gast.BinOp) and isinstance(operand.op, gast.Div) \
                 and _number(operand.left):                        # -(c / x) -> (-c) / x, exactly

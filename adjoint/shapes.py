@@ -11,8 +11,11 @@ shape cannot be told (an FFT of an argument of unknown shape, a complex constant
 result holds a ComplexShape under the key COMPLEX_VALUES, which is no variable's name.
 """
 import builtins
+import collections
+import functools
 import inspect
 import math
+import operator
 
 import gast
 import numpy as np
@@ -208,6 +211,40 @@ class _Shapes:
         self.parsed = parsed
         self.shapes = shapes
         self.field_values, self.made_here = fields
+        self.sizes = {}         # name -> the integer (or tuple of them) it holds, read off known shapes
+        self.items = {}         # name -> the item nodes of the list or tuple display it holds
+
+    def size(self, node):
+        """The integer node stands for, when literals and known shapes tell it (`W.shape[0] // 4` for W
+        of shape (8, 3) is 2); a tuple of them for `W.shape`; None otherwise. Never read from an
+        argument's value: code is specialised on shapes, not on integers passed in."""
+        if isinstance(node, gast.Constant):
+            return node.value if type(node.value) is int else None
+        if isinstance(node, gast.Name):
+            return self.sizes.get(node.id)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            inner = self.size(node.operand)
+            return -inner if type(inner) is int else None
+        if isinstance(node, gast.Attribute) and node.attr == "shape":
+            shape = self.of(node.value)
+            known = isinstance(shape, tuple) and not isinstance(shape, _Sequence) and None not in shape
+            return tuple(shape) if known else None
+        if isinstance(node, gast.Subscript):
+            base, index = self.size(node.value), self.size(node.slice)
+            if type(base) is tuple and type(index) is int and -len(base) <= index < len(base):
+                return base[index]
+            return None
+        if isinstance(node, gast.BinOp) and type(node.op) in _SIZE_ARITHMETIC:
+            left, right = self.size(node.left), self.size(node.right)
+            if type(left) is int and type(right) is int and not (right == 0 and isinstance(node.op, (gast.FloorDiv, gast.Mod))):
+                return _SIZE_ARITHMETIC[type(node.op)](left, right)
+            return None
+        if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+                and self.parsed is not None and self.parsed.resolve(node.func) is builtins.len:
+            shape = self.of(node.args[0])
+            if isinstance(shape, tuple) and not isinstance(shape, _Sequence) and shape and type(shape[0]) is int:
+                return shape[0]
+        return None
 
     def of(self, node):
         if isinstance(node, gast.Constant):
@@ -301,17 +338,20 @@ class _Shapes:
         if not isinstance(base, tuple) or not base:
             return None
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
-        if len(parts) > len(base):
+        new_axes = [p for p in parts if isinstance(p, gast.Constant) and p.value is None]
+        if len(parts) - len(new_axes) > len(base):
             return None
-        out = []
-        for dim, part in zip(base, parts):
-            if isinstance(part, gast.Slice):
-                out.append(_sliced(dim, part))
+        out, dims = [], iter(base)
+        for part in parts:
+            if part in new_axes:
+                out.append(1)                              # None (np.newaxis) adds an axis of length 1
+            elif isinstance(part, gast.Slice):
+                out.append(_sliced(next(dims), [part.lower, part.upper, part.step], self.size))
             elif self.of(part) == () and not (isinstance(part, gast.Constant) and not isinstance(part.value, int)):
-                continue                                   # an integer drops the axis
+                next(dims)                                 # an integer drops the axis
             else:
                 return None
-        return _complex_if(tuple(out) + tuple(base[len(parts):]), is_complex(base))
+        return _complex_if(tuple(out) + tuple(dims), is_complex(base))
 
     def call(self, call):
         fn = self.parsed.resolve(call.func)
@@ -335,6 +375,9 @@ class _Shapes:
             return OBJECT
         if args and args[0] is NUMBERS and fn in (builtins.sum, runtime.largest, runtime.smallest):
             return ()
+        joined = self.joined(fn, call, keywords)
+        if joined is not None:
+            return joined
         if args and args[0] is NUMBERS and fn in (np.array, np.asarray) and len(args) == 1:
             return (None,)
         if hasattr(fn, "__code__") and hasattr(fn, "__globals__"):
@@ -365,16 +408,46 @@ class _Shapes:
             return broadcast(*args)
         return None
 
+    def joined(self, fn, call, keywords):
+        """The shape of np.array, np.stack or np.concatenate of a list display whose items' shapes are
+        known and alike (np.array([a * x, b * y]) of numbers is (2,)); None otherwise."""
+        if fn not in (np.array, np.asarray, np.stack, np.concatenate) or not call.args:
+            return None
+        items = self.items.get(getattr(call.args[0], "id", None))
+        shapes = [self.of(item) for item in items or ()]
+        if not shapes or not all(isinstance(s, tuple) and not isinstance(s, _Sequence) and not is_complex(s)
+                                 for s in shapes) or len({len(s) for s in shapes}) != 1:
+            return None
+        axis = call.args[1] if len(call.args) > 1 else keywords.get("axis", ir.const(0))
+        axis = self.size(axis) if fn in (np.stack, np.concatenate) else 0
+        rank = len(shapes[0]) + (fn is not np.concatenate)
+        if len(call.args) + len(keywords) > (2 if fn is not np.array else 1) or type(axis) is not int \
+                or not -rank <= axis < rank or fn is np.concatenate and not shapes[0]:
+            return None
+        axis %= rank
+        if fn is np.concatenate:
+            along = [s[axis] for s in shapes]
+            total = sum(along) if None not in along else None
+            rest = functools.reduce(_join, [s[:axis] + s[axis + 1:] for s in shapes])
+            return rest[:axis] + (total,) + rest[axis:]
+        alike = functools.reduce(_join, shapes)
+        return alike[:axis] + (len(shapes),) + alike[axis:]
+
     def made(self, size, dtype):
         """The shape of np.zeros(size, dtype): (n,) for a constant n, (None,) for a number n; a real
         dtype or none (a complex one is not followed)."""
         if dtype is not None and not (isinstance(dtype, gast.Constant) and dtype.value in (float, "float64")) \
                 and self.parsed is not None and self.parsed.resolve(dtype) not in (float, np.float64):
             return None
-        if isinstance(size, gast.Constant) and isinstance(size.value, int) and not isinstance(size.value, bool):
-            return (size.value,)
+        known = self.size(size)
+        if type(known) is int:
+            return (known,)
+        if type(known) is tuple:
+            return known
         if isinstance(size, gast.Name) and self.of(size) == ():
             return (None,)
+        if isinstance(size, gast.Tuple) and all(self.of(e) == () for e in size.elts):
+            return tuple(v if type(v) is int else None for v in map(self.size, size.elts))
         return None
 
     def returned(self, fn, call):
@@ -424,28 +497,22 @@ class _Shapes:
         return None
 
 
-def _sliced(dim, part):
-    """The length of an axis of length dim (None: unknown) sliced by part, when its bounds and step are
-    integer constants or absent (x[1:-1] of 32 items has 30); None otherwise."""
-    bounds = [part.lower, part.upper, part.step]
+def _sliced(dim, bounds, size):
+    """The length of an axis of length dim (None: unknown) sliced by [lower, upper, step], when each is
+    absent or an integer size() tells (x[1:-1] of 32 items has 30); None otherwise."""
     if all(b is None for b in bounds):
         return dim
-    if dim is None or not all(b is None or _int_constant(b) is not None for b in bounds):
+    values = [None if b is None else size(b) for b in bounds]
+    if dim is None or any(b is not None and type(v) is not int for b, v in zip(bounds, values)):
         return None
-    lower, upper, step = (None if b is None else _int_constant(b) for b in bounds)
+    lower, upper, step = values
     if step == 0:
         return None
     return len(range(dim)[lower:upper:step])
 
 
-def _int_constant(node):
-    """The value of an integer literal, or of a negated one (gast keeps `-1` as a negation)."""
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        inner = _int_constant(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, gast.Constant) and type(node.value) is int:
-        return node.value
-    return None
+_SIZE_ARITHMETIC = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+                    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod}
 
 
 def infer_shapes(tree, parsed, param_shapes):
@@ -460,6 +527,7 @@ def infer_shapes(tree, parsed, param_shapes):
         elif isinstance(stmt, gast.Assign):
             shapes.setdefault(ir.target_name(stmt), _UNSET)
     analysis = _Shapes(parsed, shapes, _fields_stored(stmts, parsed))
+    assigned = collections.Counter(ir.target_name(s) for s in stmts if isinstance(s, gast.Assign))
     for _ in range(50):
         changed = False
         for stmt in stmts:
@@ -471,6 +539,14 @@ def infer_shapes(tree, parsed, param_shapes):
                     new = _join(old, new) if new is not _UNSET else old
                 if new is not old and new != old:
                     shapes[name] = new
+                    changed = True
+            if isinstance(stmt, gast.Assign) and assigned[ir.target_name(stmt)] == 1 \
+                    and isinstance(stmt.value, (gast.List, gast.Tuple)):
+                analysis.items[ir.target_name(stmt)] = stmt.value.elts
+            if isinstance(stmt, gast.Assign) and assigned[ir.target_name(stmt)] == 1 and not ir.is_phi(stmt):
+                size = analysis.size(stmt.value)
+                if size is not None and analysis.sizes.get(ir.target_name(stmt)) != size:
+                    analysis.sizes[ir.target_name(stmt)] = size
                     changed = True
         if not changed:
             break

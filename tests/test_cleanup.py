@@ -93,6 +93,7 @@ def test_the_users_boolean_times_one_stays_an_integer():
     ("a - -b", "a + b"),
     ("a + -b * c", "a - b * c"),
     ("a - -b / c", "a + b / c"),
+    ("-(-g * t / u * v)", "g * t / u * v"),
 ])
 def test_simplification_rewrites_a_derivative(before, after):
     text = to_source(_simplified(gast.parse(before).body[0].value, target="dr"))

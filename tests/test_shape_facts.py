@@ -1,0 +1,46 @@
+"""Shapes the compiler knows from the arguments' shapes reach the generated code: no generic runtime
+helper where a shape decides (`rt.unbroadcast`), no forward value recomputed to learn its shape, and
+the derivatives still match central differences in every mode (also once the code is specialised
+on ranks only, where the sizes are not known)."""
+import re
+
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint.testing import check_derivatives
+import shape_fact_functions as sf
+
+RNG = np.random.default_rng(7)
+CASES = [
+    ("rosenbrock", sf.rosenbrock, 0, (RNG.uniform(-1, 1, 6),)),
+    ("interior_laplacian", sf.interior_laplacian, 0, (RNG.standard_normal((5, 6)),)),
+    ("gates", sf.gates, 0, (RNG.standard_normal((8, 3)) * 0.5, RNG.standard_normal(3))),
+    ("halves", sf.halves, 0, (RNG.standard_normal(6),)),
+    ("integrate", sf.integrate, 1, (np.array([1.0, 0.5]), 0.7, 0.3)),
+    ("joined", sf.joined, 2, (RNG.standard_normal(2), RNG.standard_normal(3), RNG.standard_normal((4, 5)) * 0.5)),
+]
+
+
+@pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
+def test_known_shapes_need_no_run_time_broadcasting(name, fn, wrt, args):
+    source = adjoint.source(fn, wrt=wrt, args=args)
+    assert "rt.unbroadcast" not in source, source
+    assert not re.search(r"np\.shape\([^()]*[-+*/]", source), source     # no value computed again for its shape
+
+
+@pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
+def test_derivatives_with_known_shapes(name, fn, wrt, args):
+    check_derivatives(fn, *args, wrt=wrt)
+
+
+def test_sizes_read_off_shapes_follow_each_call_of_other_shapes():
+    # the code is specialised per shape, then on ranks only: `n` is 2, 3, ... and at last unknown
+    gradient = adjoint.grad(sf.gates)
+    for k in range(1, 8):
+        W, x = RNG.standard_normal((4 * k, 3)) * 0.5, RNG.standard_normal(3)
+        h = 1e-6
+        step = np.zeros_like(W)
+        step[k - 1, 1] = h
+        expected = (sf.gates(W + step, x) - sf.gates(W - step, x)) / (2 * h)
+        assert gradient(W, x)[k - 1, 1] == pytest.approx(expected, rel=1e-6, abs=1e-9)
