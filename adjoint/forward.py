@@ -11,7 +11,7 @@ from .writes import is_write
 from .errors import NonDifferentiable
 from .frontend import UNKNOWN_METHOD, constant_arguments, made_here_reason, static_arguments, unknown_callee
 from .quoting import quote_expr
-from .shapes import OBJECT, is_container
+from .shapes import OBJECT, POSITIVE_INTEGER, is_container, positive_counters
 from .starred import late_call_refusal
 
 # The attribute marking a generated function that returns (value, saved state), a helper's fwd. Forward
@@ -36,6 +36,7 @@ class Forward:
         self.pushed = {n.id for s in ir.statements(program.tree.body) if isinstance(s, gast.Expr)
                        and ir.calls(s.value, self.pushes) for n in s.value.args if isinstance(n, gast.Name)}
         self.shapes = shapes            # what is known of the values' shapes (scalars, lists, ...)
+        self.positive = positive_counters(program.tree)     # loop counters from 1 up: never 0
         self.objects = program.objects or Objects()     # what the function writes into, see writes.py
 
     def d(self, var):
@@ -165,6 +166,10 @@ class Forward:
         return self._zeros_like(node)
 
     def _zeros_like(self, node):
+        """A zero tangent for node's value: `0.0` for a value known to be a real number."""
+        known = self.shapes.get(node.id) if isinstance(node, gast.Name) else None
+        if type(known) is tuple and known == () or isinstance(node, gast.Constant) and type(node.value) in (int, float):
+            return ir.const(0.0)
         return quote_expr("rt.zeros_like(x)", rt=self.names["rt"], x=node)
 
     def tangent(self, stmt, z, value):
@@ -266,6 +271,8 @@ class Forward:
                 constants[param] = value.value
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
+            elif isinstance(value, gast.Name) and value.id in self.positive:
+                constants[param] = POSITIVE_INTEGER
         shapes = {p: self.shapes.get(v.id) for p, v in bound.items() if isinstance(v, gast.Name)}
         for param in rules.lists_read_as_arrays(rule, shapes, constants):      # and so does the list's tangent
             for name in [param, "d" + param]:

@@ -19,7 +19,7 @@ from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_h
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
-from .shapes import MAPPING, NUMBERS, OBJECT, ComplexShape, is_container, is_sequence
+from .shapes import MAPPING, NUMBERS, OBJECT, POSITIVE_INTEGER, ComplexShape, is_container, is_sequence, positive_counters
 from .writes import is_write
 from .ssa import loop_breaks
 from .starred import late_call_refusal
@@ -53,6 +53,7 @@ class Reverse:
         self.shapes = shapes
         self.complex = any(isinstance(s, ComplexShape) for s in shapes.values())
         self.scalars = {n for n, s in shapes.items() if s == ()}
+        self.positive = positive_counters(program.tree)     # loop counters from 1 up: never 0
         self.copies = copies
         self.callees = callees          # (fn, call node, active param names) -> (fwd name, bwd name)
         self.names = names              # global names generated code uses: np, rt, math
@@ -384,6 +385,8 @@ class Reverse:
                 constants[param] = value.value
             elif isinstance(value, tuple) and value[0] == "default":
                 constants[param] = value[1]
+            if isinstance(value, gast.Name) and value.id in self.positive:
+                constants[param] = POSITIVE_INTEGER
         for param in rules.lists_read_as_arrays(rule, shapes, constants):
             subs[param] = quote_expr("np.asarray(x)", np=self.names["np"], x=subs[param])
         contribs = []

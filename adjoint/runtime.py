@@ -1727,6 +1727,10 @@ def buffer(like):
 def add_at(dy, index, g, like):
     """dy with g added at dy[index], in place (repeated indices add up): the adjoint of reading an item
     or slice of a written object, without an array of zeros per read."""
+    if type(dy) is np.ndarray and (type(g) is float or type(g) is np.ndarray and g.dtype == dy.dtype) \
+            and _is_basic(index):                      # the common case, in few checks
+        dy[index] += g
+        return dy
     if isinstance(like, (list, tuple, dict)):         # (a tuple's buffer is a list: it is written into)
         if dy is zero:
             dy = zeros_like(like) if isinstance(like, dict) else buffer(like) if _numbers(like) else [zero] * len(like)

@@ -515,6 +515,35 @@ _SIZE_ARITHMETIC = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: o
                     gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod}
 
 
+class PositiveInteger:
+    """What the rules know of a loop counter over range(start, ...) with start >= 1 and a positive
+    step: an integer, never 0 (so `x ** i` has the plain slope i * x ** (i - 1))."""
+
+    def __repr__(self):
+        return "a positive integer"
+
+
+POSITIVE_INTEGER = PositiveInteger()
+
+
+def positive_counters(tree):
+    """The loop variables that count up from 1 or more: `for i in range(1, n)`."""
+    found = set()
+    for loop in ir.statements(tree.body):
+        if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call) \
+                and getattr(loop.iter.func, "id", None) == "range" and 2 <= len(loop.iter.args) <= 3 \
+                and not loop.iter.keywords:
+            start, step = loop.iter.args[0], (loop.iter.args[2:] or [ir.const(1)])[0]
+            if type(_int_literal(start)) is int and _int_literal(start) >= 1 \
+                    and type(_int_literal(step)) is int and _int_literal(step) > 0:
+                found.add(loop.target.id)
+    return found
+
+
+def _int_literal(node):
+    return node.value if isinstance(node, gast.Constant) and type(node.value) is int else None
+
+
 def infer_shapes(tree, parsed, param_shapes):
     """{name: shape} for the names whose shape is known on every path."""
     shapes = {p: s for p, s in param_shapes.items() if s is not None}

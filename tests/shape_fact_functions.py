@@ -40,3 +40,17 @@ def joined(h, x, W):
     z = np.dot(W, np.concatenate([h, x]))
     s = np.stack([z, z * z], axis=1)
     return np.sum(np.tanh(s) * z[:, None])
+
+
+def power_series(x, n):
+    total = 0.0
+    for i in range(1, n):
+        total = total + x ** i / i
+    return total
+
+
+def power_series_from_zero(x, n):
+    total = 0.0
+    for i in range(0, n):
+        total = total + x ** i
+    return total

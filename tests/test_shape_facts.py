@@ -44,3 +44,17 @@ def test_sizes_read_off_shapes_follow_each_call_of_other_shapes():
         step[k - 1, 1] = h
         expected = (sf.gates(W + step, x) - sf.gates(W - step, x)) / (2 * h)
         assert gradient(W, x)[k - 1, 1] == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def test_a_counter_from_one_has_the_plain_slope_of_a_power():
+    # i counts from 1: x ** i has the slope i * x ** (i - 1), with no run-time guard for 0 ** 0
+    assert "power_exponent" not in adjoint.source(sf.power_series, args=(0.5, 6))
+    assert "power_exponent" not in adjoint.source(sf.power_series, args=(0.5, 6), mode="forward")
+    check_derivatives(sf.power_series, 0.5, 6)
+    check_derivatives(sf.power_series, 0.0, 6)
+
+
+def test_a_counter_from_zero_keeps_the_guard_for_zero_to_the_zero():
+    assert "power_exponent" in adjoint.source(sf.power_series_from_zero, args=(0.5, 6))
+    check_derivatives(sf.power_series_from_zero, 0.0, 6)
+    assert adjoint.grad(sf.power_series_from_zero)(0.0, 6) == 1.0

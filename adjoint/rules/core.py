@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import gast
 
+from ..shapes import POSITIVE_INTEGER
+
 _REQUIRED = object()
 
 
@@ -227,10 +229,11 @@ def partial_variant(fn, param, partial, when):
 
 
 def nonzero_number(param):
-    """when(): `param` is a number other than 0, known at compile time."""
+    """when(): `param` is a number other than 0, known at compile time (or a counter from 1 up)."""
     def when(shapes, constants):
         value = constants.get(param)
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0 \
+            or value is POSITIVE_INTEGER
     return when
 
 
