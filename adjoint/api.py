@@ -124,9 +124,10 @@ class _Gradient:
         """The linked reverse-mode code specialised for the kinds of these arguments."""
         key = _shape_key(args, self.compiled)
         kinds = dict(zip(self.params, key or ()))
+        value = self.with_value or self.has_aux          # grad discards the value: it need not be computed
         linked = self.compiled[key] = cache.cached(
-            self.fn, (self.wrt, "reverse", key, self.has_aux),
-            lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux))
+            self.fn, (self.wrt, "reverse", key, self.has_aux, value),
+            lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux, value=value))
         return linked
 
     def _compiled_for(self, args):
@@ -214,7 +215,8 @@ class _Gradient:
             raise
         if self.has_aux:
             value, aux = value
-        if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1):
+        if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1) \
+                and value is not runtime.value_not_computed:
             raise AdjointError(
                 f"grad needs a scalar output, but {self.fn.__name__} returned "
                 f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}. "
@@ -674,7 +676,8 @@ def value_and_grad(f, wrt=0, has_aux=False):
 
 
 def source(f, wrt=0, mode="reverse", args=None, optimize=True):
-    """The generated derivative of f as Python source text.
+    """The generated derivative of f as Python source text: the code value_and_grad(f) runs (grad
+    runs it without the statements that only compute the value, when the value is a number).
 
     With `args` (example arguments), the code is specialised as a call with them would be,
     e.g. without shape checks for arguments that are Python floats. optimize=False shows the

@@ -95,6 +95,17 @@ class _Zero:
 zero = _Zero()
 
 
+class _NotComputed:
+    """What a gradient function returns in place of the value when its caller (`grad`) discards it:
+    the function's output is known to be a number, and the statements that computed only it are gone."""
+
+    def __repr__(self):
+        return "rt.value_not_computed"
+
+
+value_not_computed = _NotComputed()
+
+
 def add(a, b):
     """a + b for adjoints that may be containers (lists, tuples, dicts of adjoints) or rt.zero."""
     if a is zero:
