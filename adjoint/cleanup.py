@@ -11,6 +11,7 @@ itself, so they are safe to run on any generated code:
   `a + -b`, `-(c / x)` rewrites and constant factors first.
 * remove_dead_stores: assignments nobody reads, whose right-hand side has no effect.
 """
+import bisect
 import math
 import operator
 import re
@@ -125,6 +126,10 @@ class _LiveAfter:
     def __init__(self, fn):
         self.position, self.reads, self.defs, self.loops = {}, [], {}, []
         self._walk(fn.body, [])
+        self.read_at = {}               # name -> the positions reading it, in order
+        for k, names in enumerate(self.reads):
+            for name in names:
+                self.read_at.setdefault(name, []).append(k)
 
     def _walk(self, block, around):
         for stmt in block:
@@ -144,11 +149,12 @@ class _LiveAfter:
 
     def __call__(self, name, stmt):
         here = self.position[id(stmt)]
-        if any(name in names for names in self.reads[here + 1:]):
+        reads = self.read_at.get(name, ())
+        if reads and reads[-1] > here:
             return True
         for start, end in self.loops:
             if start < here < end and not any(start < d < end for d in self.defs.get(name, ())) \
-                    and any(name in names for names in self.reads[start:end]):
+                    and bisect.bisect_left(reads, start) < bisect.bisect_left(reads, end):
                 return True
         return False
 
