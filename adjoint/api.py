@@ -124,10 +124,10 @@ class _Gradient:
         """The linked reverse-mode code specialised for the kinds of these arguments."""
         key = _shape_key(args, self.compiled)
         kinds = dict(zip(self.params, key or ()))
-        value = self.with_value or self.has_aux          # grad discards the value: it need not be computed
+        keep_value = self.with_value or self.has_aux          # grad discards the value: it need not be computed
         linked = self.compiled[key] = cache.cached(
-            self.fn, (self.wrt, "reverse", key, self.has_aux, value),
-            lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux, value=value))
+            self.fn, (self.wrt, "reverse", key, self.has_aux, keep_value),
+            lambda: driver.build_reverse(self.fn, self.wrt, kinds, has_aux=self.has_aux, keep_value=keep_value))
         return linked
 
     def _compiled_for(self, args):

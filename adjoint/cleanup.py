@@ -463,6 +463,14 @@ def _unsigned(node):
 
 
 _OPPOSITE = {gast.Add: gast.Sub, gast.Sub: gast.Add}
+_BOOLEAN = (gast.Compare, gast.BoolOp, gast.Not, gast.Invert)
+
+
+def _boolean_inside(node):
+    """Whether node computes with a comparison or a logical operation. The algebra is that of
+    numbers: derivatives and the active values they read are floats, but a mask in a derivative
+    statement (`g * ((x > 0) * 1)`) is boolean, and `mask * 1` is not `mask` (`-mask` raises)."""
+    return any(isinstance(n, _BOOLEAN) for n in gast.walk(node))
 
 
 class _Simplify(gast.NodeTransformer):
@@ -520,7 +528,7 @@ class _Simplify(gast.NodeTransformer):
             if isinstance(value, (int, float)) and math.isfinite(value) and abs(value) < 1e15:
                 self.changed = True
                 return ir.const(value)
-        if not self.algebra:
+        if not self.algebra or _boolean_inside(node):
             return node
         if op is gast.Pow and _number(right) and right.value == 1:
             return self._done(left)

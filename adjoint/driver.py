@@ -95,21 +95,22 @@ def _auxiliary_output(tree):
     raise AdjointError("has_aux=True needs the function to end with `return value, aux`")
 
 
-def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False, statics=None, value=True):
+def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_aux=False, statics=None,
+                  keep_value=True):
     """Generated reverse-mode code for fn w.r.t. the parameter names `wrt`.
 
     kinds maps a parameter name to the shape of its argument (() for a number, None if unknown);
     statics maps a parameter to the function every call passes it (the code is specialised on it).
     split=False gives one function `grad_f(*params, dout=1.0) -> (value, gradients)`;
     split=True gives the pair `f_fwd(*params) -> (value, saved)`, `f_bwd(saved, dout) -> gradients`.
-    value=False: the caller discards the value; when f's output is known to be a number, grad_f returns
-    rt.value_not_computed in its place, and what only computed it is dead code.
+    keep_value=False: the caller discards the value; when f's output is known to be a number, grad_f
+    returns rt.value_not_computed in its place, and what only computed it is dead code.
     """
     fn = unwrap(fn)
     stack = stack if stack is not None else []
     kinds, statics = _object_kinds(kinds, statics)
     key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux,
-           _statics_key(statics), value)
+           _statics_key(statics), keep_value)
     if split and key in _PAIRS:
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt, statics)
@@ -129,14 +130,14 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
         _PAIRS[key] = generated          # registered before generation so recursion finds it
     try:
         return _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies,
-                             output, value)
+                             output, keep_value)
     except BaseException:
         _PAIRS.pop(key, None)
         raise
 
 
 def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names, shapes, active, copies, output,
-                  value=True):
+                  keep_value=True):
     tree, params = program.tree, program.parsed.params
     if split:
         base = generated.entry[:-4]
@@ -156,7 +157,7 @@ def _fill_reverse(generated, program, wrt, kinds, split, stack, optimize, names,
     gen, forward, backward, grads, result = generate(program, list(wrt), active, shapes, copies, callees, names,
                                                      output)
     seed = gen.seed
-    if not value and not split and output is None and _a_number(result, shapes):
+    if not keep_value and not split and output is None and _a_number(result, shapes):
         result = quote_expr("rt.value_not_computed", rt=names["rt"])
     if isinstance(result, gast.Name) and gen.restores(result.id):
         value = program.namer.fresh("value")            # a copy: the backward sweep puts back what stores
