@@ -14,7 +14,8 @@ from .shapes import generalize, shape_of
 
 def _is_scalar(value):
     return isinstance(value, (int, float, complex, np.generic)) or \
-        (isinstance(value, np.ndarray) and value.ndim == 0)
+        (isinstance(value, np.ndarray) and value.ndim == 0) or \
+        runtime.is_duck_array(value) and value.ndim == 0          # a 0-d Dask array, not computed
 
 
 _ndarray = np.ndarray

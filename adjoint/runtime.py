@@ -5,6 +5,7 @@ Everything here is small, pure (never mutates its arguments) and cheap on the fa
 import copy
 import dataclasses
 import inspect
+import math
 import threading
 
 import numpy as np
@@ -390,9 +391,18 @@ def is_object(x):
     number, an array, a builtin container, a function, a class or a module)."""
     if is_named_tuple(x):
         return True
+    if is_duck_array(x):
+        return False
     kind = type(x)
     return kind.__module__ not in ("builtins", "numpy") and hasattr(x, "__dict__") and \
         not isinstance(x, (type, _Zero, _Absent)) and not inspect.ismodule(x) and not inspect.isroutine(x)
+
+
+def is_duck_array(x):
+    """An array of another library that NumPy's functions dispatch to (a Dask or CuPy array): it has
+    a shape and a dtype and takes part in `__array_function__`."""
+    return not isinstance(x, np.ndarray) and hasattr(type(x), "__array_function__") \
+        and hasattr(x, "shape") and hasattr(x, "dtype")
 
 
 def is_named_tuple(x):
@@ -1105,6 +1115,11 @@ def average_weights(a, axis=None, weights=None):
     """np.average's weights over a's shape, normalised to sum to one along axis."""
     lifted = lift_weights(weights, a, axis)
     return lifted / np.sum(lifted, axis=axis, keepdims=True)
+
+
+def size(x):
+    """The number of items of x, read off its shape: np.size would compute a lazy (Dask) array."""
+    return math.prod(np.shape(x))
 
 
 def spread(g, x):

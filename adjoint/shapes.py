@@ -119,6 +119,8 @@ def shape_of(value):
         return ()
     if isinstance(value, np.ndarray):
         return value.shape
+    if runtime.is_duck_array(value):               # sizes of a lazy array may be unknown (nan)
+        return tuple(n if isinstance(n, int) else None for n in value.shape)
     if isinstance(value, (list, tuple)) and not hasattr(kind, "_fields"):    # (a NamedTuple is an object)
         return NUMBERS if all(isinstance(v, (float, int)) for v in value) else SEQUENCE
     if isinstance(value, dict):

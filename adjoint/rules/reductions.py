@@ -6,7 +6,7 @@ from .core import METHODS, defrule, holomorphic, linear, method, real_valued, va
 
 linear(np.sum, "a, axis=None, dtype=None, out=None, keepdims=False", "rt.unreduce(g, a, axis, keepdims)")
 linear(np.mean, "a, axis=None, dtype=None, out=None, keepdims=False",
-       "rt.unreduce(g, a, axis, keepdims) * (np.size(z) / np.size(a))")
+       "rt.unreduce(g, a, axis, keepdims) * (rt.size(z) / rt.size(a))")
 for extremum in (np.max, np.min, np.amax, np.amin):
     defrule(extremum, "a, axis=None, out=None, keepdims=False",
             {"a": "rt.extremum_grad(g, a, z, axis, keepdims)"},
@@ -17,7 +17,7 @@ for name_ in ("max", "min"):
 method("sum", "a, axis=None, dtype=None, out=None, keepdims=False",
        {"a": "rt.unreduce(g, a, axis, keepdims)"}, forward={"a": "LINEAR"})
 method("mean", "a, axis=None, dtype=None, out=None, keepdims=False",
-       {"a": "rt.unreduce(g, a, axis, keepdims) * (np.size(z) / np.size(a))"}, forward={"a": "LINEAR"})
+       {"a": "rt.unreduce(g, a, axis, keepdims) * (rt.size(z) / rt.size(a))"}, forward={"a": "LINEAR"})
 
 # prod: each element's partial is the product of the others (computed without dividing, so zeros are fine)
 PROD = ("a, axis=None, dtype=None, out=None, keepdims=False",
@@ -29,14 +29,14 @@ method("prod", *PROD)
 # (for complex a, var = mean(|a - mean(a)|**2): the tangent is Re(conj(a - mean(a)) da), np.real a view for real a)
 VAR = ("a, axis=None, dtype=None, out=None, ddof=0, keepdims=False",
        {"a": "rt.unreduce(g, a, axis, keepdims) * 2 * (a - np.mean(a, axis=axis, keepdims=True)) "
-             "/ (np.size(a) / np.size(z) - ddof)"},
+             "/ (rt.size(a) / rt.size(z) - ddof)"},
        {"a": "2 * np.sum(np.real(da * np.conj(a - np.mean(a, axis=axis, keepdims=True))), axis=axis, "
-             "keepdims=keepdims) / (np.size(a) / np.size(z) - ddof)"})
+             "keepdims=keepdims) / (rt.size(a) / rt.size(z) - ddof)"})
 STD = ("a, axis=None, dtype=None, out=None, ddof=0, keepdims=False",
        {"a": "rt.unreduce(g / z, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) "
-             "/ (np.size(a) / np.size(z) - ddof)"},
+             "/ (rt.size(a) / rt.size(z) - ddof)"},
        {"a": "np.sum(np.real(da * np.conj(a - np.mean(a, axis=axis, keepdims=True))), axis=axis, "
-             "keepdims=keepdims) / ((np.size(a) / np.size(z) - ddof) * z)"})
+             "keepdims=keepdims) / ((rt.size(a) / rt.size(z) - ddof) * z)"})
 defrule(np.var, *VAR)
 method("var", *VAR)
 defrule(np.std, *STD)
@@ -92,7 +92,7 @@ def _one_norm(shapes, constants):
 for total in (np.sum, METHODS["sum"]):
     variant(total, _whole, {"a": "np.broadcast_to(g, np.shape(a))"})
 for average in (np.mean, METHODS["mean"]):
-    variant(average, _whole, {"a": "np.broadcast_to(g / np.size(a), np.shape(a))"})
+    variant(average, _whole, {"a": "np.broadcast_to(g / rt.size(a), np.shape(a))"})
 variant(np.linalg.norm, _euclidean, {"x": "x * rt.unreduce(g / z, x, axis, keepdims)"})
 variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, keepdims)"})
 
