@@ -444,6 +444,8 @@ def _differentiable_reads(value, parsed):
         return ir.names_read(value.value)
     reads = ir.names_read(value)
     fn = parsed.resolve(value.func) if isinstance(value, gast.Call) else None
+    if fn is not None and rules.is_constant(fn):     # (rt.buffer(x): zeros shaped like x, whatever x is)
+        return set()
     rule = rules.lookup(fn) if fn is not None else None
     if rule is None or not rule.no_derivative:
         return reads

@@ -257,6 +257,10 @@ def unindex(g, x, index):
         for position, item in zip(range(len(x))[index], g):
             out[position] = item
         return out
+    if is_duck_array(x) and _is_basic(index):        # zeros of x's own library (a lazy Dask array)
+        out = np.zeros_like(x, dtype=np.result_type(_dtype(g), x.dtype, float))
+        out[index] = g
+        return out
     dtype = np.result_type(g, x.dtype, float) if isinstance(x, np.ndarray) else np.result_type(g, float)
     out = np.zeros(_shape(x), dtype=dtype)
     if _is_basic(index):
@@ -264,6 +268,11 @@ def unindex(g, x, index):
     else:
         np.add.at(out, index, g)
     return out
+
+
+def _dtype(x):
+    """x's dtype, or x itself for a number (np.result_type reads either)."""
+    return getattr(x, "dtype", x)
 
 
 def _is_basic(index):
@@ -1747,6 +1756,8 @@ def buffer(like):
     of a list of numbers, a list of zeros."""
     if isinstance(like, (list, tuple)):
         return [0.0] * len(like)
+    if is_duck_array(like):
+        return np.zeros_like(like, dtype=np.result_type(like.dtype, float))
     return np.zeros(_shape(like), dtype=np.result_type(like, float))
 
 
@@ -1765,6 +1776,11 @@ def add_at(dy, index, g, like):
     if not isinstance(like, np.ndarray) and is_object(like):    # an attribute: a dict keyed by its name
         dy = {} if dy is zero else dy
         dy[index] = add(dy.get(index, zero), g)
+        return dy
+    if is_duck_array(like) and _is_basic(index):      # a lazy array's buffer: a new graph per add
+        dy = buffer(like) if dy is zero else dy
+        if g is not zero:
+            dy[index] = dy[index] + g
         return dy
     if dy is zero:
         dy = buffer(like) if g is zero else np.zeros(_shape(like), dtype=np.result_type(like, g, float))

@@ -31,6 +31,19 @@ def broadcast_matrix(W, v):
     return np.sum(np.tanh(W * v) ** 2)
 
 
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def rows(X):
+    return np.sum(X[0] * X[-1]) + np.sum(X[1:, 0] ** 2)
+
+
+def layer(W, x):
+    h = np.tanh(W @ x)
+    return np.sum(h / np.sqrt(np.sum(h * h)))
+
+
 class CountingScheduler:
     """A Dask scheduler that counts the graphs it is asked to compute."""
 
@@ -47,6 +60,9 @@ CASES = [
     ("scaled", scaled, 0, lambda: (np.linspace(-1.0, 1.0, 10), 0.5)),
     ("looped", looped, 0, lambda: (np.linspace(-1.0, 1.0, 10),)),
     ("broadcast_matrix", broadcast_matrix, 0, lambda: (np.linspace(-1, 1, 12).reshape(4, 3), np.ones(3))),
+    ("rosenbrock", rosenbrock, 0, lambda: (np.linspace(-1.0, 1.5, 10),)),
+    ("rows", rows, 0, lambda: (np.linspace(-1, 1, 12).reshape(4, 3),)),
+    ("layer", layer, 0, lambda: (np.linspace(-1, 1, 12).reshape(4, 3), np.linspace(0.5, 1.0, 3))),
 ]
 
 
