@@ -546,10 +546,10 @@ class _Simplify(gast.NodeTransformer):
         if op in (gast.Add, gast.Sub) and _unsigned(right) is not None:       # a + -b * c -> a - b * c
             return self._done(gast.BinOp(left, _OPPOSITE[op](), _unsigned(right)))
         if op is gast.Mult and _number(left):
-            return self._constant_first(left, right)
+            return self._constant_first(node, left, right)
         return node
 
-    def _constant_first(self, c, right):
+    def _constant_first(self, node, c, right):
         """c * (a * b) -> c * a * b and c * (a / b) -> c * a / b, c a number: the constant meets the
         first factor, often a number too (`2 * dout`), and an array is scaled once, not twice. A
         negation moves into the constant: c * -a -> (-c) * a."""
@@ -558,7 +558,7 @@ class _Simplify(gast.NodeTransformer):
         if isinstance(right, gast.BinOp) and isinstance(right.op, (gast.Mult, gast.Div)):
             scaled = self.visit_BinOp(gast.BinOp(c, gast.Mult(), right.left))
             return self._done(gast.BinOp(scaled, right.op, right.right))
-        return gast.BinOp(c, gast.Mult(), right)
+        return node
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)

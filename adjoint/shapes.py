@@ -535,9 +535,8 @@ def positive_counters(tree):
         if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call) \
                 and getattr(loop.iter.func, "id", None) == "range" and 2 <= len(loop.iter.args) <= 3 \
                 and not loop.iter.keywords:
-            start, step = loop.iter.args[0], (loop.iter.args[2:] or [ir.const(1)])[0]
-            if type(_int_literal(start)) is int and _int_literal(start) >= 1 \
-                    and type(_int_literal(step)) is int and _int_literal(step) > 0:
+            start, step = (_int_literal(a) for a in (loop.iter.args[0], (loop.iter.args[2:] or [ir.const(1)])[0]))
+            if start is not None and start >= 1 and step is not None and step > 0:
                 found.add(loop.target.id)
     return found
 
