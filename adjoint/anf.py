@@ -213,7 +213,8 @@ def local_names(tree):
     return names
 
 
-def to_anf(tree, namer):
-    """Afterwards each statement performs one operation on names and constants; if tests are names."""
-    tree.body = _ANF(namer, local_names(tree)).block(tree.body)
+def to_anf(tree, namer, parsed):
+    """Afterwards each statement performs one operation on names and constants; if tests are names.
+    A local array namespace is as static as a module (`xp.linalg.outer` stays one chain)."""
+    tree.body = _ANF(namer, local_names(tree) - parsed.namespaces).block(tree.body)
     return tree

@@ -2,6 +2,7 @@
 import ast
 import functools
 import inspect
+import math
 import weakref
 
 import numpy as np
@@ -557,31 +558,53 @@ def jacobian(f, wrt=0, mode="reverse"):
         if mode == "reverse":
             value, pullback = _vjp(fn, args, tuple(names), check=False)
             out_shape = _output_shape(f, args, value)
-            rows = []
-            for i in range(int(np.prod(out_shape))):
-                seed = np.zeros(out_shape)
-                seed.flat[i] = 1.0
-                rows.append(pullback(seed if out_shape else 1.0))
-            result = tuple(np.reshape(np.array([r[k] for r in rows]), out_shape + np.shape(args[p]))
-                           for k, p in enumerate(positions))
+            rows = [pullback(_unit(value, out_shape, i, float) if out_shape else 1.0) for i in range(math.prod(out_shape))]
+            result = tuple(_stacked([r[k] for r in rows], args[p], out_shape, 0) for k, p in enumerate(positions))
         else:
             full = _all_args(fn, args)
             result = []
             for name, p in zip(names, positions):
                 function = _tangent_linked(fn, (name,), full).function
-                arg = np.asarray(args[p])
+                arg = args[p] if runtime.own_namespace(args[p]) else np.asarray(args[p])
                 columns, out_shape = [], ()
-                for j in range(arg.size):
-                    basis = np.zeros(arg.shape, dtype=runtime.gradient_dtype(arg))     # (float32 stays float32)
-                    basis.flat[j] = 1.0
-                    value, tangent = _run(function, *full, basis if arg.shape else 1.0)
+                for j in range(math.prod(arg.shape)):
+                    value, tangent = _run(function, *full, _unit(arg, arg.shape, j) if arg.shape else 1.0)
                     out_shape = _output_shape(f, args, value)
-                    columns.append(np.broadcast_to(tangent, out_shape))
-                stacked = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
-                result.append(np.reshape(stacked, out_shape + arg.shape))
+                    columns.append(_spread(tangent, value, out_shape))
+                result.append(_stacked(columns, arg, out_shape, -1))
             result = tuple(result)
         return result if many else result[0]
     return J
+
+
+def _unit(like, shape, j, dtype=None):
+    """The j-th unit array of this shape, of like's library and (inexact) dtype: a float32 argument's
+    basis is float32. dtype: NumPy's dtype to use instead."""
+    xp = runtime.own_namespace(like)
+    if xp is None:
+        basis = np.zeros(shape, dtype=dtype or runtime.gradient_dtype(like))
+        basis.flat[j] = 1.0
+        return basis
+    flat = runtime.zeros_shaped(xp.reshape(like, (-1,)))
+    flat[j] = 1.0
+    return xp.reshape(flat, shape)
+
+
+def _spread(tangent, value, shape):
+    """A tangent (a number where it does not vary) as an array of the output's shape."""
+    xp = runtime.own_namespace(value)
+    if xp is None:
+        return np.broadcast_to(tangent, shape)
+    return runtime.zeros_shaped(value) + tangent
+
+
+def _stacked(pieces, arg, out_shape, axis):
+    """Rows (axis 0) or columns (axis -1) of a Jacobian as one array of shape out_shape + arg's shape."""
+    xp = runtime.own_namespace(arg)
+    if xp is None:
+        stacked = np.stack([np.asarray(p) for p in pieces], axis=axis) if pieces else np.zeros(out_shape + (0,))
+        return np.reshape(stacked, out_shape + np.shape(arg))
+    return xp.reshape(xp.stack(pieces, axis=axis), tuple(out_shape) + tuple(arg.shape))
 
 
 def hvp(f, wrt=0):

@@ -34,6 +34,7 @@ from . import driver, runtime, shapes
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
 from .forward import GENERATED, RETURNS_STATE
+from .standard import NAMESPACES
 from .reverse import COMMENT
 
 _COMPILE_COUNT = [0]
@@ -225,6 +226,7 @@ class _Member:
         self.bindings = _static_bindings(generated)
         self.object_reads = list({(id(n), a): (n, a, v) for n, a, v in generated.parsed.object_reads}.values())
         self.returns_state = generated.returns_state
+        self.namespaces = frozenset(generated.parsed.namespaces)     # (standard.NAMESPACES)
 
     def run(self, owner):
         """The factory run with owner's globals and closure cells: name -> generated function (the same
@@ -272,6 +274,8 @@ class _Recipe:
                 setattr(module[name], RETURNS_STATE, True)
             for function in module.values():
                 setattr(function, GENERATED, True)
+                if member.namespaces:
+                    setattr(function, NAMESPACES, member.namespaces)
             for function in module.values():
                 for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
                     if name in member.imports:

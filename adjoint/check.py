@@ -71,6 +71,13 @@ def check_starred(tree, stage, parsed=None):
             _fail(stage, "a call of a helper taking `*args` left unpacked", node)
 
 
+def check_namespaces(tree, stage, parsed=None):
+    from .standard import namespace_names
+    missing = namespace_names(tree, parsed) - (parsed.namespaces if parsed is not None else set())
+    if missing:
+        _fail(stage, f"a name bound to an array namespace is not known as one: {sorted(missing)}", tree)
+
+
 def check_writes(tree, stage, parsed=None):
     from . import writes
     from .writes import is_write_call
@@ -182,6 +189,6 @@ def no_shared_nodes(tree, stage):
 
 
 CHECKS = {"lift": check_lift, "constants": check_constants, "with": check_with, "simplify": check_simplify, "comprehensions": check_comprehensions,
-          "starred": check_starred, "inline": check_inline,
+          "starred": check_starred, "inline": check_inline, "namespaces": check_namespaces,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
           "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}

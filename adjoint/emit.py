@@ -4,6 +4,7 @@ import linecache
 import math
 
 import astor
+import astor.code_gen
 import gast
 
 
@@ -11,7 +12,15 @@ def to_source(tree):
     """Python source for a gast tree (blocks left empty by the passes get a `pass`)."""
     tree = _fill_empty(tree)
     python = _SignedConstants().visit(gast.gast_to_ast(tree))
-    return astor.to_source(python, pretty_source="".join)   # no line re-wrapping
+    return astor.to_source(python, pretty_source="".join,   # no line re-wrapping
+                           source_generator_class=_SourceGenerator)
+
+
+class _SourceGenerator(astor.code_gen.SourceGenerator):
+    def visit_JoinedStr(self, node):
+        # astor writes f-strings through ast.Str, which Python 3.14 removed; ast.unparse (Python 3.9+)
+        # writes them on every Python adjoint supports
+        self.write(ast.unparse(node))
 
 
 def _fill_empty(tree):

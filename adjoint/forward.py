@@ -5,7 +5,7 @@ needs saving. Tangents follow names: the tangent of `h_1` is `dh_1`.
 """
 import gast
 
-from . import ir, rules, runtime, writes
+from . import ir, rules, runtime, standard, writes
 from .aliases import Objects, shared_operands
 from .writes import is_write
 from .errors import NonDifferentiable
@@ -29,6 +29,9 @@ class Forward:
         self.namer = program.namer
         self.varied = varied
         self.names = names
+        # the array library templates call: NumPy, or the array API namespace the function is written with
+        self.namespace = standard.function_namespace(program.tree, self.parsed)
+        self.np = self.namespace or names["np"]
         self.callees = callees          # (fn, varied param names, their shapes) -> name of its jvp function
         self.tangents = {}
         self.pushes, self.pops = _stack_ops(program.tree, wrt)
@@ -219,8 +222,9 @@ class Forward:
         from .reverse import callee_function, why_unsupported
         fn = callee_function(fn)
         defined, refused = rules.definition(fn, call.args, keywords, self.shapes.get)
-        if refused:
-            raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt, reason=refused)
+        if refused or defined is not None and self.namespace:
+            raise self._no_rule(getattr(fn, "__name__", "this callable"), stmt,
+                                reason=refused or standard.NUMPY_DEFINITION)
         if defined is not None:
             return self._callee(stmt, call, defined, z)
         rule = rules.lookup(fn)
@@ -260,7 +264,7 @@ class Forward:
         except TypeError as exc:
             raise self._no_rule(rule.name, stmt, reason=str(exc))
         from .reverse import _bound_node
-        subs = {"z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        subs = {"z": z, "np": self.np, "rt": self.names["rt"], "math": self.names["math"]}
         constants = {}
         for param, value in bound.items():
             subs[param] = _bound_node(value)
@@ -277,7 +281,7 @@ class Forward:
         for param in rules.lists_read_as_arrays(rule, shapes, constants):      # and so does the list's tangent
             for name in [param, "d" + param]:
                 if name in subs:
-                    subs[name] = quote_expr("np.asarray(t)", np=self.names["np"], t=subs[name])
+                    subs[name] = quote_expr("np.asarray(t)", np=self.np, t=subs[name])
         terms = []
         forward = rule.forward_for({}, constants)
         forward = forward if isinstance(forward, dict) else {None: forward}
@@ -293,9 +297,9 @@ class Forward:
                 terms.append(self._linear_call(rule, bound, args, keywords, callee, param, subs))
             elif param is None:        # one template for the whole call: an inactive parameter's tangent is zero
                 zeros = {"d" + p: quote_expr("rt.zero", rt=self.names["rt"]) for p in bound if "d" + p not in subs}
-                terms.append(quote_expr(template, **subs, **zeros))
+                terms.append(self._in_library(quote_expr(template, **subs, **zeros), rule, stmt))
             else:
-                terms.append(quote_expr(template, **subs))
+                terms.append(self._in_library(quote_expr(template, **subs), rule, stmt))
         if not terms:
             return None
         total = terms[0]
@@ -304,6 +308,11 @@ class Forward:
         if rule.broadcasting and self._may_be_narrower(total, bound, z):
             total = quote_expr("rt.widen(t, z)", rt=self.names["rt"], t=total, z=z)
         return total
+
+    def _in_library(self, expr, rule, stmt):
+        """A quoted template as the function's array library spells it (standard.written_with)."""
+        return standard.written_with(expr, self.namespace, self.names,
+                                     lambda why: self._no_rule(rule.name, stmt, reason=why))
 
     def _tangents_of_items(self, value):
         """For the items of *args of which one varies: the tuple of their tangents (rt.zero for the others)."""

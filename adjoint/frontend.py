@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import trees
+from . import standard, trees
 from .errors import NoSource, UnsupportedSyntax
 
 
@@ -34,6 +34,7 @@ class Parsed:
     object_reads: list = field(default_factory=list)
     static_types: dict = field(default_factory=dict)    # name -> the ObjectType of its object (methods.py)
     constants: dict = field(default_factory=dict)       # parameter -> the constant every call passes (constants.py)
+    namespaces: set = field(default_factory=set)        # locals holding an array API namespace (standard.py)
     @property
     def name(self):
         return self.tree.name
@@ -45,7 +46,10 @@ class Parsed:
     def resolve(self, node):
         """The object a static name or attribute chain (np.linalg.norm) denotes, or None."""
         if isinstance(node, gast.Name):
-            return self.namespace.get(node.id, self.static_locals.get(node.id))
+            if node.id in self.namespaces:
+                return standard.STANDARD
+            value = self.namespace.get(node.id, self.static_locals.get(node.id))
+            return standard.STANDARD if standard.is_namespace_module(value) else value
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
             value = getattr(base, node.attr, None) if base is not None else None
@@ -132,6 +136,9 @@ def parse(fn):
     `rest` (a tuple) after the positional ones, keyword-only ones follow, which is how derivatives
     take them (the API binds a call's arguments in that order)."""
     parsed = _parse(fn)
+    # the names holding an array namespace, known before the fence reads `xp.sort(x)` as a call (the
+    # namespaces pass adds those of inlined code); a generated function may unpack one from saved state
+    parsed.namespaces = set(getattr(fn, standard.NAMESPACES, ())) | standard.namespace_names(parsed.tree, parsed)
     arguments = parsed.tree.args
     if not (arguments.kwonlyargs or arguments.vararg):
         return parsed
@@ -388,7 +395,7 @@ def in_library(obj):
     return (getattr(obj, "__module__", None) or "").split(".")[0] in _LIBRARIES
 
 
-_LIBRARIES = set(sys.stdlib_module_names) | {"numpy"}
+_LIBRARIES = set(sys.stdlib_module_names) | {"numpy", "array_api_compat", "array_api_strict", "cupy", "dask"}
 
 
 def _user_object(value):

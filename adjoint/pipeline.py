@@ -10,7 +10,7 @@ import time
 import gast
 
 from . import (anf, check, comprehensions, constants, desugar, exits, fence, frontend, inline, ir, lift, methods,
-               runtime, ssa, starred, writes)
+               runtime, ssa, standard, starred, writes)
 from .errors import AdjointError
 from .naming import Namer
 
@@ -29,6 +29,8 @@ PASSES = [
                                              "helper taking `*args` is passed them as one tuple"),
     ("inline", inline.inline_calls, "no call makes an object of a user class or runs a method that stores into "
                                     "its object: each is `rt.new(C)` and the call's body, run on the object"),
+    ("namespaces", standard.mark_namespaces, "a name bound to an array API namespace (`xp = array_namespace(x)`) "
+                                             "is known as one: `xp.sin` is the standard's `sin`"),
     ("writes", writes.lower_writes, "every store into an item, slice or attribute is "
                                      "`y = rt.write(y[index], value)` (`obj = rt.write(obj.h, value)`)"),
     ("loop-else", exits.lower_loop_else, "no `else` on a loop: it runs after the loop, under a flag the "
@@ -97,7 +99,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift", "constants", "starred", "inline", "writes"}     # passes (and checks) that also read the function's namespace
+READS_FUNCTION = {"lift", "constants", "starred", "inline", "namespaces", "writes", "anf"}     # passes (and checks) that also read the function's namespace
 TIMINGS = {}
 
 

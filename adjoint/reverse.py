@@ -12,7 +12,7 @@ import os
 
 import gast
 
-from . import callables, ir, rules
+from . import callables, ir, rules, standard
 from .errors import NonDifferentiable
 from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_here_reason, static_arguments,
                        unknown_callee, unwrap)
@@ -57,6 +57,9 @@ class Reverse:
         self.copies = copies
         self.callees = callees          # (fn, call node, active param names) -> (fwd name, bwd name)
         self.names = names              # global names generated code uses: np, rt, math
+        # the array library templates call: NumPy, or the array API namespace the function is written with
+        self.namespace = standard.function_namespace(self.tree, self.parsed)
+        self.np = self.namespace or names["np"]
         self.adjoints = {}
         self.residual = {}              # id(stmt) -> name of the callee's saved state
         self.callee_names = {}          # id(stmt) -> (fwd, bwd) names of the callee's generated pair
@@ -309,8 +312,8 @@ class Reverse:
                 stmt, reason="it is only known when the code runs"))
         fn = callee_function(fn)
         defined, refused = rules.definition(fn, call.args, keywords, self.shapes.get)
-        if refused:
-            raise self._no_rule(_spell(func), stmt, reason=refused)
+        if refused or defined is not None and self.namespace:
+            raise self._no_rule(_spell(func), stmt, reason=refused or standard.NUMPY_DEFINITION)
         if defined is not None:
             return self._callee_adjoint(stmt, call, defined, z, g)
         rule = rules.lookup(fn)
@@ -375,7 +378,7 @@ class Reverse:
             bound = rule.bind(args, keywords)
         except TypeError as exc:
             raise self._no_rule(rule.name, stmt, reason=str(exc))
-        subs = {"g": g, "z": z, "np": self.names["np"], "rt": self.names["rt"], "math": self.names["math"]}
+        subs = {"g": g, "z": z, "np": self.np, "rt": self.names["rt"], "math": self.names["math"]}
         shapes, constants = {}, {}
         for param, value in bound.items():
             subs[param] = _bound_node(value)
@@ -388,7 +391,7 @@ class Reverse:
             if isinstance(value, gast.Name) and value.id in self.positive:
                 constants[param] = POSITIVE_INTEGER
         for param in rules.lists_read_as_arrays(rule, shapes, constants):
-            subs[param] = quote_expr("np.asarray(x)", np=self.names["np"], x=subs[param])
+            subs[param] = quote_expr("np.asarray(x)", np=self.np, x=subs[param])
         contribs = []
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \
             rules.complex_reverse(rule) or rule.reverse
@@ -399,13 +402,13 @@ class Reverse:
         for param, template in reverse.items():
             value = bound.get(param)
             if isinstance(value, tuple) and value[0] == "tuple":       # *args: the template gives one adjoint each
-                expr = quote_expr(template, **subs)
+                expr = self._in_library(quote_expr(template, **subs), rule, stmt)
                 contribs += [(item.id, gast.Subscript(expr, ir.const(i), gast.Load()))
                              for i, item in enumerate(value[1]) if self._active_operands(item)]
                 continue
             if not (isinstance(value, gast.Name) and value.id in self.active):
                 continue
-            expr = quote_expr(template, **subs)
+            expr = self._in_library(quote_expr(template, **subs), rule, stmt)
             if rule.broadcasting:
                 expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))
@@ -432,10 +435,15 @@ class Reverse:
         lead = len(out) - len(mine)
         ones = tuple(lead + i for i, n in enumerate(mine) if n == 1 and out[lead + i] != 1)
         if ones:
-            expr = quote_expr(f"np.sum(e, axis={_axes(ones)}, keepdims=True)", np=self.names["np"], e=expr)
+            expr = quote_expr(f"np.sum(e, axis={_axes(ones)}, keepdims=True)", np=self.np, e=expr)
         if lead:
-            expr = quote_expr(f"np.sum(e, axis={_axes(tuple(range(lead)))})", np=self.names["np"], e=expr)
+            expr = quote_expr(f"np.sum(e, axis={_axes(tuple(range(lead)))})", np=self.np, e=expr)
         return expr
+
+    def _in_library(self, expr, rule, stmt):
+        """A quoted template as the function's array library spells it (standard.written_with)."""
+        return standard.written_with(expr, self.namespace, self.names,
+                                     lambda why: self._no_rule(rule.name, stmt, reason=why))
 
     def _no_rule(self, what, stmt, reason="it has no derivative rule and its source cannot be read"):
         line = getattr(stmt, "lineno", 0)

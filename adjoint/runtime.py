@@ -5,6 +5,7 @@ Everything here is small, pure (never mutates its arguments) and cheap on the fa
 import copy
 import dataclasses
 import inspect
+import itertools
 import math
 import threading
 
@@ -30,23 +31,32 @@ def unbroadcast(g, x):
     if extra < 0:           # g is a number standing for a broadcast adjoint (a zero nothing reached)
         return g
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
-    g = np.sum(g, axis=axes, keepdims=True) if axes else g
-    return np.reshape(g, shape)
+    lib = own_namespace(g) or np
+    g = lib.sum(g, axis=axes, keepdims=True) if axes else g
+    return lib.reshape(g, shape)
 
 
 def unreduce(g, x, axis=None, keepdims=False):
     """Spread the adjoint of a reduction of x over x's shape."""
     shape = _shape(x)
+    lib = own_namespace(x)
+    if lib is None:
+        lib = np
+    elif own_namespace(g) is None:        # a number (the output's seed): an array of x's library
+        g = lib.asarray(g, dtype=zeros_shaped(x, None).dtype, device=x.device)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
-        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(g, shape)          # a read-only view: nothing is copied
+        g = lib.expand_dims(g, axis=tuple(a % len(shape) for a in axes))
+    return lib.broadcast_to(g, shape)          # a read-only view: nothing is copied
 
 
 def untranspose(g, axes=None):
     """The adjoint of a transpose with `axes` (None or () meaning reversed axes)."""
     if isinstance(axes, tuple) and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = axes[0]
+    xp = own_namespace(g)
+    if xp is not None:              # (the standard's permute_dims takes the permutation as a tuple)
+        return xp.permute_dims(g, tuple(int(i) for i in np.argsort(axes)) if axes else tuple(range(g.ndim))[::-1])
     if not axes:
         return np.transpose(g)
     return np.transpose(g, np.argsort(axes))
@@ -75,7 +85,7 @@ class _Zero:
     def __mul__(self, other):
         # zero times a number is zero, even a NaN or an infinity (a slope nothing reaches: the
         # exponent's slope z * log(a) at a < 0); times an array, zeros of its shape
-        return self if np.ndim(other) == 0 else np.zeros(np.shape(other), np.result_type(other, float))
+        return self if np.ndim(other) == 0 else zeros_shaped(other)
 
     __rmul__ = __mul__
     __truediv__ = __mul__
@@ -219,6 +229,9 @@ def unsum(g, xs):
     row along the first axis."""
     if isinstance(xs, (list, tuple)):
         return type(xs)(unbroadcast(g, item) for item in xs)
+    xp = own_namespace(xs)
+    if xp is not None:
+        return xp.broadcast_to(g if own_namespace(g) else xp.asarray(g, device=xs.device), _shape(xs))
     return np.broadcast_to(g, _shape(xs))
 
 
@@ -229,7 +242,7 @@ def sum_tangents(dxs):
         for t in dxs:
             total = add(total, t)
         return 0.0 if total is zero else total
-    return np.sum(dxs, axis=0)
+    return (own_namespace(dxs) or np).sum(dxs, axis=0)
 
 
 def unrepeat_sequence(g, x):
@@ -257,10 +270,13 @@ def unindex(g, x, index):
         for position, item in zip(range(len(x))[index], g):
             out[position] = item
         return out
-    if is_duck_array(x) and _is_basic(index):        # zeros of x's own library (a lazy Dask array)
-        out = np.zeros_like(x, dtype=np.result_type(_dtype(g), x.dtype, float))
-        out[index] = g
-        return out
+    if is_duck_array(x):                             # zeros of x's own library (a lazy Dask array)
+        out = zeros_shaped(x, None if own_namespace(x) else np.result_type(_dtype(g), x.dtype, float))
+        if _is_basic(index):
+            index, g = _without_new_axes(index, g)
+            out[index] = g
+            return out
+        return _scattered(out, index, g)
     dtype = np.result_type(g, x.dtype, float) if isinstance(x, np.ndarray) else np.result_type(g, float)
     out = np.zeros(_shape(x), dtype=dtype)
     if _is_basic(index):
@@ -268,6 +284,36 @@ def unindex(g, x, index):
     else:
         np.add.at(out, index, g)
     return out
+
+
+def _scattered(out, index, g):
+    """out with g's rows added at the rows index names along the first axis, repeated ones adding up:
+    np.add.at for arrays of a library that has none (Dask's, the array API's), one row at a time."""
+    positions = np.asarray(index) if isinstance(index, (list, tuple, range, np.ndarray)) else None
+    if positions is None or positions.ndim != 1 or positions.dtype.kind not in "iu":
+        from .errors import AdjointError
+        raise AdjointError(f"the derivative of reading a {type(out).__module__.split('.')[0]} array at an index "
+                           f"other than slices and integers needs a list of integer positions along its first "
+                           f"axis, not {type(index).__name__}; index it with `x[[0, 2, 2]]` or slices")
+    for row, position in enumerate(positions.tolist()):
+        out[position] = out[position] + g[row]
+    return out
+
+
+def _without_new_axes(index, g):
+    """(index, g) with the new axes of `x[:, None]` taken out of both: the array API stores into no
+    new axis (g, the read's adjoint, has length one there)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if None not in parts or Ellipsis in parts or own_namespace(g) is None:
+        return index, g
+    new_axes, axis = [], 0
+    for part in parts:
+        if part is None:
+            new_axes.append(axis)
+        if not isinstance(part, (int, np.integer)):          # (an integer index leaves no axis)
+            axis += 1
+    xp = own_namespace(g)
+    return tuple(p for p in parts if p is not None), xp.squeeze(g, axis=tuple(new_axes))
 
 
 def _dtype(x):
@@ -282,27 +328,34 @@ def _is_basic(index):
 
 def matmul_grad_a(g, a, b):
     """Adjoint of a in a @ b."""
+    lib = own_namespace(a) or own_namespace(b) or np
     if np.ndim(b) == 1:
-        return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+        return unbroadcast(g[..., None] * b if np.ndim(a) > 1 else g * b, a)
     if np.ndim(a) == 1:
-        return _sum_to(np.matmul(b, np.expand_dims(g, -1))[..., 0], a)
-    return _sum_to(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+        return _sum_to(lib.matmul(b, lib.expand_dims(g, axis=-1))[..., 0], a, lib)
+    return _sum_to(lib.matmul(g, _transposed(b, lib)), a, lib)
 
 
 def matmul_grad_b(g, a, b):
     """Adjoint of b in a @ b."""
+    lib = own_namespace(a) or own_namespace(b) or np
     if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a
-        return _sum_to(np.matmul(a[:, None], np.expand_dims(g, -2)), b)
+        return _sum_to(lib.matmul(a[:, None], lib.expand_dims(g, axis=-2)), b, lib)
     if np.ndim(b) == 1:
-        return _sum_to(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(g, -1))[..., 0], b)
-    return _sum_to(np.matmul(np.swapaxes(a, -1, -2), g), b)
+        return _sum_to(lib.matmul(_transposed(a, lib), lib.expand_dims(g, axis=-1))[..., 0], b, lib)
+    return _sum_to(lib.matmul(_transposed(a, lib), g), b, lib)
 
 
-def _sum_to(g, x):
+def _transposed(a, lib):
+    """a with its last two axes swapped."""
+    return np.swapaxes(a, -1, -2) if lib is np else lib.matrix_transpose(a)
+
+
+def _sum_to(g, x, lib=np):
     extra = np.ndim(g) - np.ndim(x)
-    return np.sum(g, axis=tuple(range(extra))) if extra > 0 else g
+    return lib.sum(g, axis=tuple(range(extra))) if extra > 0 else g
 
 
 def dot_grad_a(g, a, b):
@@ -334,6 +387,8 @@ def like(g, x):
         return fast
     if g is zero:
         g = 0.0
+    if isinstance(x, (float, int, complex)) and own_namespace(g) is not None:     # a 0-d array of the array API
+        return complex(g) if isinstance(x, complex) else float(g)
     if isinstance(x, (float, int, np.ndarray, np.generic)) and np.iscomplexobj(g) and not np.iscomplexobj(x):
         g = np.real(g)                        # a real argument's gradient is real
     if isinstance(x, dict):
@@ -355,9 +410,24 @@ def like(g, x):
         return float(np.real(g)) if np.ndim(g) == 0 else g
     if isinstance(x, np.generic):
         return np.asarray(g, dtype=gradient_dtype(x))[()]
+    xp = own_namespace(x)
+    if xp is not None:
+        return _array_api_like(g, x, xp)
     if is_object(x):
         return _object_like(g, x)
     return g
+
+
+def _array_api_like(g, x, xp):
+    """g as an array of x's namespace, shape and (inexact) dtype."""
+    out = zeros_shaped(x)
+    if isinstance(g, (np.ndarray, np.generic)):     # a function written with NumPy, given x: it computed in NumPy
+        g = xp.asarray(g, device=x.device)
+    elif own_namespace(g) is None:                  # a number
+        return out + g
+    if g.dtype != out.dtype:
+        g = xp.astype(g, out.dtype)
+    return g if g.shape == x.shape else out + g
 
 
 def like_fast(g, x):
@@ -408,10 +478,41 @@ def is_object(x):
 
 
 def is_duck_array(x):
-    """An array of another library that NumPy's functions dispatch to (a Dask or CuPy array): it has
-    a shape and a dtype and takes part in `__array_function__`."""
-    return not isinstance(x, np.ndarray) and hasattr(type(x), "__array_function__") \
+    """An array of another library (Dask, CuPy, array_api_strict): it has a shape and a dtype, and
+    NumPy's functions dispatch to it (`__array_function__`) or it names its own array API namespace
+    (`__array_namespace__`). NumPy's own arrays and scalars are not."""
+    kind = type(x)
+    return not isinstance(x, (np.ndarray, np.generic)) and (
+        hasattr(kind, "__array_function__") or hasattr(kind, "__array_namespace__")) \
         and hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def own_namespace(x):
+    """The array API namespace whose functions must be called on x: that of an array NumPy's
+    functions do not dispatch to (array_api_strict's). None for everything NumPy's functions take:
+    its arrays and numbers, and arrays that dispatch (Dask, CuPy)."""
+    kind = type(x)
+    if kind is np.ndarray or kind in _NUMBERS or hasattr(kind, "__array_function__") \
+            or isinstance(x, np.generic) or not hasattr(kind, "__array_namespace__"):
+        return None
+    return x.__array_namespace__()
+
+
+def zeros_shaped(like, dtype=None):
+    """Zeros of like's shape in like's own library: a NumPy array for NumPy arrays and numbers, a lazy
+    Dask array for a Dask array (CuPy's on the GPU), an array of like's namespace for the array API.
+    dtype None: like's own when it is inexact, else float64."""
+    xp = own_namespace(like)
+    if xp is not None:
+        if dtype is None:
+            inexact = xp.isdtype(like.dtype, ("real floating", "complex floating"))
+            dtype = like.dtype if inexact else xp.float64
+        return xp.zeros(like.shape, dtype=dtype, device=like.device)
+    if dtype is None:
+        dtype = np.result_type(_dtype(like), float)
+    if is_duck_array(like):
+        return np.zeros_like(like, dtype=dtype)
+    return np.zeros(_shape(like), dtype=dtype)
 
 
 def is_named_tuple(x):
@@ -435,6 +536,10 @@ def differentiable(x):
         return True
     if isinstance(x, np.ndarray):
         return x.dtype.kind in "fc"
+    if is_duck_array(x):
+        xp = own_namespace(x)
+        return xp.isdtype(x.dtype, ("real floating", "complex floating")) if xp is not None \
+            else np.dtype(x.dtype).kind in "fc"
     if isinstance(x, (list, tuple)) and not is_named_tuple(x):
         return any(map(differentiable, x))
     if isinstance(x, dict):
@@ -457,8 +562,11 @@ def gradient_object(x, grads):
 
 def extremum_grad(g, a, z, axis=None, keepdims=False):
     """Adjoint of max/min: g shared evenly by the elements equal to the extremum."""
-    mask = a == (z if keepdims or axis is None else np.expand_dims(z, axis))
-    share = mask / np.sum(mask, axis=axis, keepdims=True)
+    lib = own_namespace(a) or np
+    mask = a == (z if keepdims or axis is None else lib.expand_dims(z, axis=axis))
+    if lib is not np:                       # (the standard divides no booleans)
+        mask = lib.astype(mask, zeros_shaped(a).dtype)
+    share = mask / lib.sum(mask, axis=axis, keepdims=True)
     return unreduce(g, a, axis, keepdims) * share
 
 
@@ -489,8 +597,8 @@ def zeros_like(x):
     """A zero shaped like x: 0.0 for numbers, an array of zeros, or the same container of zeros."""
     if x is zero:                 # the tangent of a container adjoint nothing has reached yet
         return zero
-    if isinstance(x, np.ndarray):
-        return np.zeros(x.shape, dtype=np.result_type(x, float))
+    if isinstance(x, np.ndarray) or is_duck_array(x):
+        return zeros_shaped(x)
     if isinstance(x, (list, tuple)):
         return type(x)(zeros_like(item) for item in x)
     if isinstance(x, dict):
@@ -507,16 +615,22 @@ def power_exponent(a, b):
     of a ** 0 is 0 * a ** power_exponent(a, 0)), so they are finite too. Elsewhere it is b - 1."""
     if type(b) in _NUMBERS and b != 0:              # (np.ndim costs more than the rest)
         return b - 1
-    if np.ndim(a) == 0 and np.ndim(b) == 0:
+    if np.ndim(a) == 0 and np.ndim(b) == 0 and own_namespace(a) is None:
         return 1 if a == 0 and b == 0 else b - 1
+    xp = own_namespace(a) or own_namespace(b)
+    if xp is not None:
+        return xp.where((a == 0) & (b == 0), 1.0, b - 1.0)
     return np.where((np.asarray(a) == 0) & (np.asarray(b) == 0), 1, b - 1)
 
 
 def zero_as_one(a):
     """a with its zeros replaced by ones: the slope of a ** b in b is a ** b * log(a), which at a == 0
     (b > 0) is 0 * -inf (NaN) where the truth is 0; with log(1) it is 0."""
-    if type(a) in _NUMBERS or np.ndim(a) == 0:
+    if type(a) in _NUMBERS or np.ndim(a) == 0 and own_namespace(a) is None:
         return 1 if a == 0 else a
+    xp = own_namespace(a)
+    if xp is not None:
+        return xp.where(a == 0, 1.0, a)
     return np.where(np.asarray(a) == 0, 1, a)
 
 
@@ -528,6 +642,10 @@ def scaled_log(v, a):
         return zero
     if np.ndim(v) == 0 and v == 0:
         return 0.0 if np.ndim(a) == 0 else np.zeros(np.shape(a), np.result_type(a, float))
+    xp = own_namespace(v) or own_namespace(a)
+    if xp is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return xp.where(v == 0, 0.0, v * xp.log(a))
     if np.ndim(v) == 0:
         return v * np.log(a)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -544,11 +662,15 @@ def widen(t, z):
     shape = _shape(z)
     if _shape(t) == shape:
         return t
+    if own_namespace(z) is not None:
+        return zeros_shaped(z) + t
     return np.array(np.broadcast_to(t, shape))
 
 
 def broadcast_like(g, x):
     """g spread over the shape of x (the adjoint of unbroadcast)."""
+    if is_duck_array(x):                    # (zeros of x's library: a lazy Dask array, say)
+        return zeros_shaped(x, None if own_namespace(x) else np.result_type(_dtype(g), float)) + g
     return np.zeros(_shape(x), dtype=np.result_type(g, float)) + g
 
 
@@ -570,12 +692,17 @@ def unconcatenate(g, arrays, axis=0):
         sizes = [np.size(a) for a in arrays]
         return [np.reshape(piece, _shape(a)) for piece, a in zip(np.split(np.ravel(g), np.cumsum(sizes)[:-1]), arrays)]
     sizes = [_shape(a)[axis] if np.ndim(a) else 1 for a in arrays]
+    if is_duck_array(g):          # slices along the axis (the standard has no split, Dask's computes sizes)
+        ends = list(itertools.accumulate(sizes))
+        before = (slice(None),) * (axis % g.ndim)
+        return [g[before + (slice(end - n, end), ...)] for n, end in zip(sizes, ends)]
     return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
 
 
 def unstack(g, axis=0):
     """The adjoint of np.stack(arrays, axis): one slice of g per input."""
-    return list(np.moveaxis(g, axis, 0))
+    xp = own_namespace(g)
+    return list(xp.unstack(g, axis=axis)) if xp is not None else list(np.moveaxis(g, axis, 0))
 
 
 # --- helpers of the rules for reductions, shapes, linear algebra and FFT (rules/runtime_rules.py) ---
@@ -790,7 +917,9 @@ def unsplit(g, parts, axis=0):
 
 def _dense(piece, like):
     """An adjoint piece as an array shaped like `like` (None and rt.zero are zeros)."""
-    return np.zeros(_shape(like)) if piece is None or piece is zero else piece
+    if piece is None or piece is zero:
+        return zeros_shaped(like) if is_duck_array(like) else np.zeros(_shape(like))
+    return piece
 
 
 def _joined_axis(arrays, how):
@@ -1138,6 +1267,18 @@ def spread(g, x):
     if type(g) is np.ndarray and g.ndim:
         return g
     return np.broadcast_to(g, np.shape(x))
+
+
+def spread_over(g, x):
+    """g, the adjoint of a reduction of all of x to a number, spread over x's shape as an array of x's
+    library: NumPy's broadcast view of a number, or a lazy Dask array for a Dask array (never a
+    NumPy array as large as x inside its graph)."""
+    if type(x) is np.ndarray or not is_duck_array(x):
+        return np.broadcast_to(g, np.shape(x))
+    xp = own_namespace(x)
+    if not is_duck_array(g):                # a number (the output's seed): an array of x's library
+        g = xp.asarray(g, device=x.device) if xp is not None else np.asarray(g, like=x)
+    return (xp or np).broadcast_to(g, x.shape)
 
 
 def item_adjoint(g, i, z):
@@ -1610,8 +1751,8 @@ def drop_last(dxs):
 def private(x):
     """A copy of a parameter the function writes into: the caller's object is never changed (an
     object of a user class: a shallow copy, whose attributes stores rebind)."""
-    if isinstance(x, np.ndarray):
-        return x.copy()
+    if isinstance(x, np.ndarray) or is_duck_array(x):
+        return copied(x)
     if isinstance(x, list):
         return list(x)
     if isinstance(x, dict):
@@ -1621,11 +1762,19 @@ def private(x):
     return x
 
 
+def copied(x):
+    """A copy of an array of any library (a Dask array's stores change the object they are made on)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    xp = own_namespace(x)
+    return xp.asarray(x, copy=True) if xp is not None else x.copy()
+
+
 def private_deep(x):
     """A copy of a parameter the function updates inside (an array one of its attributes holds):
     arrays, lists, dicts and objects copied all the way down, numbers shared."""
-    if isinstance(x, np.ndarray):
-        return x.copy()
+    if isinstance(x, np.ndarray) or is_duck_array(x):
+        return copied(x)
     if isinstance(x, list):
         return [private_deep(v) for v in x]
     if isinstance(x, dict):
@@ -1659,7 +1808,7 @@ def overwritten(y, index):
     if type(index) is str and not isinstance(y, dict):
         return getattr(y, index, absent)
     old = y[index]
-    return old.copy() if isinstance(old, np.ndarray) else old
+    return copied(old) if isinstance(old, np.ndarray) or is_duck_array(old) else old
 
 
 def restore(y, index, old):
@@ -1687,6 +1836,8 @@ def written(dy, index, shape):
         return dy.get(index, zero)
     if isinstance(dy, list):
         return dy[index]
+    if is_duck_array(dy) and _is_basic(index):    # another library's array (a lazy Dask array): its own copy
+        return _sum_to_shape(copied(dy[index]), shape)
     g = np.array(dy[index], copy=True)
     positions = np.asarray(index) if isinstance(index, (list, np.ndarray)) else None
     if positions is not None and positions.dtype.kind in "iu" and positions.ndim == 1 and positions.size > 1:
@@ -1700,8 +1851,9 @@ def written(dy, index, shape):
 def _sum_to_shape(g, shape):
     extra = np.ndim(g) - len(shape)
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1)
-    g = np.sum(g, axis=axes, keepdims=True) if axes else g
-    return np.reshape(g, shape) if shape else g.reshape(())[()]
+    lib = own_namespace(g) or np
+    g = lib.sum(g, axis=axes, keepdims=True) if axes else g
+    return lib.reshape(g, shape) if shape or lib is not np else g.reshape(())[()]
 
 
 def clear(dy, index):
@@ -1722,7 +1874,7 @@ def cleared(g, index):
     """A copy of g with g[index] zero (clear, for an adjoint the caller does not own)."""
     if g is zero:
         return zero
-    return clear(g.copy() if isinstance(g, (np.ndarray, list, dict)) else g, index)
+    return clear(g.copy() if isinstance(g, (np.ndarray, list, dict)) else copied(g) if is_duck_array(g) else g, index)
 
 
 def add_into(dy, e, like):
@@ -1737,11 +1889,13 @@ def add_into(dy, e, like):
             return add(buffer(like) if dy is zero else dy, e)
         return private(e) if dy is zero else add(dy, e)     # (a buffer shares no list with an adjoint)
     if dy is zero:
-        dy = buffer(like) if e is zero else np.zeros(_shape(like), dtype=np.result_type(like, e, float))
+        dy = buffer(like) if e is zero or own_namespace(like) else \
+            zeros_shaped(like, np.result_type(_dtype(like), _dtype(e), float))
     if e is zero:
         return dy
-    elif np.result_type(dy, e) != dy.dtype:     # a complex contribution to a real buffer
-        return dy + e
+    if type(dy) is not np.ndarray or is_duck_array(e) or np.result_type(dy, e) != dy.dtype:
+        return dy + e       # another library's array (Dask's, which no NumPy buffer holds), or a complex
+                            # contribution to a real buffer: a new array
     dy += e
     return dy
 
@@ -1756,9 +1910,7 @@ def buffer(like):
     of a list of numbers, a list of zeros."""
     if isinstance(like, (list, tuple)):
         return [0.0] * len(like)
-    if is_duck_array(like):
-        return np.zeros_like(like, dtype=np.result_type(like.dtype, float))
-    return np.zeros(_shape(like), dtype=np.result_type(like, float))
+    return zeros_shaped(like)
 
 
 def add_at(dy, index, g, like):
@@ -1777,10 +1929,12 @@ def add_at(dy, index, g, like):
         dy = {} if dy is zero else dy
         dy[index] = add(dy.get(index, zero), g)
         return dy
-    if is_duck_array(like) and _is_basic(index):      # a lazy array's buffer: a new graph per add
+    if is_duck_array(like):                           # a lazy array's buffer: a new graph per add
         dy = buffer(like) if dy is zero else dy
-        if g is not zero:
+        if g is not zero and _is_basic(index):
             dy[index] = dy[index] + g
+        elif g is not zero:
+            dy = _scattered(dy, index, g)
         return dy
     if dy is zero:
         dy = buffer(like) if g is zero else np.zeros(_shape(like), dtype=np.result_type(like, g, float))
@@ -1803,6 +1957,8 @@ def tangent_buffer(t, like):
     if not isinstance(like, np.ndarray) and is_object(like):
         return {} if t is zero else dict(t) if isinstance(t, dict) else \
             {name: value for name, value in attributes(t).items() if differentiable(value)}
+    if is_duck_array(like):
+        return zeros_shaped(like) + (0.0 if t is zero else t)
     out = np.zeros(_shape(like), dtype=np.result_type(like, t, float))
     if t is not zero:
         out += t

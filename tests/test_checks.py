@@ -50,6 +50,9 @@ BROKEN = {
         "def f(x):\n    if True:\n        x = 2 * x\n    return x",
     ],
     "inline": [makes_an_object, bumps_an_object],     # (functions: the check reads their namespace)
+    "namespaces": [       # (a namespace made by inlined code, which the pass did not mark)
+        "def f(x):\n    xp = x.__array_namespace__()\n    return xp.sum(x)",
+    ],
     "with": [
         "def f(x):\n    with open(x) as handle:\n        y = handle.read()\n    return y",
     ],

@@ -11,37 +11,8 @@ from adjoint.testing import numerical_grad
 da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")
 
-
-def elementwise(x):
-    return np.sum(np.sin(x) * x)
-
-
-def scaled(x, a):
-    return np.mean(a * x ** 2 + np.exp(-x))
-
-
-def looped(x):
-    total = 0.0
-    for k in range(3):
-        total = total + np.sum(np.tanh(x * k))
-    return total
-
-
-def broadcast_matrix(W, v):
-    return np.sum(np.tanh(W * v) ** 2)
-
-
-def rosenbrock(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
-def rows(X):
-    return np.sum(X[0] * X[-1]) + np.sum(X[1:, 0] ** 2)
-
-
-def layer(W, x):
-    h = np.tanh(W @ x)
-    return np.sum(h / np.sqrt(np.sum(h * h)))
+from duck_array_functions import (broadcast_matrix, damp_in_place, elementwise, fill, joined,  # noqa: E402
+                                  layer, looped, picked, rosenbrock, rows, scaled, stencil)
 
 
 class CountingScheduler:
@@ -63,6 +34,11 @@ CASES = [
     ("rosenbrock", rosenbrock, 0, lambda: (np.linspace(-1.0, 1.5, 10),)),
     ("rows", rows, 0, lambda: (np.linspace(-1, 1, 12).reshape(4, 3),)),
     ("layer", layer, 0, lambda: (np.linspace(-1, 1, 12).reshape(4, 3), np.linspace(0.5, 1.0, 3))),
+    ("stencil", stencil, 0, lambda: (np.linspace(-1.0, 1.0, 10),)),
+    ("fill", fill, 0, lambda: (np.linspace(-1.0, 1.0, 7),)),
+    ("damp_in_place", damp_in_place, 0, lambda: (np.linspace(-1.0, 1.0, 7),)),
+    ("joined", joined, 0, lambda: (np.linspace(-1.0, 1.0, 7),)),
+    ("picked", picked, 0, lambda: (np.linspace(-1.0, 1.0, 7),)),
 ]
 
 
@@ -78,3 +54,46 @@ def test_the_gradient_of_a_dask_array_is_lazy_and_equal_to_numpys(name, fn, wrt,
     assert scheduler.computes == 1
     np.testing.assert_allclose(computed, adjoint.grad(fn, wrt)(*arrays), rtol=1e-12)
     np.testing.assert_allclose(computed, numerical_grad(fn, arrays, wrt), rtol=1e-6, atol=1e-8)
+
+
+def test_a_derivative_does_not_change_the_users_dask_array():
+    x = da.from_array(np.linspace(-1.0, 1.0, 7), chunks=3)
+    graph_before = dict(x.__dask_graph__())
+    adjoint.grad(damp_in_place)(x).compute()
+    assert dict(x.__dask_graph__()) == graph_before
+    np.testing.assert_array_equal(x.compute(), np.linspace(-1.0, 1.0, 7))
+
+
+def test_a_gradient_runs_on_a_distributed_cluster():
+    """The README's example: the same gradient, its chunks computed by worker processes."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.Client(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as client:
+        x = da.from_array(np.linspace(-1.0, 1.5, 2000), chunks=500)
+        gradient = adjoint.grad(rosenbrock)(x)
+        assert isinstance(gradient, da.Array)
+        computed = client.compute(gradient).result()
+    np.testing.assert_allclose(computed, adjoint.grad(rosenbrock)(np.linspace(-1.0, 1.5, 2000)), rtol=1e-12)
+
+
+def _arrays_in(graph):
+    """The NumPy arrays held in a Dask graph's tasks (the data it would ship to workers)."""
+    found, stack = [], list(dict(graph).values())
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            found.append(item)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif hasattr(item, "args") and isinstance(getattr(item, "args", None), (tuple, list)):
+            stack.extend(item.args)                   # (a task object of newer Dask)
+    return found
+
+
+@pytest.mark.parametrize("fn", [rosenbrock, scaled, stencil], ids=lambda f: f.__name__)
+def test_the_gradient_graph_holds_no_array_larger_than_a_chunk(fn):
+    """The output's seed spread over a large array is a Dask array made chunk by chunk, not a NumPy
+    array the size of the input shipped inside the graph."""
+    x = da.linspace(-1.0, 1.5, 40_000, chunks=5_000)
+    args = (x, 0.5) if fn is scaled else (x,)
+    gradient = adjoint.grad(fn)(*args)
+    assert max((a.size for a in _arrays_in(gradient.__dask_graph__())), default=0) <= 5_000

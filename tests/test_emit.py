@@ -160,3 +160,37 @@ def test_alternating_series_second_derivatives():
 
 def test_alternating_series_source_keeps_the_parentheses():
     assert "(-1) ** k" in adjoint.source(alternating_series)
+
+
+WITHOUT_OLD_AST_NAMES = '''
+import ast, sys
+# Python 3.14 removed these deprecated aliases of ast.Constant; astor reads ast.Str for f-strings
+for name in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis"):
+    ast.__dict__.pop(name, None)
+def _missing(name):
+    raise AttributeError(f"module 'ast' has no attribute {name!r}")
+ast.__getattr__ = _missing
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+import adjoint
+import raise_functions as R
+x = np.linspace(0.5, 1.5, 3)
+print(adjoint.grad(R.check_ndim)(x).tolist())
+print(adjoint.source(R.check_ndim))
+'''
+
+
+def test_generated_code_is_written_without_the_ast_names_python_3_14_removed(tmp_path):
+    """astor wrote f-strings through ast.Str; on Python 3.14 that name is gone (emulated here on the
+    Python this runs on), and the emitted f-string must keep its braces and format."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "emit_314.py"
+    script.write_text(WITHOUT_OLD_AST_NAMES)
+    here = os.path.dirname(__file__)
+    done = subprocess.run([sys.executable, str(script), here], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([os.path.dirname(here), here])})
+    assert done.returncode == 0, done.stderr
+    assert 'f"x must be 1-D, got {x.ndim} dimensions"' in done.stdout or \
+        "f'x must be 1-D, got {x.ndim} dimensions'" in done.stdout

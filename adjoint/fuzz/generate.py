@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..standard import STANDARD_NAME
 from .objects import Pair, Weights
 
 # kinds of values: the generator only reads a name where its kind fits
@@ -25,6 +26,10 @@ CHECKS = 0.06                      # chance of an input check (`if ...: raise`) 
 FUNCTIONS = 0.07                   # chance of a nested function, lambda or function argument before one
 STATES = 0.04                      # chance of list, dict and array-call state or a loop `else` before one
 OBJECTS = 0.12                     # chance of an object argument (a dataclass or a NamedTuple) for f
+NAMESPACES = 0.5                   # chance that f is written against the array API (`xp = a.__array_namespace__()`)
+# NumPy's functions the generator writes whose derivatives the array API form supports
+IN_STANDARD = {"sin", "cos", "tanh", "exp", "log", "sqrt", "sum", "mean", "max", "maximum", "minimum", "where",
+               "arctan", "stack", "zeros", "ones"}
 # module-level definitions the side stream's function statements may use
 MODULE_FUNCTIONS = {
     "apply_fn": "def apply_fn(fn, t):\n    return fn(t) * 0.5 + fn(0.5 * t)\n",
@@ -760,6 +765,8 @@ class _Generator:
         lines, _, _ = self.block(scope, self.rng.randint(2, 4 if self.small else 7), 0)
         lines = opening + lines
         lines.append(f"return {self.result(scope)}")
+        if self.side.random() < NAMESPACES:
+            lines = _written_with_namespace(lines, [p for p, k in zip(params, kinds) if k in (ARRAY, MATRIX)])
         functions.append(_function("f", params, lines))
         args = tuple(self.value(k) for k in kinds)
         tangents = tuple(self.value(k) for k in kinds)
@@ -789,6 +796,19 @@ class _Generator:
         if kind == PAIR:
             return Pair(number(), number())
         return number()
+
+
+def _written_with_namespace(lines, arrays):
+    """f's lines calling the array API namespace of its first array argument instead of NumPy (NumPy 2's
+    arrays name theirs: NumPy), when every NumPy call has a standard name; else the lines as they were."""
+    if not arrays:
+        return lines
+    calls = re.compile(r"\bnp\.(\w+)\(")
+    if any(name not in IN_STANDARD for line in lines for name in calls.findall(line)) \
+            or any("np." in calls.sub("", line) or "abs(" in line for line in lines):
+        return lines                            # (|x|'s tangent is NumPy's only: README, "The array API")
+    rewritten = [calls.sub(lambda m: f"xp.{STANDARD_NAME[m.group(1)]}(", line) for line in lines]
+    return [f"xp = {arrays[0]}.__array_namespace__()"] + rewritten
 
 
 def _function(name, params, lines):

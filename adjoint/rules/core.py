@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import gast
 
+from .. import standard
 from ..shapes import POSITIVE_INTEGER
 
 _REQUIRED = object()
@@ -93,7 +94,7 @@ DEFINITIONS = {}
 UNSUPPORTED = {}    # fn -> why adjoint does not differentiate it, and what to write instead
 CONSTANT_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"}
 CONSTANT_METHODS = {"round", "argmax", "argmin", "argsort", "nonzero", "astype_int", "tolist", "item_index",
-                    "any", "all", "copy_shape", "__len__"}
+                    "any", "all", "copy_shape", "__len__", "__array_namespace__"}
 
 
 def parse_params(signature):
@@ -309,7 +310,7 @@ def lookup(fn):
 
 
 def is_constant(fn):
-    return id(fn) in CONSTANTS
+    return id(fn) in CONSTANTS or standard.makes_namespace(fn)
 
 
 def _key(fn):

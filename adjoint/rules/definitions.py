@@ -511,12 +511,6 @@ def np_linalg_cross(x1, x2, axis=-1):
     return np_cross(x1, x2, axis=axis)
 
 
-@defined_by(getattr(np, "matrix_transpose", None))
-@defined_by(getattr(np.linalg, "matrix_transpose", None))
-def np_matrix_transpose(x):
-    return np.swapaxes(x, -1, -2)
-
-
 @defined_by(getattr(np, "vecdot", None))
 @defined_by(getattr(np.linalg, "vecdot", None))
 def np_vecdot(x1, x2, axis=-1):

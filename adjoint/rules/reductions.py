@@ -90,9 +90,9 @@ def _one_norm(shapes, constants):
 
 
 for total in (np.sum, METHODS["sum"]):
-    variant(total, _whole, {"a": "np.broadcast_to(g, np.shape(a))"})
+    variant(total, _whole, {"a": "rt.spread_over(g, a)"})
 for average in (np.mean, METHODS["mean"]):
-    variant(average, _whole, {"a": "np.broadcast_to(g / rt.size(a), np.shape(a))"})
+    variant(average, _whole, {"a": "rt.spread_over(g / rt.size(a), a)"})
 variant(np.linalg.norm, _euclidean, {"x": "x * rt.unreduce(g / z, x, axis, keepdims)"})
 variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, keepdims)"})
 

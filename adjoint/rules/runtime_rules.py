@@ -16,6 +16,8 @@ defrule(rt.untranspose, "v, axes=None", {"v": "rt.untranspose_adjoint(g, axes)"}
         forward={"v": "rt.untranspose(dv, axes)"})
 defrule(rt.unindex, "v, x, index", {"v": "g[index]"}, forward={"v": "rt.unindex(dv, x, index)"},
         no_derivative=("x",))
+defrule(rt.spread_over, "v, x", {"v": "rt.unbroadcast(g, v)"}, forward={"v": "rt.spread_over(dv, x)"},
+        no_derivative=("x",))       # linear in v: broadcasting, whose adjoint sums back
 defrule(rt.like, "v, x", {"v": "g"}, forward={"v": "rt.like(dv, x)"},
         no_derivative=("x",))
 defrule(rt.extremum_grad, "v, a, z, axis=None, keepdims=False",
@@ -39,7 +41,7 @@ defrule(rt.reduce_like, "v, x, axis=None, keepdims=False", {"v": "rt.unreduce(g,
         no_derivative=("x",))
 defrule(rt.untranspose_adjoint, "v, axes=None", {"v": "rt.untranspose(g, axes)"},
         forward={"v": "rt.untranspose_adjoint(dv, axes)"})
-defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis)"},
+defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis=axis)"},
         forward={"v": "rt.unconcatenate(dv, arrays, axis)"},
         no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})

@@ -15,13 +15,17 @@ method("flatten", "a, order='C'", {"a": "np.reshape(g, np.shape(a))"}, forward={
 method("transpose", "a, *axes", {"a": "rt.untranspose(g, axes)"}, forward={"a": "LINEAR"})
 method("copy", "a, order='C'", {"a": "g"}, forward={"a": "LINEAR"})
 attribute("T", "g.T", "dx.T")
+attribute("mT", "g.mT", "dx.mT")          # the last two axes swapped (NumPy 2 and the array API)
+for _transpose in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None)):
+    if _transpose is not None:
+        linear(_transpose, "x", "np.matrix_transpose(g)")
 # the tangent of an array built from a list is the array of the list's tangent (a list itself); the
 # list's adjoint is indexed item by item, so a zero adjoint (a number) is spread over its shape first
 defrule(np.array, "object, dtype=None", {"object": "rt.spread(g, object)"}, forward={"object": "np.array(dobject)"})
 defrule(np.asarray, "a, dtype=None", {"a": "rt.spread(g, a)"}, forward={"a": "np.asarray(da)"})
 defrule(np.copy, "a", {"a": "g"}, forward={"a": "np.copy(da)"})
 defrule(np.concatenate, "arrays, axis=0", {"arrays": "rt.unconcatenate(g, arrays, axis)"},
-        forward={"arrays": "np.concatenate(darrays, axis)"})
+        forward={"arrays": "np.concatenate(darrays, axis=axis)"})
 defrule(np.stack, "arrays, axis=0", {"arrays": "rt.unstack(g, axis)"}, forward={"arrays": "np.stack(darrays, axis)"})
 defrule(np.broadcast_to, "array, shape", {"array": "rt.unbroadcast(g, array)"},
         forward={"array": "np.broadcast_to(darray, shape)"})
@@ -51,7 +55,7 @@ for reshaping in (np.expand_dims, np.squeeze):
 for lifting in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
     linear(lifting, "a", "np.reshape(g, np.shape(a))")
 linear(np.broadcast_to, "array, shape", "rt.unbroadcast(g, array)")
-linear(np.flip, "m, axis=None", "np.flip(g, axis)")
+linear(np.flip, "m, axis=None", "np.flip(g, axis=axis)")
 linear(np.fliplr, "m", "np.fliplr(g)")
 linear(np.flipud, "m", "np.flipud(g)")
 linear(np.roll, "a, shift, axis=None", "np.roll(g, np.negative(shift), axis)")
