@@ -19,7 +19,7 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m adjoint show examples/demo.py:model
 
 # The gallery: matplotlib draws its pictures (examples/output/), scikit-learn ships the digits data,
-# each demo times one gradient against Autograd's.
+# each demo times one gradient against Autograd's, any_array.py runs on array_api_strict's arrays too.
 examples: $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[test,examples]"
 	$(BIN)/python examples/demo.py
@@ -35,6 +35,7 @@ examples: $(VENV)/.installed
 	$(BIN)/python examples/digits.py
 	$(BIN)/python examples/char_lstm.py
 	$(BIN)/python examples/ray_tracer.py
+	$(BIN)/python examples/any_array.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -26,6 +26,7 @@ def load(name):
     ("digits", {"epochs": 2, "hidden": 32, "samples": 300, "picture": False}),
     ("char_lstm", {"steps": 40, "hidden": 8, "text": "abcabcabd abcabcabd", "picture": False}),
     ("ray_tracer", {"size": 20, "steps": 60, "picture": False}),
+    ("any_array", {"n": 24, "steps": 10, "iterations": 150}),
 ])
 def test_example_checks_its_derivatives(name, arguments, capsys):
     assert load(name).main(**arguments) == 0
