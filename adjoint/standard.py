@@ -15,6 +15,7 @@ import gast
 import numpy as np
 
 from . import ir
+from .quoting import quote_expr
 
 NAMESPACES = "__adjoint_namespaces__"   # on generated functions: the local names holding a namespace
 
@@ -159,6 +160,13 @@ class _Translate(gast.NodeTransformer):
         self.namespace, self.numpy_name, self.runtime_name = namespace, numpy_name, runtime_name
 
     def visit_Call(self, node):
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "abs_jvp" and isinstance(func.value, gast.Name) \
+                and func.value.id == self.runtime_name and len(node.args) == 2:
+            # the tangent of |x|: the standard's sign is x / |x| for complex x too (NumPy 1's was not, hence
+            # rt.abs_jvp), so Re(conj(sign(x)) dx) holds for real and complex x alike
+            x, dx = node.args
+            node = quote_expr("xp.real(xp.conj(xp.sign(x)) * dx)", xp=self.namespace, x=x, dx=dx)
         # the batched matrix transpose and trace over the last two axes, as the standard spells them
         if self._calls(node, "swapaxes") and len(node.args) == 3 and {_integer(a) for a in node.args[1:]} == {-1, -2}:
             node = gast.Call(gast.Attribute(ir.name(self.namespace), "matrix_transpose", gast.Load()), node.args[:1], [])

@@ -125,4 +125,4 @@ def linear_algebra(M, b):
 
 def spread(x):
     xp = array_namespace(x)
-    return xp.std(x) + xp.var(x * x)
+    return xp.std(x) + xp.var(x * x) + xp.linalg.vector_norm(x * x - 0.1)

@@ -49,4 +49,4 @@ def store(x):
     xp = x.__array_namespace__()
     out = xp.zeros(x.shape, dtype=x.dtype)
     out[1:] = x[:-1] * x[1:]
-    return xp.sum(out * out) + xp.std(x)
+    return xp.sum(out * out) + xp.std(x) + xp.linalg.vector_norm(out - 0.1)

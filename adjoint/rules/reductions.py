@@ -98,6 +98,14 @@ variant(np.linalg.norm, _one_norm, {"x": "np.sign(x) * rt.unreduce(g, x, axis, k
 
 # complex operands
 holomorphic(np.prod, METHODS["prod"], np.cumprod, METHODS["cumprod"])
+# np.linalg.vector_norm's 2-norm (its default, as in the array API), over any axes; another `ord` (or
+# one known only when the code runs) is differentiated through its definition (rules/definitions.py)
+if hasattr(np.linalg, "vector_norm"):
+    defrule(np.linalg.vector_norm, "x, axis=None, keepdims=False, ord=2",
+            {"x": "x * rt.unreduce(g / z, x, axis, keepdims)"},
+            forward={"x": "np.sum(np.real(np.conj(x) * dx), axis=axis, keepdims=keepdims) / z"},
+            no_derivative=("ord",))
+    real_valued(np.linalg.vector_norm)
 real_valued(np.var, METHODS["var"], np.std, METHODS["std"], np.linalg.norm)
 
 
