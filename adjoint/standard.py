@@ -176,8 +176,8 @@ class _Translate(gast.NodeTransformer):
             node = gast.Call(gast.Attribute(linalg, "trace", gast.Load()), node.args, [])
         self.generic_visit(node)
         func = node.func
-        if self._calls(node, "broadcast_to") and node.args:
-            # the standard broadcasts arrays only; the adjoint spread may be a number (the seed 1.0)
+        if any(self._calls(node, name) for name in ("broadcast_to", "expand_dims")) and node.args:
+            # the standard reshapes arrays only; the adjoint may be a number (the seed 1.0)
             node.args[0] = gast.Call(gast.Attribute(ir.name(self.namespace), "asarray", gast.Load()), [node.args[0]], [])
         if isinstance(func, gast.Attribute) and func.attr in _KEYWORD_ONLY and self._calls(node, func.attr):
             positional, names = _KEYWORD_ONLY[func.attr]

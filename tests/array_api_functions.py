@@ -126,3 +126,8 @@ def linear_algebra(M, b):
 def spread(x):
     xp = array_namespace(x)
     return xp.std(x) + xp.var(x * x) + xp.linalg.vector_norm(x * x - 0.1)
+
+
+def projections(X, y):
+    xp = array_namespace(X, y)
+    return xp.sum(xp.vecdot(X, y) ** 2) + xp.linalg.vecdot(X[0, :], y)

@@ -33,7 +33,7 @@ CASES = [
     (F.selection, (X,), 0), (F.loop, (X, 0.3), 0), (F.loop, (X, 0.3), 1), (F.branch, (X,), 0),
     (F.branch, (X * 3,), 0), (F.with_helper, (W, X), 1), (F.store, (X,), 0), (F.module_namespace, (X,), 0),
     (F.linear_algebra, (A, X[:3]), 0), (F.linear_algebra, (A, X[:3]), 1), (F.spread, (X,), 0),
-    (F.absolute, (X,), 0),
+    (F.absolute, (X,), 0), (F.projections, (A, X[:4]), 0), (F.projections, (A, X[:4]), 1),
 ]
 
 IDS = [f"{fn.__name__}-{wrt}" for fn, _, wrt in CASES]

@@ -23,7 +23,8 @@ W = _rng.standard_normal((4, 5)) * 0.5
 
 CASES = [(S.elementwise, (X,), 0), (S.matrices, (A, B), 0), (S.matrices, (A, B), 1), (S.shapes, (A,), 0),
          (S.linear_algebra, (A, X[:3]), 0), (S.linear_algebra, (A, X[:3]), 1), (S.loop_branch_helper, (W, X), 0),
-         (S.loop_branch_helper, (W, X), 1), (S.loop_branch_helper, (W, X * 3), 1), (S.store, (X,), 0)]
+         (S.loop_branch_helper, (W, X), 1), (S.loop_branch_helper, (W, X * 3), 1), (S.store, (X,), 0),
+         (S.projections, (A, X[:4]), 0), (S.projections, (A, X[:4]), 1)]
 
 
 @pytest.mark.parametrize("fn, args, wrt", CASES, ids=[f"{c[0].__name__}-{c[2]}" for c in CASES])

@@ -15,6 +15,7 @@ evenly among the tied elements.
 import numpy as np
 
 from ..runtime import detached
+from ..shapes import is_complex
 from .core import defined_by
 
 
@@ -511,8 +512,13 @@ def np_linalg_cross(x1, x2, axis=-1):
     return np_cross(x1, x2, axis=axis)
 
 
-@defined_by(getattr(np, "vecdot", None))
-@defined_by(getattr(np.linalg, "vecdot", None))
+def _complex_or_unknown(shapes, constants):
+    """Operands that may be complex: conj(x1) matters (real ones have a rule, rules/linalg.py)."""
+    return any(shape is None or is_complex(shape) for shape in (shapes.get("x1"), shapes.get("x2")))
+
+
+@defined_by(getattr(np, "vecdot", None), when=_complex_or_unknown)
+@defined_by(getattr(np.linalg, "vecdot", None), when=_complex_or_unknown)
 def np_vecdot(x1, x2, axis=-1):
     return np.sum(np.conj(x1) * x2, axis=axis)
 

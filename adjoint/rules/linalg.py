@@ -132,3 +132,10 @@ defrule(np.convolve, "a, v, mode='full'", {"a": "rt.convolve_grad(g, a, v, mode)
 # weighted counts are linear in the weights
 defrule(np.bincount, "x, weights=None, minlength=0", {"weights": "np.take(g, x)"},
         forward={"weights": "np.bincount(x, dweights, minlength)"}, no_derivative=("x", "minlength"))
+# the dot products of vectors along an axis, for real operands (complex ones, where conj(x1) matters,
+# and operands whose kind is not known are differentiated through the definition in definitions.py)
+for _vecdot in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)):
+    if _vecdot is not None:
+        defrule(_vecdot, "x1, x2, axis=-1", {"x1": "rt.unbroadcast(np.expand_dims(g, axis) * x2, x1)",
+                                             "x2": "rt.unbroadcast(np.expand_dims(g, axis) * x1, x2)"},
+                forward={"x1": "np.vecdot(dx1, x2, axis=axis)", "x2": "np.vecdot(x1, dx2, axis=axis)"})
