@@ -375,6 +375,8 @@ class _Shapes:
             return args[0]
         if fn in (runtime.like, runtime.spread_over) and len(args) == 2:    # shaped like their second argument
             return args[1]
+        if fn is runtime.size:                                           # (an integer)
+            return ()
         if fn is runtime.new:
             return OBJECT
         if args and args[0] is NUMBERS and fn in (builtins.sum, runtime.largest, runtime.smallest):

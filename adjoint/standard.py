@@ -160,9 +160,7 @@ class _Translate(gast.NodeTransformer):
         self.namespace, self.numpy_name, self.runtime_name = namespace, numpy_name, runtime_name
 
     def visit_Call(self, node):
-        func = node.func
-        if isinstance(func, gast.Attribute) and func.attr == "abs_jvp" and isinstance(func.value, gast.Name) \
-                and func.value.id == self.runtime_name and len(node.args) == 2:
+        if self._calls(node, "abs_jvp", self.runtime_name) and len(node.args) == 2:
             # the tangent of |x|: the standard's sign is x / |x| for complex x too (NumPy 1's was not, hence
             # rt.abs_jvp), so Re(conj(sign(x)) dx) holds for real and complex x alike
             x, dx = node.args
@@ -189,10 +187,11 @@ class _Translate(gast.NodeTransformer):
             node.keywords = [gast.keyword(name, value) for name, value in zip(names, extra)] + node.keywords
         return node
 
-    def _calls(self, node, name):
+    def _calls(self, node, name, owner=None):
+        """Whether node calls owner.name (owner: the namespace, unless given)."""
         func = node.func
         return isinstance(func, gast.Attribute) and func.attr == name and isinstance(func.value, gast.Name) \
-            and func.value.id == self.namespace
+            and func.value.id == (owner or self.namespace)
 
     def visit_BinOp(self, node):
         # a mask times an adjoint (np.maximum's `g * (x1 >= x2)`): the standard multiplies no booleans

@@ -131,3 +131,10 @@ def spread(x):
 def projections(X, y):
     xp = array_namespace(X, y)
     return xp.sum(xp.vecdot(X, y) ** 2) + xp.linalg.vecdot(X[0, :], y)
+
+
+def damp_in_place(x):
+    xp = array_namespace(x)
+    x[0] = 0.0                      # a store into the argument: the caller's array must stay as it was
+    x[1:] = x[1:] * 0.5
+    return xp.sum(x * x * x)

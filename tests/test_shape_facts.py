@@ -58,3 +58,22 @@ def test_a_counter_from_zero_keeps_the_guard_for_zero_to_the_zero():
     assert "power_exponent" in adjoint.source(sf.power_series_from_zero, args=(0.5, 6))
     check_derivatives(sf.power_series_from_zero, 0.0, 6)
     assert adjoint.grad(sf.power_series_from_zero)(0.0, 6) == 1.0
+
+
+def test_a_higher_order_build_compiles_no_runtime_helper_from_source(monkeypatch):
+    """The shape of rt.like(g, x) and rt.spread_over(g, x) is x's, rt.size(x) is an integer: facts of the
+    shape table, not read off their bodies (which compiled `like` and fifteen helpers it calls in every
+    build of a Hessian, and `size` once per mean)."""
+    from adjoint import pipeline, runtime
+    compiled = []
+    normalize = pipeline.normalize
+
+    def recording(fn, *args, **kwargs):
+        compiled.append(fn)
+        return normalize(fn, *args, **kwargs)
+    monkeypatch.setattr(pipeline, "normalize", recording)
+
+    def energy(x):
+        return np.sum(np.tanh(x) ** 2) * np.mean(x)
+    adjoint.hessian(energy)(np.linspace(0.1, 0.9, 4))
+    assert compiled and not [fn.__name__ for fn in compiled if getattr(fn, "__module__", "") == runtime.__name__]

@@ -45,7 +45,7 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis=axi
         forward={"v": "rt.unconcatenate(dv, arrays, axis)"},
         no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
-nondifferentiable(rt.zeros_like, rt.tangent_zero, rt.expect_number, rt.buffer)
+nondifferentiable(rt.zeros_like, rt.tangent_zero, rt.expect_number, rt.buffer, rt.size)
 # the exponent of a power's slope: b - 1 (1 at 0 ** 0, where a slope's value does not depend on it)
 defrule(rt.power_exponent, "a, b", {"b": "g"}, forward={"b": "db"}, broadcasting=True, no_derivative=("a",))
 defrule(rt.zero_as_one, "a", {"a": "g * (a != 0)"}, forward={"a": "da * (a != 0)"})
