@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from . import cache, callables, driver, rules, runtime, tracebacks
+from . import cache, callables, driver, floats, rules, runtime, tracebacks
 from .errors import AdjointError, ArgumentError, ShapeError
 from .frontend import ObjectType, kind_of_object, parse, unwrap
 from .shapes import generalize, shape_of
@@ -42,6 +42,7 @@ def _kind(value):
 
 
 _PYTHON_NUMBERS = frozenset((float, int, bool, complex))
+_NOT_COMPUTED = runtime.value_not_computed
 _REAL_NUMBERS = frozenset((float, int, bool))
 
 
@@ -136,8 +137,27 @@ class _Gradient:
         """(function to call, its guard: None, or a function saying whether it still holds)."""
         if hasattr(self.fn, "__adjoint_function__"):
             return self._nested(args)
+        numbers = _numbers(self.params, args)
+        linked = self._for_numbers(numbers) if numbers else None
+        if linked is not None:
+            return _with_fallback(linked, lambda: self._linked(args).function), linked.guard
         linked = self._linked(args)
         return linked.function, linked.guard
+
+    def _for_numbers(self, numbers):
+        """The code compiled for these Python numbers (floats.py), or None where it does not apply."""
+        keep_value = self.with_value or self.has_aux
+        request = (self.wrt, "reverse", tuple(numbers.items()), self.has_aux, keep_value)
+        refused = _NOT_SPECIALISED.setdefault(self.fn, set())
+        if request in refused:
+            return None
+        try:
+            return cache.cached(self.fn, request, lambda: driver.build_reverse(
+                self.fn, self.wrt, dict.fromkeys(numbers, ()), has_aux=self.has_aux, keep_value=keep_value,
+                statics=numbers))
+        except floats.NotSpecialised:
+            refused.add(request)            # (not tried again for a new grad of the same function)
+            return None
 
     def _nested(self, args):
         """A derivative of a derivative: forward mode over the inner derivative's generated code."""
@@ -217,8 +237,8 @@ class _Gradient:
             raise
         if self.has_aux:
             value, aux = value
-        if type(value) is not float and not _is_scalar(value) and not (isinstance(value, np.ndarray) and value.size == 1) \
-                and value is not runtime.value_not_computed:
+        if value is not _NOT_COMPUTED and type(value) is not float and not _is_scalar(value) \
+                and not (isinstance(value, np.ndarray) and value.size == 1):
             raise AdjointError(
                 f"grad needs a scalar output, but {self.fn.__name__} returned "
                 f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}. "
@@ -257,6 +277,37 @@ class _Gradient:
                     raise ArgumentError(
                         f"{_name(self.fn)}: argument {name!r} is a {type(args[p]).__name__}, but the function "
                         f"computes with it as with an array ({exc}); pass np.asarray({name})") from exc
+
+
+_NOT_SPECIALISED = weakref.WeakKeyDictionary()     # user function -> requests floats.py does not apply to
+
+
+def _numbers(params, args):
+    """{parameter: floats.Number} when every argument is a real Python number (code is compiled for
+    them, see floats.py), else None."""
+    if len(args) > len(params) or not _REAL_NUMBERS.issuperset(map(type, args)) or not floats.ENABLED[0]:
+        return None
+    return {p: floats.Number(float if type(a) is float else int) for p, a in zip(params, args)}
+
+
+def _with_fallback(linked, unspecialised):
+    """The code compiled for Python numbers, run as the unspecialised code where it raises an
+    arithmetic error (where math raises, NumPy gives inf or nan: the unspecialised code, compiled
+    when first needed, gives NumPy's answer, or raises as the code as written does)."""
+    fast = linked.function
+    differs, returns_numpy = linked.floats
+    if not differs:
+        return fast
+
+    def run(*args):
+        try:
+            value, grads = fast(*args)
+        except (ArithmeticError, ValueError) as exc:
+            runtime.unwind(exc)
+        else:
+            return (np.float64(value) if returns_numpy and type(value) is float else value), grads
+        return unspecialised()(*args)          # (outside the handler: its errors are the code's own)
+    return run
 
 
 def _gradient(f, wrt, with_value, has_aux):
@@ -704,7 +755,8 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     runs it without the statements that only compute the value, when the value is a number).
 
     With `args` (example arguments), the code is specialised as a call with them would be,
-    e.g. without shape checks for arguments that are Python floats. optimize=False shows the
+    e.g. without shape checks for arguments that are Python floats, and calling `math` where the
+    function calls NumPy on numbers (see floats.py). optimize=False shows the
     code before the cleanup passes.
     """
     fn = callables.plain(unwrap(f))
@@ -717,11 +769,18 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     names, _ = _wrt_names(fn, wrt)
     params = list(_signature(fn).parameters)
     kinds = dict(zip(params, (_kind(a) for a in args))) if args is not None else {}
+    numbers = _numbers(params, tuple(args)) if args is not None and mode == "reverse" else None
     with cache.building():          # the same rules and callees a call would compile against now
         if mode == "forward":
             generated = driver.build_forward(fn, names, kinds, optimize=optimize)
         else:
-            generated = driver.build_reverse(fn, names, kinds, optimize=optimize)
+            generated = None
+            if numbers:             # the code compiled for Python numbers, where it applies (floats.py)
+                try:
+                    generated = driver.build_reverse(fn, names, kinds, optimize=optimize, statics=numbers)
+                except floats.NotSpecialised:
+                    pass
+            generated = generated or driver.build_reverse(fn, names, kinds, optimize=optimize)
         return "\n".join(cache.render(g) for g in cache.unit(generated))
 
 

@@ -30,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from . import driver, runtime, shapes
+from . import driver, floats, runtime, shapes
 from .emit import compile_source, to_source
 from .cleanup import BACKWARD
 from .forward import GENERATED, RETURNS_STATE
@@ -175,6 +175,7 @@ def building():
                 driver._JVPS.clear()
                 shapes._RETURNS.clear()
                 shapes._RETURN_SHAPES.clear()
+                floats._RESULTS.clear()
             if was_enabled:
                 gc.enable()
 
@@ -192,8 +193,11 @@ def size():
 class Linked:
     """Generated code instantiated for one user function: `module` maps names to callables."""
 
-    def __init__(self, module, entry, global_checks, cell_checks, version):
+    def __init__(self, module, entry, global_checks, cell_checks, version, floats=(False, False)):
         self.module, self.entry = module, entry
+        # code compiled for Python numbers: (whether it differs from the unspecialised code, whether
+        # it returns a float where the code as written returns an np.float64), see floats.unit_facts
+        self.floats = floats
         self.function = module[entry]
         self.global_checks, self.cell_checks, self.version = global_checks, cell_checks, version
         # what a fast path must call before each use (None: nothing to check but the rules, see watch)
@@ -259,6 +263,7 @@ class _Recipe:
         self.members = [_Member(g, generated.fn, index) for g in members]
         self.entry = generated.entry
         self.version = _RULES_VERSION[0]
+        self.floats = floats.unit_facts(members)
 
     def instantiate(self, fn):
         """The unit's functions reading fn's closure cells, calls between them linked."""
@@ -281,7 +286,7 @@ class _Recipe:
                     if name in member.imports:
                         other, callee = member.imports[name]
                         cell.cell_contents = modules[other][callee]
-        return Linked(modules[0], self.entry, tuple(global_checks), tuple(cell_checks), self.version)
+        return Linked(modules[0], self.entry, tuple(global_checks), tuple(cell_checks), self.version, self.floats)
 
 
 def _static_bindings(generated):
@@ -291,8 +296,9 @@ def _static_bindings(generated):
     fn = generated.fn
     cells = set(fn.__code__.co_freevars)
     bindings = []
+    typed = generated.parsed.floats.globals if generated.parsed.floats is not None else {}
     for name, value in generated.parsed.namespace.items():
-        if isinstance(value, _DATA) or value is fn:
+        if isinstance(value, _DATA) and name not in typed or value is fn:     # (floats.py: numbers it typed)
             continue
         if name in cells:
             bindings.append((name, value, "cell"))

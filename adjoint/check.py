@@ -165,6 +165,14 @@ def check_anf(tree, stage, parsed=None):
             _fail(stage, "if test is not a name", stmt)
 
 
+def check_floats(tree, stage, parsed=None):
+    from .floats import left_to_rewrite
+    check_ssa(tree, stage, parsed)
+    left = left_to_rewrite(tree, parsed)
+    if left is not None:
+        _fail(stage, "a NumPy function of Python numbers left", left)
+
+
 def check_ssa(tree, stage, parsed=None):
     seen = {a.id for a in tree.args.args}
     for stmt in ir.statements(tree.body):
@@ -191,4 +199,5 @@ def no_shared_nodes(tree, stage):
 CHECKS = {"lift": check_lift, "constants": check_constants, "with": check_with, "simplify": check_simplify, "comprehensions": check_comprehensions,
           "starred": check_starred, "inline": check_inline, "namespaces": check_namespaces,
           "writes": check_writes, "loop-else": check_loop_else, "for-range": check_for_range, "loop-returns": check_loop_returns,
-          "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa}
+          "absorb": check_absorb, "single-exit": check_single_exit, "anf": check_anf, "ssa": check_ssa,
+          "methods": check_ssa, "statics": check_ssa, "floats": check_floats}

@@ -32,30 +32,7 @@ def _blocks(node):
                 yield from _blocks(stmt)
 
 
-_LEAF_FIELDS = {"ctx", "id", "type_comment", "kind", "annotation"}
-_CHILD_FIELDS = {}
-
-
-def _name_nodes(node):
-    """Every Name under node (node included): the only nodes the cleanup passes count."""
-    out, stack = [], [node]
-    AST, Name = gast.AST, gast.Name
-    while stack:
-        current = stack.pop()
-        cls = type(current)
-        if cls is Name:
-            out.append(current)
-            continue
-        fields = _CHILD_FIELDS.get(cls)
-        if fields is None:
-            fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
-        for field in fields:
-            child = getattr(current, field, None)
-            if type(child) is list:
-                stack.extend(c for c in child if isinstance(c, AST))
-            elif isinstance(child, AST):
-                stack.append(child)
-    return out
+_name_nodes = ir.name_nodes          # (the only nodes the cleanup passes count)
 
 
 def _names(node, ctx):

@@ -13,6 +13,7 @@ import numpy as np
 from . import aliases, cleanup, desugar, forward, ir, pipeline
 from .activity import activity
 from .errors import AdjointError
+from .floats import Number
 from .frontend import ObjectType, function_name, unwrap
 from .shapes import infer_shapes
 from .lower import lower_phis
@@ -47,7 +48,9 @@ def _global_names(program):
     names = {}
     for short, module in (("np", np), ("math", math)):
         existing = program.parsed.namespace.get(short)
-        names[short] = short if existing is None or existing is module else program.namer.fresh("numpy" if short == "np" else "math_")
+        chosen = [name for name, value in program.parsed.static_locals.items() if value is module]   # (floats.py)
+        names[short] = chosen[0] if chosen else short if existing is None or existing is module else \
+            program.namer.fresh("numpy" if short == "np" else "math_")
         program.namer.reserve(names[short])
     names["rt"] = program.namer.runtime_name()
     return names
@@ -67,11 +70,11 @@ def _kinds_key(fn, kinds):
     return tuple(sorted(kinds.items())) if kinds else ()
 
 
-def _statics_key(statics):
+def statics_key(statics):
     """Specialisations on the functions passed (see frontend.static_arguments) and on constants
     (frontend.constant_arguments) are told apart."""
     from .constants import is_literal
-    return tuple(sorted((p, f if isinstance(f, ObjectType) else ("=", f) if is_literal(f) else id(f))
+    return tuple(sorted((p, f if isinstance(f, (ObjectType, Number)) else ("=", f) if is_literal(f) else id(f))
                         for p, f in statics.items())) if statics else ()
 
 
@@ -110,7 +113,7 @@ def build_reverse(fn, wrt, kinds, split=False, stack=None, optimize=True, has_au
     stack = stack if stack is not None else []
     kinds, statics = _object_kinds(kinds, statics)
     key = (fn, fn.__code__, tuple(wrt), "split" if split else "grad", _kinds_key(fn, kinds), optimize, has_aux,
-           _statics_key(statics), keep_value)
+           statics_key(statics), keep_value)
     if split and key in _PAIRS:
         return _PAIRS[key]
     program, tree, params, names = _prepare(fn, wrt, statics)
@@ -238,7 +241,8 @@ def _pair_base(fn, wrt, params, statics=None):
     """A readable name for generated code of fn: `helper`, `helper_dx` (w.r.t. x only), `rk4_rhs`
     (specialised on the function `rhs` passed to it)."""
     name = "_".join([function_name(fn)] + [function_name(f) for f in (statics or {}).values() if hasattr(f, "__name__")])
-    return name if list(wrt) == [p for p in params if p not in (statics or {})] else f"{name}_d{'_'.join(wrt)}"
+    fixed = {p for p, f in (statics or {}).items() if not isinstance(f, Number)}     # (a number is still a variable)
+    return name if list(wrt) == [p for p in params if p not in fixed] else f"{name}_d{'_'.join(wrt)}"
 
 
 def _import(generated, dep, function, namer):
@@ -293,7 +297,7 @@ def build_forward(fn, wrt, kinds=None, optimize=True, entry=None, statics=None):
     """
     fn = unwrap(fn)
     kinds, statics = _object_kinds(kinds, statics)
-    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry, _statics_key(statics))
+    key = (fn, fn.__code__, tuple(wrt), "forward", _kinds_key(fn, kinds), optimize, entry, statics_key(statics))
     if key in _JVPS:
         return _JVPS[key]
     program, tree, params, names = _prepare(fn, wrt, statics)

@@ -35,6 +35,8 @@ class Parsed:
     static_types: dict = field(default_factory=dict)    # name -> the ObjectType of its object (methods.py)
     constants: dict = field(default_factory=dict)       # parameter -> the constant every call passes (constants.py)
     namespaces: set = field(default_factory=set)        # locals holding an array API namespace (standard.py)
+    numbers: dict = field(default_factory=dict)         # parameter -> the floats.Number every call passes
+    floats: object = None                               # floats.Facts, for code compiled for numbers
     @property
     def name(self):
         return self.tree.name

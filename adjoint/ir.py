@@ -54,6 +54,33 @@ def target_name(stmt):
     return stmt.targets[0].id
 
 
+_LEAF_FIELDS = {"ctx", "id", "type_comment", "kind", "annotation"}
+_CHILD_FIELDS = {}
+
+
+def name_nodes(node):
+    """Every Name under node (node included), found faster than by gast.walk (which visits every
+    field of every node)."""
+    out, stack = [], [node]
+    AST, Name = gast.AST, gast.Name
+    while stack:
+        current = stack.pop()
+        cls = type(current)
+        if cls is Name:
+            out.append(current)
+            continue
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+        for field in fields:
+            child = getattr(current, field, None)
+            if type(child) is list:
+                stack.extend(c for c in child if isinstance(c, AST))
+            elif isinstance(child, AST):
+                stack.append(child)
+    return out
+
+
 def names_read(node):
     """Names loaded anywhere inside node, in order, without duplicates."""
     seen = []

@@ -9,8 +9,8 @@ import time
 
 import gast
 
-from . import (anf, check, comprehensions, constants, desugar, exits, fence, frontend, inline, ir, lift, methods,
-               runtime, ssa, standard, starred, writes)
+from . import (anf, check, comprehensions, constants, desugar, exits, fence, floats, frontend, inline, ir, lift,
+               methods, runtime, ssa, standard, starred, writes)
 from .errors import AdjointError
 from .naming import Namer
 
@@ -41,7 +41,19 @@ PASSES = [
     ("single-exit", exits.single_exit, "one `return`, at the end"),
     ("anf", anf.to_anf, "one operation per statement on names and constants"),
     ("ssa", ssa.to_ssa, "every name assigned once; joins are phi definitions"),
+    ("methods", lambda program: _resolve_methods(program), "every call of a method of an object whose class is "
+                                                           "known names the class's function"),
+    ("statics", lambda program: fold_static_calls(program), "a local bound to adjoint's transform of a known "
+                                                            "function, or to a function, is known as that function"),
+    ("floats", floats.specialise_floats, "in code compiled for Python numbers, NumPy's functions of numbers are "
+                                         "math's, and powers of NumPy values math.pow"),
 ]
+READS_PROGRAM = {"methods", "statics"}     # passes given the whole Program
+
+
+def _resolve_methods(program):
+    program.parsed.static_locals[program.namer.runtime_name()] = runtime   # read by IR that calls the runtime
+    methods.resolve_methods(program)
 
 
 def fold_static_calls(program):
@@ -99,7 +111,7 @@ def _static_value(node, parsed, definitions):
 
 
 STAGES = [name for name, _, _ in PASSES]
-READS_FUNCTION = {"lift", "constants", "starred", "inline", "namespaces", "writes", "anf"}     # passes (and checks) that also read the function's namespace
+READS_FUNCTION = {"lift", "constants", "starred", "inline", "namespaces", "writes", "anf", "floats"}     # passes (and checks) that also read the function's namespace
 TIMINGS = {}
 
 
@@ -119,13 +131,15 @@ def _all_names(parsed):
     return names
 
 
-def normalize(fn, upto="ssa", statics=None):
+def normalize(fn, upto=STAGES[-1], statics=None):
     """Parse, fence and run the passes up to and including `upto`; returns the Program. statics binds
     parameters to the functions the caller passes (a specialisation, see frontend.static_arguments)."""
     parsed = frontend.parse(fn)
     for param, value in (statics or {}).items():
         if isinstance(value, frontend.ObjectType):
             parsed.static_types[param] = value
+        elif isinstance(value, floats.Number):
+            parsed.numbers[param] = value
         elif constants.is_literal(value):
             parsed.constants[param] = value
         else:
@@ -136,8 +150,11 @@ def normalize(fn, upto="ssa", statics=None):
     for stage, run, _ in PASSES:
         start = time.perf_counter()
         try:
-            extra = (parsed,) if stage in READS_FUNCTION else ()
-            program.tree = run(program.tree, program.namer, *extra) or program.tree
+            if stage in READS_PROGRAM:
+                run(program)
+            else:
+                extra = (parsed,) if stage in READS_FUNCTION else ()
+                program.tree = run(program.tree, program.namer, *extra) or program.tree
         except AdjointError:
             raise
         except Exception as exc:
@@ -151,9 +168,6 @@ def normalize(fn, upto="ssa", statics=None):
         if stage == upto:
             break
     parsed.static_locals[program.namer.runtime_name()] = runtime   # read by IR that calls the runtime
-    if upto == "ssa":
-        methods.resolve_methods(program)
-        fold_static_calls(program)
     return program
 
 

@@ -12,7 +12,7 @@ import os
 
 import gast
 
-from . import callables, ir, rules, standard
+from . import callables, floats, ir, rules, standard
 from .errors import NonDifferentiable
 from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_here_reason, static_arguments,
                        unknown_callee, unwrap)
@@ -338,7 +338,8 @@ class Reverse:
                                                          else () if isinstance(v, gast.Constant) else None)
                                                      for p, v in bound.arguments.items()},
                                 {**static_arguments(self.parsed, bound.arguments),
-                                 **constant_arguments(fn, bound.arguments)})
+                                 **constant_arguments(fn, bound.arguments),
+                                 **(self.parsed.floats.arguments(bound.arguments) if self.parsed.floats else {})})
         self.callee_names[id(stmt)] = (fwd, bwd)
         name = function_name(fn)
         saved = self.residual.setdefault(id(stmt), self.namer.fresh(f"{name}_state"))
@@ -359,6 +360,8 @@ class Reverse:
             target = gast.Tuple([ir.name(ir.target_name(stmt), store=True),
                                  ir.name(self.residual[id(stmt)], store=True)], gast.Store())
             return [ir.assign(target, gast.Call(ir.name(fwd), call.args, call.keywords), stmt)]
+        if floats.passes_numpy_value(stmt, self.parsed):
+            raise floats.NotSpecialised(f"{self.parsed.name} passes a NumPy value to a helper it does not compile")
         return [stmt]
 
     def forward_write(self, stmt):
@@ -560,7 +563,8 @@ class Reverse:
         """The statements recomputing var in the backward sweep from values it has anyway (loop
         counters, values no loop changes, values saved for this segment), dependencies first;
         None when var must be saved. Inactive values may use `math`; others must be one arithmetic
-        operation, which costs less than saving and restoring them."""
+        operation or one `math` function of names, which costs about what saving and restoring them
+        does, and keeps a loop's tape to the values it cannot recompute."""
         stmt = self.definitions.get(var)
         if stmt is None or stmt in self.copies or not (_cheap(stmt.value, self.parsed) or self._cheap_item(stmt.value)):
             return None
@@ -568,9 +572,7 @@ class Reverse:
             return None         # an object stores write into: made again, it is not the one its views see
         if any(self.objects.reached_by(n) for n in ir.names_read(stmt.value)):
             return None         # it reads an array stores change: what it read is gone where it would run
-        if var in self.active and not self._cheap_item(stmt.value) \
-                and not (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp))
-                         and all(ir.is_atom(n) for n in gast.iter_child_nodes(stmt.value) if isinstance(n, gast.expr))):
+        if var in self.active and not self._cheap_item(stmt.value) and not _one_operation(stmt.value):
             return None
         restored = {L.target.id for L in loops if isinstance(L, gast.For)}
         recipe = []
@@ -957,6 +959,14 @@ def _cheap(value, parsed):
         elif not isinstance(node, _CHEAP_NODES + (gast.keyword,)):
             return False
     return True
+
+
+def _one_operation(value):
+    """An arithmetic operation, or a call of a function `_cheap` allows, on names and constants."""
+    operands = value.args if isinstance(value, gast.Call) and not value.keywords else \
+        [n for n in gast.iter_child_nodes(value) if isinstance(n, gast.expr)] \
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)) else None
+    return operands is not None and all(ir.is_atom(n) for n in operands)
 
 
 def _combine(contribs):

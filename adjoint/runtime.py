@@ -438,10 +438,15 @@ def like_fast(g, x):
         return float(g)
     if tx is np.float64 and (tg is float or tg is np.float64):
         return np.float64(g)
-    if tx is np.ndarray and tg is np.ndarray and g.shape == x.shape and g.dtype == x.dtype \
-            and x.dtype.kind in "fc" and g.flags.writeable:
-        return g
+    if tx is np.ndarray and tg is np.ndarray:
+        dtype = x.dtype           # (float64's dtype object is one object: `is` settles the common case)
+        if (g.dtype is dtype and dtype is _FLOAT64 or g.dtype == dtype and dtype.kind in "fc") \
+                and g.shape == x.shape and g.flags.writeable:
+            return g
     return None
+
+
+_FLOAT64 = np.dtype(np.float64)
 
 
 def gradient_dtype(x):

@@ -113,7 +113,7 @@ def peak_bytes(call):
     return peak - before
 
 
-def memory_section(adjoint, names=("rnn", "mlp")):
+def memory_section(adjoint, names=("rnn", "mlp", "pendulum")):
     lines = ["", "Peak memory of one call (tracemalloc; NumPy buffers included):", "",
              "| workload | primal | hand | adjoint | adjoint / hand |", "|---|---|---|---|---|"]
     for name in names:

@@ -395,6 +395,36 @@ def newton_grad(p, q, tol=1e-12):
     return -x * inv, inv
 
 
+def pendulum(x0, k, steps=10000):
+    """A damped pendulum, semi-implicit Euler, 10,000 steps of Python floats."""
+    x = x0
+    v = 0.0
+    for i in range(steps):
+        a = -k * np.sin(x) - 0.1 * v
+        v = v + 0.01 * a
+        x = x + 0.01 * v
+    return x
+
+
+def pendulum_grad(x0, k, steps=10000):
+    """Reverse sweep by hand: the tape holds x at each step (what the backward sweep reads)."""
+    x = x0
+    v = 0.0
+    xs = []
+    for i in range(steps):
+        xs.append(x)
+        v = v + 0.01 * (-k * math.sin(x) - 0.1 * v)
+        x = x + 0.01 * v
+    gx, gv, gk = 1.0, 0.0, 0.0
+    for x in reversed(xs):
+        gv = gv + 0.01 * gx                     # x' = x + 0.01 v'
+        ga = 0.01 * gv                          # v' = v + 0.01 a
+        gx = gx - ga * k * math.cos(x)
+        gk = gk - ga * math.sin(x)
+        gv = gv - 0.1 * ga
+    return gx, gk
+
+
 # ---------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------
@@ -425,6 +455,10 @@ USER_WORKLOADS = [
     Workload(
         "rk4", rk4, rk4_grad, _rk4_args, (0, 1, 2, 3),
         "RK4 on Lotka-Volterra (np.array state, helper rhs), 200 steps; d/d(a, b, c, d)",
+    ),
+    Workload(
+        "pendulum", pendulum, pendulum_grad, lambda: (0.8, 2.0), (0, 1),
+        "damped pendulum, 10,000 steps of Python floats written with np.sin; d/d(x0, k)",
     ),
     Workload(
         "newton", newton, newton_grad, lambda: (2.0, 5.0), (0, 1),

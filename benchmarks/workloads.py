@@ -83,16 +83,16 @@ def _name(i):
     return "x" if i == 0 else "t%d" % i
 
 
-def _chain_primal_lines(ops):
+def _chain_primal_lines(ops, lib="math"):
     lines = []
     for k, (kind, a, b, c) in enumerate(ops, start=1):
         ta, tb = _name(a), _name(b)
         if kind == "sin":
-            rhs = "math.sin(%s)" % ta
+            rhs = "%s.sin(%s)" % (lib, ta)
         elif kind == "tanh":
-            rhs = "math.tanh(%s)" % ta
+            rhs = "%s.tanh(%s)" % (lib, ta)
         elif kind == "expsin":
-            rhs = "math.exp(math.sin(%s))" % ta
+            rhs = "%s.exp(%s.sin(%s))" % (lib, lib, ta)
         elif kind == "mul":
             rhs = "%s * %s" % (ta, tb)
         elif kind == "add":
@@ -116,14 +116,20 @@ def generate_chain_source(ops=None):
         "scalar_chain: %d straight-line scalar operations on one float." % n,
         "scalar_chain_grad: its derivative, a reverse sweep written out by hand",
         "(well, by a generator) as straight-line code.",
+        "scalar_chain_np: the same operations written with np.sin, np.exp and np.tanh.",
         '"""',
         "",
         "import math",
+        "",
+        "import numpy as np",
         "",
         "",
         "def scalar_chain(x):",
     ]
     out += _chain_primal_lines(ops)
+    out.append("    return %s" % _name(n))
+    out += ["", "", "def scalar_chain_np(x):"]
+    out += _chain_primal_lines(ops, "np")
     out.append("    return %s" % _name(n))
     out += ["", "", "def scalar_chain_grad(x):", "    # forward sweep, keeping every value"]
     out += _chain_primal_lines(ops)
@@ -175,7 +181,7 @@ def _ensure_generated_chain():
 
 
 _ensure_generated_chain()
-from _generated_chain import scalar_chain, scalar_chain_grad  # noqa: E402
+from _generated_chain import scalar_chain, scalar_chain_grad, scalar_chain_np  # noqa: E402
 
 
 # ---------------------------------------------------------------------------
@@ -275,6 +281,23 @@ def projectile(v0, angle, drag, dt):
     vy = v0 * math.sin(angle)
     while y >= 0.0:
         speed = math.sqrt(vx * vx + vy * vy)
+        ax = -drag * speed * vx
+        ay = -9.81 - drag * speed * vy
+        x = x + vx * dt
+        y = y + vy * dt
+        vx = vx + ax * dt
+        vy = vy + ay * dt
+    return x
+
+
+def projectile_np(v0, angle, drag, dt):
+    """projectile written with NumPy's functions, as NumPy users write scalar code."""
+    x = 0.0
+    y = 0.0
+    vx = v0 * np.cos(angle)
+    vy = v0 * np.sin(angle)
+    while y >= 0.0:
+        speed = np.sqrt(vx * vx + vy * vy)
         ax = -drag * speed * vx
         ay = -9.81 - drag * speed * vy
         x = x + vx * dt
@@ -419,6 +442,10 @@ WORKLOADS = [
         "%d straight-line scalar ops (+, *, math.sin/exp/tanh)" % CHAIN_LENGTH,
     ),
     Workload(
+        "scalar_chain_np", scalar_chain_np, scalar_chain_grad, lambda: (0.7,), 0,
+        "the same chain written with np.sin/np.exp/np.tanh (hand: the math gradient)",
+    ),
+    Workload(
         "taylor_sin", taylor_sin, taylor_sin_grad, lambda: (1.3,), 0,
         "sin by Taylor series: loop, branch, early return",
     ),
@@ -433,6 +460,10 @@ WORKLOADS = [
     Workload(
         "projectile", projectile, projectile_grad, lambda: (20.0, 0.8, 0.05, 0.01), (0, 1),
         "quadratic drag, `while y >= 0` (data-dependent length); d/d(v0, angle)",
+    ),
+    Workload(
+        "projectile_np", projectile_np, projectile_grad, lambda: (20.0, 0.8, 0.05, 0.01), (0, 1),
+        "projectile written with np.cos/np.sin/np.sqrt (hand: the math gradient)",
     ),
     Workload(
         "fill", fill_recurrence, fill_recurrence_grad,

@@ -5,7 +5,9 @@ import textwrap
 import gast
 import pytest
 
-from adjoint import check, frontend, pipeline
+import numpy as np
+
+from adjoint import check, floats, frontend, pipeline
 from adjoint.errors import AdjointError
 
 
@@ -38,6 +40,23 @@ def total_of(*terms):
 
 def calls_a_helper_taking_args(x):
     return total_of(x, x)
+
+
+def sine_left_for_a_float(x):
+    t = np.sin(x)
+    return t
+
+
+def _for_a_float(fn):
+    """fn as compiled for a float argument (floats.py), before its pass ran: a NumPy function of a
+    number is left."""
+    def parse(f):
+        parsed = frontend.parse(f)
+        parsed.numbers = {"x": floats.Number(float)}
+        parsed.floats = floats.Facts({"x": float}, set())
+        return parsed
+    parse.checked = fn
+    return parse
 
 
 # stage -> functions (as source) that break what the stage guarantees
@@ -111,6 +130,10 @@ BROKEN = {
         "def f(x):\n    x = x\n    return x",
         "def f(x):\n    for i in range(2):\n        i = x\n    return x",
     ],
+    # (methods and statics keep SSA: what they resolve is checked by their tests, test_methods and test_nested)
+    "methods": ["def f(x):\n    y = x\n    y = y\n    return y"],
+    "statics": ["def f(x):\n    x = x\n    return x"],
+    "floats": [_for_a_float(sine_left_for_a_float)],
 }
 
 
@@ -122,7 +145,10 @@ def test_every_stage_has_a_checker_and_broken_examples():
 @pytest.mark.parametrize("stage, src", [(s, src) for s, srcs in BROKEN.items() for src in srcs])
 def test_checker_fails_when_its_invariant_is_broken(stage, src):
     with pytest.raises(AdjointError, match=f"internal check failed after pass `{stage}`"):
-        if callable(src):
+        if hasattr(src, "checked"):             # (a parse of its own)
+            parsed = src(src.checked)
+            check.CHECKS[stage](parsed.tree, stage, parsed)
+        elif callable(src):
             parsed = frontend.parse(src)
             check.CHECKS[stage](parsed.tree, stage, parsed)
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..standard import STANDARD_NAME
+from . import scalars
 from .objects import Pair, Weights
 
 # kinds of values: the generator only reads a name where its kind fits
@@ -76,6 +77,8 @@ def generate(seed, index=0, size="full"):
     """The program for (seed, index); the same pair always gives the same program. size="small"
     gives fewer helpers and statements (cheaper to compile: the test suite's slice uses it)."""
     name = f"{seed}:{index}:{size}" if size != "full" else f"{seed}:{index}"
+    if random.Random(name + ":scalars").random() < scalars.SHARE:
+        return _scalar_program(name, f"{seed}:{index}")
     return _Generator(random.Random(name), random.Random(name + ":side"), small=size == "small") \
         .program(f"{seed}:{index}")
 
@@ -796,6 +799,17 @@ class _Generator:
         if kind == PAIR:
             return Pair(number(), number())
         return number()
+
+
+def _scalar_program(name, seed):
+    """A program of Python numbers written with NumPy (fuzz/scalars.py), in every mode."""
+    source, params = scalars.generate_scalars(name)
+    rng = random.Random(name + ":arguments")
+    args = tuple(rng.uniform(-1.5, 1.5) for _ in params)
+    tangents = tuple(rng.uniform(-1.5, 1.5) for _ in params)
+    modes = {"reverse": tuple(range(len(params))), "forward": True,
+             "grad-of-grad": (rng.randrange(len(params)), rng.randrange(len(params))), "hessian": rng.randrange(len(params))}
+    return Program(source, args, tangents, modes, seed)
 
 
 def _written_with_namespace(lines, arrays):

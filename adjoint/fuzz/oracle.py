@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import adjoint
-from adjoint import runtime, trees
+from adjoint import floats, runtime, trees
 
 from .generate import literal
 
@@ -277,7 +277,26 @@ def check_reverse(f, program, value, judging=True):
         return Result("reverse", "wrong", f"gradient structure: {exc}")
     if not np.allclose(alone, got, rtol=1e-12, atol=1e-300, equal_nan=True):
         return Result("reverse", "wrong", f"grad gives {alone}, value_and_grad's gradient is {got}")
+    plain = unspecialised_gradient(f, program, wrt)
+    if plain is not None and not np.allclose(got, plain, rtol=1e-8, atol=1e-10 * max(1.0, np.max(np.abs(plain))),
+                                              equal_nan=True):
+        return Result("reverse", "wrong", f"the code compiled for floats gives {got}, the unspecialised code {plain}")
     return judge("reverse", got, first_differences(F, x), FIRST_TOL, value)
+
+
+def unspecialised_gradient(f, program, wrt):
+    """For arguments that are all Python numbers (which get code compiled for them, adjoint/floats.py):
+    the gradient of the code compiled for NumPy's scalars, or None."""
+    if not all(type(a) in (float, int) for a in program.args):
+        return None
+    floats.ENABLED[0] = False
+    try:
+        grads = adjoint.grad(f, wrt=wrt)(*frozen(program.args))
+        return flatten(tuple(program.args[p] for p in wrt), grads)
+    except Exception:           # (judged against differences already)
+        return None
+    finally:
+        floats.ENABLED[0] = True
 
 
 def check_forward(f, program, value, judging=True):

@@ -49,9 +49,11 @@ elementwise(np.divide, "x1, x2", {"x1": "1 / x2", "x2": "-z / x2"})
 POWER = {"x1": "x2 * x1 ** rt.power_exponent(x1, x2)", "x2": "z * np.log(rt.zero_as_one(x1))"}
 exponent_tangent(elementwise(np.power, "x1, x2", POWER), "x2", "x1")
 partial_variant(np.power, "x1", "x2 * x1 ** (x2 - 1)", nonzero_number("x2"))
-exponent_tangent(elementwise(math.pow, "x, y", {"x": "y * x ** rt.power_exponent(x, y)",
+# (math.pow in the slope too: a negative float to a fractional power raises there, as in the value, where
+# `**` would make a complex number: code compiled for floats relies on it, see floats.py)
+exponent_tangent(elementwise(math.pow, "x, y", {"x": "y * math.pow(x, rt.power_exponent(x, y))",
                                                 "y": "z * math.log(rt.zero_as_one(x))"}), "y", "x")
-partial_variant(math.pow, "x", "y * x ** (y - 1)", nonzero_number("y"))
+partial_variant(math.pow, "x", "y * math.pow(x, y - 1)", nonzero_number("y"))
 exponent_tangent(elementwise(builtins.pow, "base, exp", {"base": "exp * base ** rt.power_exponent(base, exp)",
                                                          "exp": "z * np.log(rt.zero_as_one(base))"}, name="pow"),
                  "exp", "base")
