@@ -71,8 +71,9 @@ class Facts:
 
     def arguments(self, bound):
         """{parameter: Number} for the arguments of a helper's call that are numbers: the helper is
-        compiled for them, its parameters checked as NumPy values (helper_result sees the same)."""
-        return {p: Number(t, numpy=True) for p, v in bound.items() if (t := _type(v, self.types)) in (int, float)}
+        compiled for them, its float parameters checked as NumPy values (helper_result sees the same;
+        an int is never a NumPy value here: comparisons are not numbers, see _value_type)."""
+        return {p: Number(t, numpy=t is float) for p, v in bound.items() if (t := _type(v, self.types)) in (int, float)}
 
 
 def specialise_floats(tree, namer, parsed):
@@ -201,8 +202,7 @@ def _value_type(value, parsed, types):
         return int if isinstance(value.op, gast.Not) else operand if isinstance(value.op, (gast.USub, gast.UAdd)) \
             else None
     if isinstance(value, gast.Compare):
-        found = _joined([_type(o, types) for o in [value.left] + value.comparators])
-        return found if found in (None, UNSET) else int
+        return None     # (a test: np.bool_ and bool differ as numbers, ~np.True_ is False, ~True is -2)
     if isinstance(value, gast.IfExp):
         return _joined([_type(value.body, types), _type(value.orelse, types)])
     if isinstance(value, gast.Call):
@@ -227,7 +227,7 @@ def _call_type(call, parsed, types):
         return int if len(kinds) == 1 else None
     if fn in _NUMBER_RESULTS:
         return _NUMBER_RESULTS[fn]
-    if _is_helper(fn):
+    if is_helper(fn):
         return helper_result(fn, call, parsed, types)
     return None
 
@@ -240,7 +240,7 @@ def _is_phi(value):
     return isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == ir.PHI
 
 
-def _is_helper(fn):
+def is_helper(fn):
     """A function differentiated from its source (the user's, or a library's written in Python), not
     NumPy's or adjoint's runtime: the reverse generator compiles it for the numbers it is given."""
     module = getattr(fn, "__module__", None) or ""
@@ -307,7 +307,7 @@ def _numpy_values(tree, parsed, types):
 def _computes_numpy(value, parsed, types, numpy):
     if isinstance(value, gast.Call):
         fn = parsed.resolve(value.func)
-        if _rewritable(value, fn, types, parsed) or _is_helper(fn):
+        if _rewritable(value, fn, types, parsed) or is_helper(fn):
             return True             # (a helper's result: compiled for numbers, it may return a NumPy value)
         if fn in _SAME_TYPE or _is_phi(value):
             return any(isinstance(a, gast.Name) and a.id in numpy for a in value.args)
@@ -328,11 +328,13 @@ def _rewritable(call, fn, types, parsed):
 # --- where a float would not do -------------------------------------------------------------------
 
 def passes_numpy_value(stmt, parsed):
-    """Whether stmt calls a helper of the user's, run as written (not compiled), with a NumPy value:
-    it would be given a float where the code as written gives it an np.float64."""
+    """Whether stmt calls a function written in Python with a NumPy value, where that function is not
+    compiled for numbers (a helper run as written, or a NumPy function differentiated through its
+    definition in rules/definitions.py): it would be given a float where the code as written gives
+    it an np.float64."""
     facts = parsed.floats
     return facts is not None and isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call) \
-        and _is_helper(parsed.resolve(stmt.value.func)) and _reads_numpy(stmt.value, facts.numpy)
+        and _reads_numpy(stmt.value, facts.numpy)
 
 
 def _check_uses(tree, parsed, facts):
@@ -413,7 +415,7 @@ def _agrees(node, parsed, facts):
         return _numbers(arguments, facts)
     # a helper of the user's: compiled for the numbers passed (the reverse and forward generators
     # pass Facts.argument), where its own uses are checked as NumPy values'
-    return _is_helper(fn) and not node.keywords and _numbers(node.args, facts)
+    return is_helper(fn) and not node.keywords and _numbers(node.args, facts)
 
 
 # --- the rewriting ----------------------------------------------------------------------------------

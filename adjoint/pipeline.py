@@ -133,7 +133,8 @@ def _all_names(parsed):
 
 def normalize(fn, upto=STAGES[-1], statics=None):
     """Parse, fence and run the passes up to and including `upto`; returns the Program. statics binds
-    parameters to the functions the caller passes (a specialisation, see frontend.static_arguments)."""
+    parameters to the functions the caller passes (a specialisation, see frontend.static_arguments),
+    to classes of objects, to constants, or to Python numbers (floats.Number)."""
     parsed = frontend.parse(fn)
     for param, value in (statics or {}).items():
         if isinstance(value, frontend.ObjectType):

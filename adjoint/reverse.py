@@ -334,6 +334,8 @@ class Reverse:
         except TypeError as exc:
             raise self._no_rule(_spell(call.func), stmt, reason=f"the call does not match its signature ({exc})")
         active_params = [p for p, v in bound.arguments.items() if isinstance(v, gast.Name) and v.id in self.active]
+        if self.parsed.floats is not None and not floats.is_helper(fn) and floats.passes_numpy_value(stmt, self.parsed):
+            raise floats.NotSpecialised(f"{self.parsed.name} passes a NumPy value to NumPy's code for {_spell(call.func)}")
         fwd, bwd = self.callees(fn, active_params, {p: (self.shapes.get(v.id) if isinstance(v, gast.Name)
                                                          else () if isinstance(v, gast.Constant) else None)
                                                      for p, v in bound.arguments.items()},
@@ -360,7 +362,7 @@ class Reverse:
             target = gast.Tuple([ir.name(ir.target_name(stmt), store=True),
                                  ir.name(self.residual[id(stmt)], store=True)], gast.Store())
             return [ir.assign(target, gast.Call(ir.name(fwd), call.args, call.keywords), stmt)]
-        if floats.passes_numpy_value(stmt, self.parsed):
+        if floats.passes_numpy_value(stmt, self.parsed) and floats.is_helper(self.parsed.resolve(stmt.value.func)):
             raise floats.NotSpecialised(f"{self.parsed.name} passes a NumPy value to a helper it does not compile")
         return [stmt]
 

@@ -129,3 +129,8 @@ def list_kept(x):
 
 def absolute_value(x):
     return np.abs(np.sin(x)) ** 1.5
+
+
+def inverts_a_test(x):
+    flag = np.sin(x) > 0.0
+    return x * ~flag                    # ~np.True_ is False (0); ~True would be -2

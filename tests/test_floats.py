@@ -94,7 +94,7 @@ def test_where_math_agrees_the_fallback_is_not_taken():
 
 
 @pytest.mark.parametrize("f", [F.asks_for_numpy, F.float32_product, F.numbers_in_a_list, F.helper_returning_a_pair,
-                               F.stored_in_an_array, F.list_kept])
+                               F.stored_in_an_array, F.list_kept, F.inverts_a_test])
 def test_where_a_float_would_behave_differently_the_code_is_not_specialised(f):
     text = specialised_source(f, 0, (0.6,))
     assert "math." not in text
