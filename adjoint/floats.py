@@ -26,6 +26,7 @@ import numpy as np
 
 from . import ir
 from .errors import AdjointError
+from .shapes import library_constant
 
 ENABLED = [True]        # the fuzzer's oracle turns it off to compare the variant with the unspecialised code
 
@@ -162,6 +163,9 @@ def _defined(stmt, parsed, types):
 
 
 def _type(node, types):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+            and isinstance(node.operand, gast.Constant):
+        node = node.operand                     # (-0.1 is an atom in the normal form)
     if isinstance(node, gast.Constant):
         return int if type(node.value) in (int, bool) else float if type(node.value) is float else None
     if isinstance(node, gast.Name):
@@ -207,6 +211,8 @@ def _value_type(value, parsed, types):
         return _joined([_type(value.body, types), _type(value.orelse, types)])
     if isinstance(value, gast.Call):
         return _call_type(value, parsed, types)
+    if library_constant(value, parsed) is not None:
+        return float                            # np.pi, math.tau
     return None
 
 
@@ -387,7 +393,7 @@ def _reads_numpy(node, numpy):
 
 
 def _numbers(nodes, facts):
-    return all(isinstance(n, (gast.Name, gast.Constant)) and _type(n, facts.types) in (int, float) for n in nodes)
+    return all(_type(n, facts.types) in (int, float) for n in nodes)
 
 
 def _agrees(node, parsed, facts):
@@ -396,8 +402,8 @@ def _agrees(node, parsed, facts):
         return _numbers([node.left, node.right], facts)
     if isinstance(node, gast.UnaryOp):
         return _numbers([node.operand], facts)
-    if isinstance(node, gast.Compare):
-        return _numbers([node.left] + node.comparators, facts)
+    if isinstance(node, gast.Compare):          # (a loop's or branch's test may hold more: `np.tanh(t) > 0.5`)
+        return all(_nested_agrees(n, parsed, facts) for n in [node.left] + node.comparators)
     if isinstance(node, (gast.IfExp, gast.BoolOp)):
         return all(isinstance(n, (gast.Name, gast.Constant)) for n in
                    ([node.test, node.body, node.orelse] if isinstance(node, gast.IfExp) else node.values))
@@ -416,6 +422,24 @@ def _agrees(node, parsed, facts):
     # a helper of the user's: compiled for the numbers passed (the reverse and forward generators
     # pass Facts.argument), where its own uses are checked as NumPy values'
     return is_helper(fn) and not node.keywords and _numbers(node.args, facts)
+
+
+def _nested_agrees(node, parsed, facts):
+    """For an operand of a test, which the normal form leaves nested: a number, or arithmetic and
+    NumPy's or math's functions of numbers (not a power with a float exponent, which the pass writes
+    with math.pow only at the top of a statement, nor a helper, which runs as written here)."""
+    if _numbers([node], facts):
+        return True
+    if isinstance(node, gast.BinOp):
+        return not (isinstance(node.op, gast.Pow) and _type(node.right, facts.types) is not int) and \
+            _nested_agrees(node.left, parsed, facts) and _nested_agrees(node.right, parsed, facts)
+    if isinstance(node, gast.UnaryOp):
+        return _nested_agrees(node.operand, parsed, facts)
+    if isinstance(node, gast.Call) and not node.keywords:
+        fn = parsed.resolve(node.func)
+        return (getattr(fn, "__module__", None) == "math" or _is_numpy(fn)) and \
+            all(_nested_agrees(a, parsed, facts) for a in node.args)
+    return False
 
 
 # --- the rewriting ----------------------------------------------------------------------------------

@@ -289,6 +289,8 @@ class _Shapes:
                                                    for n in [value.left] + value.comparators):
             return broadcast(*(self.of(n) for n in [value.left] + value.comparators))
         if isinstance(value, gast.Attribute):
+            if library_constant(value, self.parsed) is not None:
+                return ()                       # np.pi, math.tau
             base = self.of(value.value)
             if base is OBJECT:
                 return self.field(value)
@@ -547,6 +549,16 @@ def positive_counters(tree):
 
 def _int_literal(node):
     return node.value if isinstance(node, gast.Constant) and type(node.value) is int else None
+
+
+def library_constant(node, parsed):
+    """The number `np.pi`, `np.e`, `math.tau` (a float of NumPy or math, which never changes) denotes,
+    or None."""
+    if parsed is None or not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)):
+        return None
+    module = parsed.resolve(node.value)
+    value = getattr(module, node.attr, None) if module is np or module is math else None
+    return value if type(value) is float else None
 
 
 def infer_shapes(tree, parsed, param_shapes):

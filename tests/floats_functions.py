@@ -134,3 +134,21 @@ def absolute_value(x):
 def inverts_a_test(x):
     flag = np.sin(x) > 0.0
     return x * ~flag                    # ~np.True_ is False (0); ~True would be -2
+
+
+def uses_pi(x):
+    return np.sin(2 * np.pi * x) + math.pi * x
+
+
+def tests_a_numpy_value(x):
+    t = np.sin(x)
+    if np.tanh(t) * 2.0 > -0.1:
+        t = np.cos(t) * x
+    return t
+
+
+def tests_a_power_of_a_numpy_value(x):
+    t = np.sin(x)
+    if t ** 0.5 > 0.2:                  # nan > 0.2 is False as written; a complex would not compare
+        t = t * x
+    return t

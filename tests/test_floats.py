@@ -32,7 +32,8 @@ def specialised_source(f, wrt, args):
 CASES = [(F.chain, (0, 1), (0.7, 0.3)), (F.projectile, (0, 1), (20.0, 0.8, 0.05, 0.01)),
          (F.with_helpers, 0, (0.4, 5)), (F.with_ints, 1, (3, 0.5)), (F.calls_math_and_numpy, 0, (0.6,)),
          (F.shadows_abs, 0, (0.9,)), (F.recursive, 0, (0.5, 3)), (F.alternating, 0, (0.8, 6)),
-         (F.state_vector, (0, 1), (0.4, 0.9)), (F.absolute_value, 0, (-0.8,))]
+         (F.state_vector, (0, 1), (0.4, 0.9)), (F.absolute_value, 0, (-0.8,)), (F.uses_pi, 0, (0.3,)),
+         (F.tests_a_numpy_value, 0, (0.7,))]
 
 
 @pytest.mark.parametrize("f, wrt, args", CASES, ids=[c[0].__name__ for c in CASES])
@@ -61,6 +62,23 @@ def test_the_source_shown_for_floats_is_the_code_that_runs():
 
 def test_a_list_of_numbers_made_into_an_array():
     assert "math.sin(x)" in specialised_source(F.state_vector, (0, 1), (0.4, 0.9))
+
+
+def test_a_test_on_numpy_values_is_specialised():
+    assert "math.sin(x)" in specialised_source(F.tests_a_numpy_value, 0, (0.7,))
+
+
+def test_a_negative_numpy_value_to_a_fractional_power_in_a_test():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert adjoint.value_and_grad(F.tests_a_power_of_a_numpy_value)(-0.5)[0] == \
+            F.tests_a_power_of_a_numpy_value(-0.5)
+
+
+def test_pi_is_a_number():
+    assert "math.sin" in specialised_source(F.uses_pi, 0, (0.3,))
+    # and a number to shape inference, in the unspecialised code too: no shape checks of numbers
+    assert "rt.unbroadcast" not in adjoint.source(F.uses_pi, args=(np.float64(0.3),))
 
 
 def test_an_alternating_sign_is_a_number():
@@ -94,7 +112,8 @@ def test_where_math_agrees_the_fallback_is_not_taken():
 
 
 @pytest.mark.parametrize("f", [F.asks_for_numpy, F.float32_product, F.numbers_in_a_list, F.helper_returning_a_pair,
-                               F.stored_in_an_array, F.list_kept, F.inverts_a_test])
+                               F.stored_in_an_array, F.list_kept, F.inverts_a_test,
+                               F.tests_a_power_of_a_numpy_value])
 def test_where_a_float_would_behave_differently_the_code_is_not_specialised(f):
     text = specialised_source(f, 0, (0.6,))
     assert "math." not in text
