@@ -722,6 +722,79 @@ def _code(block):
     return [s for s in block if not _is_comment(s) and not isinstance(s, gast.Pass)]
 
 
+# --- batched outer products ------------------------------------------------------------------
+def batch_outer_products(fn, derivatives, names):
+    """In a loop, `dW = dW + np.outer(a, b)` (the adjoint of a matrix-vector product, accumulated
+    per iteration) becomes `dW_outer_a.append(a)` and `dW_outer_b.append(b)`, and after the loop
+    `dW = dW + rt.outer_sum(dW_outer_a, dW_outer_b)`: one matrix product instead of an outer
+    product and a sum per iteration. Only for adjoints the loop reads nowhere else, and only where
+    nothing in the function stores into an object, adjoint buffers included (`rt.add_at(dz, ...)`
+    adds into dz): the values kept are then never changed after."""
+    if any(isinstance(s, gast.AugAssign) or any(True for _ in _stored_into(s))
+           or isinstance(s, gast.Assign) and not isinstance(s.targets[0], (gast.Name, gast.Tuple))
+           for s in ir.statements(fn.body)) or \
+            any(isinstance(n, gast.Call) and _calls_runtime(n) and n.func.attr in _IN_PLACE for n in gast.walk(fn)):
+        return False
+    taken = {n.id for n in _name_nodes(fn)}
+    changed = False
+    for block in _blocks(fn):
+        i = 0
+        while i < len(block):
+            loop = block[i]
+            found = _outer_accumulations(loop, derivatives, names["np"]) if isinstance(loop, gast.For) else []
+            before, after = [], []
+            for stmt in found:
+                target = ir.target_name(stmt)
+                a, b = stmt.value.right.args
+                left, right = _fresh(f"{target}_outer_a", taken), _fresh(f"{target}_outer_b", taken)
+                before += [ir.assign(left, gast.List([], gast.Load()), stmt), ir.assign(right, gast.List([], gast.Load()), stmt)]
+                position = loop.body.index(stmt)
+                loop.body[position:position + 1] = [_append(left, a, stmt), _append(right, b, stmt)]
+                total = gast.Call(gast.Attribute(ir.name(names["rt"]), "outer_sum", gast.Load()),
+                                  [ir.name(left), ir.name(right)], [])
+                after.append(ir.assign(target, gast.BinOp(ir.name(target), gast.Add(), total), stmt))
+            start = i - 1 if i and _is_comment(block[i - 1]) else i     # (before the loop's comment)
+            block[start:i + 1] = before + block[start:i] + [loop] + after
+            i += len(before) + len(after) + 1
+            changed |= bool(found)
+    return changed
+
+
+def _outer_accumulations(loop, derivatives, np_name):
+    """The statements `d = d + np.outer(a, b)` directly in the loop's body whose d the loop does
+    not otherwise read or write."""
+    counts = {}
+    for node in _name_nodes(loop):
+        counts[node.id] = counts.get(node.id, 0) + 1
+    found = []
+    for stmt in loop.body:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)):
+            continue
+        target, value = ir.target_name(stmt), stmt.value
+        outer = value.right
+        if target in derivatives and counts.get(target) == 2 and isinstance(value.left, gast.Name) \
+                and value.left.id == target and isinstance(outer, gast.Call) and not outer.keywords \
+                and len(outer.args) == 2 and isinstance(outer.func, gast.Attribute) and outer.func.attr == "outer" \
+                and isinstance(outer.func.value, gast.Name) and outer.func.value.id == np_name:
+            found.append(stmt)
+    return found
+
+
+def _fresh(name, taken):
+    k, candidate = 1, name
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}{k}"
+    taken.add(candidate)
+    return candidate
+
+
+def _append(name, value, like):
+    call = gast.Call(gast.Attribute(ir.name(name), "append", gast.Load()), [value], [])
+    return ir.at(gast.Expr(call), like)
+
+
 def remove_unread_saves(defs, stack):
     """Values popped but never read: drop them from both their pushes and their pops. A push and its
     pop carry the same slot (reverse.py), and an entry goes from both by its position in the slot, since

@@ -228,6 +228,8 @@ def _finish(generated, optimize, copies, backward, stack):
             cleanup.optimize(definition, copies, reads, generated.temporaries, generated.derivatives)
         if not cleanup.remove_unread_saves(generated.defs, stack):
             break
+    for definition in generated.defs:
+        cleanup.batch_outer_products(definition, generated.derivatives, generated.names)
 
 
 def _a_number(result, shapes):

@@ -13,6 +13,7 @@ import os
 import gast
 
 from . import callables, floats, ir, rules, standard
+from .forward import GENERATED
 from .errors import NonDifferentiable
 from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_here_reason, static_arguments,
                        unknown_callee, unwrap)
@@ -279,6 +280,8 @@ class Reverse:
             if self.shapes.get(getattr(value.value, "id", None)) is OBJECT:     # a user object's attribute
                 return [], self._apply(rules.FIELD, [value.value, ir.const(value.attr)], [], z, g, stmt, callee=None)
             rule = rules.ATTRIBUTES.get(value.attr)
+            if rule is None and value.attr in ("append", "pop") and getattr(self.parsed.fn, GENERATED, False):
+                raise self._no_rule(f"the save stack `.{value.attr}`", stmt, reason=SAVE_STACK)
             if rule is None:
                 raise self._no_rule(f"the attribute `.{value.attr}`", stmt)
             return [], self._apply(rule, [value.value], [], z, g, stmt, callee=None)
@@ -961,6 +964,11 @@ def _cheap(value, parsed):
         elif not isinstance(node, _CHEAP_NODES + (gast.keyword,)):
             return False
     return True
+
+
+SAVE_STACK = ("reverse mode over a derivative whose code saves values in a loop (its save stack) is not "
+              "supported; differentiate the derivative in forward mode instead: adjoint.hessian(f), "
+              "adjoint.hvp(f), or adjoint.jacobian(adjoint.grad(f), mode='forward')")
 
 
 def _one_operation(value):

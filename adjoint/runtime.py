@@ -326,9 +326,27 @@ def _is_basic(index):
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
+def _matmul_shape(a, b):
+    """The shape of a @ b."""
+    sa, sb = np.shape(a), np.shape(b)
+    if len(sb) == 1:
+        return sa[:-1]
+    if len(sa) == 1:
+        return sb[:-2] + sb[-1:]
+    return np.broadcast_shapes(sa[:-2], sb[:-2]) + (sa[-2], sb[-1])
+
+
+def _full_adjoint(g, a, b, lib):
+    """g as an array of a @ b's shape: an adjoint nothing reached yet may be the number 0.0 (a
+    gradient differentiated again starts its adjoints so)."""
+    shape = _matmul_shape(a, b)
+    return g if np.ndim(g) == len(shape) else lib.broadcast_to(lib.asarray(g), shape)
+
+
 def matmul_grad_a(g, a, b):
     """Adjoint of a in a @ b."""
     lib = own_namespace(a) or own_namespace(b) or np
+    g = _full_adjoint(g, a, b, lib)
     if np.ndim(b) == 1:
         return unbroadcast(g[..., None] * b if np.ndim(a) > 1 else g * b, a)
     if np.ndim(a) == 1:
@@ -339,6 +357,7 @@ def matmul_grad_a(g, a, b):
 def matmul_grad_b(g, a, b):
     """Adjoint of b in a @ b."""
     lib = own_namespace(a) or own_namespace(b) or np
+    g = _full_adjoint(g, a, b, lib)
     if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a
@@ -1976,3 +1995,22 @@ IN_PLACE = {add_into, add_at, clear, restore, unappend, drop_last, uninsert, unr
 
 SHAPE_ONLY = {unbroadcast: (1,), unreduce: (1,), like: (1,), unindex: (1,), broadcast_like: (1,),
               reduce_like: (1,), add_into: (2,), add_at: (3,), tangent_buffer: (1,), zeros_like: (0,), buffer: (0,)}
+
+
+def outer_sum(rows, cols):
+    """The sum of np.outer(rows[k], cols[k]) over k, as one matrix product: a backward loop's
+    adjoint of a matrix-vector product, collected per iteration and summed after the loop
+    (cleanup.batch_outer_products). Pairs holding a zero adjoint add nothing."""
+    pairs = [(a, b) for a, b in zip(rows, cols) if a is not zero and b is not zero]
+    if not pairs:
+        return zero
+    left = np.reshape(np.stack([a for a, _ in pairs]), (len(pairs), -1))
+    right = np.reshape(np.stack([b for _, b in pairs]), (len(pairs), -1))
+    return left.T @ right
+
+
+def outer_sum_adjoint(g, others, like):
+    """The adjoints of outer_sum's items `like` (its rows, given g; or its columns, given g.T), where
+    `others` are the items each was multiplied by."""
+    return [zero if g is zero or o is zero else np.reshape(g @ np.ravel(o), np.shape(item))
+            for o, item in zip(others, like)]

@@ -46,6 +46,13 @@ defrule(rt.unconcatenate, "v, arrays, axis=0", {"v": "np.concatenate(g, axis=axi
         no_derivative=("arrays",))
 defrule(rt.unstack, "v, axis=0", {"v": "np.stack(g, axis)"}, forward={"v": "rt.unstack(dv, axis)"})
 nondifferentiable(rt.zeros_like, rt.tangent_zero, rt.expect_number, rt.buffer, rt.size)
+# a sum of outer products, bilinear in its two lists (cleanup.batch_outer_products makes it)
+defrule(rt.outer_sum, "v, cols", {"v": "rt.outer_sum_adjoint(g, cols, v)",
+                                  "cols": "rt.outer_sum_adjoint(np.transpose(g), v, cols)"},
+        forward={"v": "rt.outer_sum(dv, cols)", "cols": "rt.outer_sum(v, dcols)"})
+defrule(rt.outer_sum_adjoint, "v, others, like", {},         # (its own adjoint: a third order, not written)
+        forward={"v": "rt.outer_sum_adjoint(dv, others, like)", "others": "rt.outer_sum_adjoint(v, dothers, like)"},
+        no_derivative=("like",))
 # the exponent of a power's slope: b - 1 (1 at 0 ** 0, where a slope's value does not depend on it)
 defrule(rt.power_exponent, "a, b", {"b": "g"}, forward={"b": "db"}, broadcasting=True, no_derivative=("a",))
 defrule(rt.zero_as_one, "a", {"a": "g * (a != 0)"}, forward={"a": "da * (a != 0)"})
