@@ -725,9 +725,10 @@ def _code(block):
 # --- batched outer products ------------------------------------------------------------------
 def batch_outer_products(fn, derivatives, names):
     """In a loop, `dW = dW + np.outer(a, b)` (the adjoint of a matrix-vector product, accumulated
-    per iteration) becomes `dW_outer_a.append(a)` and `dW_outer_b.append(b)`, and after the loop
-    `dW = dW + rt.outer_sum(dW_outer_a, dW_outer_b)`: one matrix product instead of an outer
-    product and a sum per iteration. Only for adjoints the loop reads nowhere else, and only where
+    per iteration) becomes `dW_outer_a.append(a)` and `dW_outer_b.append(b)`, summed by
+    `dW = dW + rt.outer_sum(dW_outer_a, dW_outer_b)` every rt.OUTER_CHUNK iterations and after the
+    loop: one matrix product instead of an outer product and a sum per iteration, holding no more
+    than a chunk of the values (not every iteration's: the memory of the loop's tape again). Only for adjoints the loop reads nowhere else, and only where
     nothing in the function stores into an object, adjoint buffers included (`rt.add_at(dz, ...)`
     adds into dz): the values kept are then never changed after."""
     if any(isinstance(s, gast.AugAssign) or any(True for _ in _stored_into(s))
@@ -749,10 +750,9 @@ def batch_outer_products(fn, derivatives, names):
                 left, right = _fresh(f"{target}_outer_a", taken), _fresh(f"{target}_outer_b", taken)
                 before += [ir.assign(left, gast.List([], gast.Load()), stmt), ir.assign(right, gast.List([], gast.Load()), stmt)]
                 position = loop.body.index(stmt)
-                loop.body[position:position + 1] = [_append(left, a, stmt), _append(right, b, stmt)]
-                total = gast.Call(gast.Attribute(ir.name(names["rt"]), "outer_sum", gast.Load()),
-                                  [ir.name(left), ir.name(right)], [])
-                after.append(ir.assign(target, gast.BinOp(ir.name(target), gast.Add(), total), stmt))
+                loop.body[position:position + 1] = [_append(left, a, stmt), _append(right, b, stmt),
+                                                    _flush(target, left, right, names["rt"], stmt)]
+                after.append(_summed(target, left, right, names["rt"], stmt))
             start = i - 1 if i and _is_comment(block[i - 1]) else i     # (before the loop's comment)
             block[start:i + 1] = before + block[start:i] + [loop] + after
             i += len(before) + len(after) + 1
@@ -788,6 +788,21 @@ def _fresh(name, taken):
         candidate = f"{name}{k}"
     taken.add(candidate)
     return candidate
+
+
+def _summed(target, left, right, rt_name, like):
+    """`d = d + rt.outer_sum(d_outer_a, d_outer_b)`."""
+    total = gast.Call(gast.Attribute(ir.name(rt_name), "outer_sum", gast.Load()), [ir.name(left), ir.name(right)], [])
+    return ir.assign(target, gast.BinOp(ir.name(target), gast.Add(), total), like)
+
+
+def _flush(target, left, right, rt_name, like):
+    """`if len(d_outer_a) == rt.OUTER_CHUNK:` the chunk summed into d, and new lists."""
+    full = gast.Compare(gast.Call(ir.name("len"), [ir.name(left)], []), [gast.Eq()],
+                        [gast.Attribute(ir.name(rt_name), "OUTER_CHUNK", gast.Load())])
+    body = [_summed(target, left, right, rt_name, like), ir.assign(left, gast.List([], gast.Load()), like),
+            ir.assign(right, gast.List([], gast.Load()), like)]
+    return ir.at(gast.If(full, body, []), like)
 
 
 def _append(name, value, like):

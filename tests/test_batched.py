@@ -84,3 +84,11 @@ def test_the_adjoint_of_a_matrix_product_takes_a_zero_adjoint_as_a_number():
     a, b = np.arange(6.0).reshape(2, 3), np.arange(3.0)
     assert np.array_equal(runtime.matmul_grad_a(0.0, a, b), np.zeros((2, 3)))
     assert np.array_equal(runtime.matmul_grad_b(0.0, a, b), np.zeros(3))
+
+
+def test_a_long_loop_sums_its_outer_products_chunk_by_chunk():
+    xs = np.random.default_rng(9).standard_normal((2 * runtime.OUTER_CHUNK + 5, 3)) * 0.3
+    text = adjoint.source(B.rnn, wrt=(0, 1, 2), args=(W, U, b, xs))
+    assert "if len(dW_outer_a) == rt.OUTER_CHUNK:" in text
+    check_grads(B.rnn, W * 0.5, U, b, xs, wrt=(0, 1, 2))
+    check_derivatives(B.rnn, W * 0.5, U, b, xs, wrt=1)

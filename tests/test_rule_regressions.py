@@ -206,6 +206,7 @@ def helpers_generated_code_calls():
 NOT_CALLED = {"zero",          # a value (the zero adjoint of a missing item), not a function
               "absent",        # a value (what a store overwrote where a dict had no key)
               "value_not_computed",    # a value (what grad's code returns for the value it discards)
+              "OUTER_CHUNK",   # a value (how many iterations' outer products are summed at once)
               "write"}         # the IR's form of a store: the generators emit the store itself
 
 
