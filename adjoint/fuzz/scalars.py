@@ -11,8 +11,11 @@ import random
 SHARE = 0.15                # of generate()'s programs
 HEADER = "import math\n\nimport numpy as np\n\nGAIN = 0.7\n"
 UNARY = ["np.sin", "np.cos", "np.tanh", "np.arctan", "np.arcsinh", "math.sin", "math.tanh", "np.sinh"]
+# (bases of fractional powers stay away from 0, where |t| ** 1.5 has no second derivative: at
+# t = x0 - x0 forward mode multiplies a zero tangent by an infinite slope, nan, where the Hessian of
+# the composition is 0; differences cannot judge such a point)
 POSITIVE = ["np.sqrt(1.0 + {0} * {0})", "np.log(1.5 + {0} * {0})", "np.log1p({0} * {0})", "np.exp(np.tanh({0}))",
-            "np.cosh(0.5 * {0})", "np.abs({0}) ** 1.5", "(1.2 + np.sin({0})) ** 0.5", "np.hypot({0}, 0.5)"]
+            "np.cosh(0.5 * {0})", "(0.1 + np.abs({0})) ** 1.5", "(1.2 + np.sin({0})) ** 0.5", "np.hypot({0}, 0.5)"]
 
 
 class _Scalars:
