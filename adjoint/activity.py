@@ -25,19 +25,6 @@ def carries_derivative(value, parsed):
     return True
 
 
-def bound_list_method(value, tree, method):
-    """For a call of a name bound to `<list>.<method>` (`push = stack.append`, as generated reverse
-    code saves its values), the list's name; else None."""
-    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)):
-        return None
-    for stmt in ir.statements(tree.body):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id == value.func.id and isinstance(stmt.value, gast.Attribute) \
-                and stmt.value.attr == method and isinstance(stmt.value.value, gast.Name):
-            return stmt.value.value.id
-    return None
-
-
 def activity(tree, parsed, wrt, output=None):
     """The set of names that depend on a `wrt` parameter and reach the returned value (or `output`)."""
     defs = {}                               # name -> (statement value or None, names read)
@@ -50,10 +37,11 @@ def activity(tree, parsed, wrt, output=None):
                 defs[name] = reads
             else:
                 defs[name] = []
-    for stmt in ir.statements(tree.body):   # `push(x)`, push bound to `stack.append`: the list holds x
-        appended = bound_list_method(stmt.value, tree, "append") if isinstance(stmt, gast.Expr) else None
-        if appended is not None and appended in defs:
-            defs[appended] = defs[appended] + [r for a in stmt.value.args for r in ir.names_read(a)]
+    pushes = ir.bound_methods(tree.body, "append")      # `push(x)`, push = stack.append: stack holds x
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Expr) and ir.calls(stmt.value, pushes) and pushes[stmt.value.func.id] in defs:
+            stack = pushes[stmt.value.func.id]
+            defs[stack] = defs[stack] + [r for a in stmt.value.args for r in ir.names_read(a)]
     varied = set(wrt)
     changed = True
     while changed:

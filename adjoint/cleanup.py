@@ -728,9 +728,10 @@ def batch_outer_products(fn, derivatives, names):
     per iteration) becomes `dW_outer_a.append(a)` and `dW_outer_b.append(b)`, summed by
     `dW = dW + rt.outer_sum(dW_outer_a, dW_outer_b)` every rt.OUTER_CHUNK iterations and after the
     loop: one matrix product instead of an outer product and a sum per iteration, holding no more
-    than a chunk of the values (not every iteration's: the memory of the loop's tape again). Only for adjoints the loop reads nowhere else, and only where
-    nothing in the function stores into an object, adjoint buffers included (`rt.add_at(dz, ...)`
-    adds into dz): the values kept are then never changed after."""
+    than a chunk of the values (every iteration's would double the memory of the loop's tape).
+    Only for adjoints the loop reads nowhere else, and only where nothing in the function stores
+    into an object, adjoint buffers included (`rt.add_at(dz, ...)` adds into dz): the values kept
+    are then never changed after."""
     if any(isinstance(s, gast.AugAssign) or any(True for _ in _stored_into(s))
            or isinstance(s, gast.Assign) and not isinstance(s.targets[0], (gast.Name, gast.Tuple))
            for s in ir.statements(fn.body)) or \

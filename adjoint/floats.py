@@ -257,21 +257,21 @@ def _is_call_of(node, parsed, fn):
     return isinstance(node, gast.Call) and parsed.resolve(node.func) is fn
 
 
-_RESULTS = {}           # (code of a helper, the Numbers it is compiled for) -> the type it returns
+_RESULTS = {}           # (helper, what it is compiled for) -> the type it returns, for one build
 _IN_PROGRESS = object()
 
 
 def helper_result(fn, call, parsed, types):
     """The type a helper of the user's returns when compiled for these numbers (normalizing it to see),
     None for not a number (or a helper calling itself). The reverse generator compiles it for the
-    same numbers (Facts.argument); what it returns is a NumPy value to the caller (Facts.numpy)."""
+    same numbers (Facts.arguments); what it returns is a NumPy value to the caller (Facts.numpy)."""
     from . import driver, frontend, pipeline
     try:
         bound = inspect.signature(fn).bind(*call.args).arguments
     except (TypeError, ValueError):
         return None
     statics = {**frontend.static_arguments(parsed, bound), **Facts(types, set()).arguments(bound)}
-    key = (fn.__code__, driver.statics_key(statics))
+    key = (fn, driver.statics_key(statics))
     found = _RESULTS.get(key)
     if found is _IN_PROGRESS:
         return None

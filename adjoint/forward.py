@@ -359,15 +359,10 @@ def _stack_ops(tree, wrt):
     the save stack of generated reverse code. A stack built in this function carries them (its
     pushes are transformed here too); one unpacked from a helper's saved state carries them when
     that state varies, since then the helper's fwd ran in forward mode, and not when it does not."""
-    ops = {"append": set(), "pop": set()}
-    sources = {}
-    for stmt in ir.statements(tree.body):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute) \
-                and stmt.value.attr in ops and isinstance(stmt.value.value, gast.Name):
-            ops[stmt.value.attr].add(ir.target_name(stmt))
-        if isinstance(stmt, gast.Assign):
-            sources[ir.target_name(stmt)] = stmt.value
-    return ops["append"], {p for p in ops["pop"] if _filled_with_tangents(sources[p].value.id, sources, wrt)}
+    sources = {ir.target_name(s): s.value for s in ir.statements(tree.body) if isinstance(s, gast.Assign)}
+    pops = ir.bound_methods(tree.body, "pop")
+    return set(ir.bound_methods(tree.body, "append")), {p for p, stack in pops.items()
+                                                         if _filled_with_tangents(stack, sources, wrt)}
 
 
 def _filled_with_tangents(stack, sources, wrt):

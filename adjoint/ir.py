@@ -81,6 +81,14 @@ def name_nodes(node):
     return out
 
 
+def bound_methods(block, method):
+    """{name: the object's name} for each `name = obj.<method>` in block (`push = stack.append`: how
+    generated reverse code saves its values)."""
+    return {s.targets[0].id: s.value.value.id for s in statements(block)
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Attribute)
+            and s.value.attr == method and isinstance(s.value.value, gast.Name)}
+
+
 def names_read(node):
     """Names loaded anywhere inside node, in order, without duplicates."""
     seen = []

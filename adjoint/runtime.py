@@ -338,9 +338,10 @@ def _matmul_shape(a, b):
 
 def _full_adjoint(g, a, b, lib):
     """g as an array of a @ b's shape: an adjoint nothing reached yet may be the number 0.0 (a
-    gradient differentiated again starts its adjoints so)."""
-    shape = _matmul_shape(a, b)
-    return g if np.ndim(g) == len(shape) else lib.broadcast_to(lib.asarray(g), shape)
+    gradient differentiated again starts its adjoints so). One ndim on the common path."""
+    if np.ndim(g) or np.ndim(a) == 1 and np.ndim(b) == 1:
+        return g
+    return lib.broadcast_to(lib.asarray(g), _matmul_shape(a, b))
 
 
 def matmul_grad_a(g, a, b):
