@@ -139,10 +139,27 @@ class _Gradient:
             return self._nested(args)
         numbers = _numbers(self.params, args)
         linked = self._for_numbers(numbers) if numbers else None
+        if numbers and self.single and not self.has_aux and not (linked and linked.floats[0]) \
+                and FORWARD_FOR_ONE_NUMBER[0]:
+            forward = self._forward(args)
+            if forward is not None:
+                return forward
         if linked is not None:
             return _with_fallback(linked, lambda: self._linked(args).function), linked.guard
         linked = self._linked(args)
         return linked.function, linked.guard
+
+    def _forward(self, args):
+        """For one differentiated Python number, the derivative as one forward sweep with tangent 1.0
+        (half a reverse sweep's work, and no tape), where forward mode takes the function; None where
+        it does not. Not where the code compiled for numbers calls math instead of NumPy: forward mode
+        is not compiled for numbers, and NumPy on a float costs more than the second sweep."""
+        try:
+            linked = _tangent_linked(self.fn, self.wrt, args)
+        except AdjointError:
+            return None
+        jvp = linked.function
+        return (lambda *args_: jvp(*args_, 1.0)), linked.guard
 
     def _for_numbers(self, numbers):
         """The code compiled for these Python numbers (floats.py), or None where it does not apply."""
@@ -240,8 +257,7 @@ class _Gradient:
         if value is not _NOT_COMPUTED and type(value) is not float and not _is_scalar(value) \
                 and not (isinstance(value, np.ndarray) and value.size == 1):
             raise AdjointError(
-                f"grad needs a scalar output, but {self.fn.__name__} returned "
-                f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}. "
+                f"grad needs a scalar output, but {self.fn.__name__} returned {_described(value)}. "
                 "Use adjoint.vjp or adjoint.jacobian for non-scalar outputs"
                 + ("" if self.has_aux or not isinstance(value, tuple) else
                    ", or has_aux=True if it returns (value, auxiliary data)") + ".")
@@ -279,6 +295,14 @@ class _Gradient:
                         f"computes with it as with an array ({exc}); pass np.asarray({name})") from exc
 
 
+def _described(value):
+    """`a tuple of 2`, `ndarray of shape (3,)`: what a function returned, for an error message."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"{type(value).__name__}{' of shape ' + str(np.shape(value)) if hasattr(value, 'shape') else ''}"
+
+
+FORWARD_FOR_ONE_NUMBER = [True]    # grad of one Python number runs forward mode (tests switch it off to compare)
 _NOT_SPECIALISED = weakref.WeakKeyDictionary()     # user function -> requests floats.py does not apply to
 
 
@@ -588,7 +612,10 @@ def jacobian(f, wrt=0, mode="reverse"):
     """J(*args): the array of shape out.shape + arg.shape (a tuple of them for a tuple wrt).
 
     mode="reverse" builds it row by row with one backward sweep per output element;
-    mode="forward" column by column with one tangent sweep per input element.
+    mode="forward" column by column with one tangent sweep per input element. The Jacobian of a
+    derivative (`jacobian(grad(f))`) is built column by column in either mode: forward mode over
+    a derivative's code is what hessian runs, and reverse mode over it would have to undo its save
+    stack (the matrix is the same).
     """
     if mode not in ("reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
@@ -606,7 +633,7 @@ def jacobian(f, wrt=0, mode="reverse"):
                     f"{_name(fn)}: a Jacobian or Hessian is an array, but {name!r} is an object of class "
                     f"{type(args[p]).__name__}; differentiate with respect to the arrays it holds (passed as "
                     f"arguments), or use adjoint.grad, adjoint.jvp or adjoint.hvp, which give its structure")
-        if mode == "reverse":
+        if mode == "reverse" and not hasattr(callables.plain(unwrap(f)), "__adjoint_function__"):
             value, pullback = _vjp(fn, args, tuple(names), check=False)
             out_shape = _output_shape(f, args, value)
             rows = [pullback(_unit(value, out_shape, i, float) if out_shape else 1.0) for i in range(math.prod(out_shape))]
@@ -750,17 +777,19 @@ def value_and_grad(f, wrt=0, has_aux=False):
     return _gradient(f, wrt, with_value=True, has_aux=has_aux)
 
 
-def source(f, wrt=0, mode="reverse", args=None, optimize=True):
-    """The generated derivative of f as Python source text: the code value_and_grad(f) runs (grad
-    runs it without the statements that only compute the value, when the value is a number).
+def source(f, wrt=0, mode=None, args=None, optimize=True):
+    """The generated derivative of f as Python source text: by default the code grad(f) runs
+    (value_and_grad runs it with the statements that only compute the value, when the value is a
+    number); mode="reverse" or "forward" asks for one mode's code.
 
     With `args` (example arguments), the code is specialised as a call with them would be,
     e.g. without shape checks for arguments that are Python floats, and calling `math` where the
-    function calls NumPy on numbers (see floats.py). optimize=False shows the
-    code before the cleanup passes.
+    function calls NumPy on numbers (see floats.py). For one Python number differentiated, grad runs
+    forward mode (one sweep, no tape) unless the code compiled for numbers calls math; that is the
+    code shown then. optimize=False shows the code before the cleanup passes.
     """
     fn = callables.plain(unwrap(f))
-    if mode not in ("reverse", "forward"):
+    if mode not in (None, "reverse", "forward"):
         raise AdjointError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     if hasattr(fn, "__adjoint_function__"):     # a derivative: its derivative, from its generated code
         fn = fn.__adjoint_function__(tuple(args) if args is not None else None)
@@ -769,18 +798,23 @@ def source(f, wrt=0, mode="reverse", args=None, optimize=True):
     names, _ = _wrt_names(fn, wrt)
     params = list(_signature(fn).parameters)
     kinds = dict(zip(params, (_kind(a) for a in args))) if args is not None else {}
-    numbers = _numbers(params, tuple(args)) if args is not None and mode == "reverse" else None
+    numbers = _numbers(params, tuple(args)) if args is not None and mode != "forward" else None
     with cache.building():          # the same rules and callees a call would compile against now
-        if mode == "forward":
-            generated = driver.build_forward(fn, names, kinds, optimize=optimize)
-        else:
-            generated = None
-            if numbers:             # the code compiled for Python numbers, where it applies (floats.py)
-                try:
-                    generated = driver.build_reverse(fn, names, kinds, optimize=optimize, statics=numbers)
-                except floats.NotSpecialised:
-                    pass
-            generated = generated or driver.build_reverse(fn, names, kinds, optimize=optimize)
+        generated = None
+        if numbers:                 # the code compiled for Python numbers, where it applies (floats.py)
+            try:
+                generated = driver.build_reverse(fn, names, kinds, optimize=optimize, statics=numbers)
+            except floats.NotSpecialised:
+                pass
+        runs_forward = mode is None and numbers and len(names) == 1 and FORWARD_FOR_ONE_NUMBER[0] and \
+            not (generated and floats.unit_facts(cache.unit(generated))[0])
+        if mode == "forward" or runs_forward:
+            try:
+                generated = driver.build_forward(fn, names, kinds, optimize=optimize)
+            except AdjointError:
+                if mode == "forward":
+                    raise
+        generated = generated or driver.build_reverse(fn, names, kinds, optimize=optimize)
         return "\n".join(cache.render(g) for g in cache.unit(generated))
 
 
@@ -846,7 +880,7 @@ class Differentiable:
             self._value_and_grad = value_and_grad(self, self.wrt)
         return self._value_and_grad
 
-    def source(self, mode="reverse", args=None):
+    def source(self, mode=None, args=None):
         return source(self.__adjoint_wrapped__, self.wrt, mode, args)
 
     def __repr__(self):

@@ -20,7 +20,8 @@ from .frontend import (UNKNOWN_METHOD, constant_arguments, function_name, made_h
 from .quoting import quote, quote_expr
 from . import runtime, writes
 from .aliases import Objects, joins_versions
-from .shapes import MAPPING, NUMBERS, OBJECT, POSITIVE_INTEGER, ComplexShape, is_container, is_sequence, positive_counters
+from .shapes import (MAPPING, NUMBERS, OBJECT, POSITIVE_INTEGER, ComplexShape, elementwise_shape, is_container,
+                     is_sequence, positive_counters)
 from .writes import is_write
 from .ssa import loop_breaks
 from .starred import late_call_refusal
@@ -28,6 +29,28 @@ from .starred import late_call_refusal
 
 def _is_compound(stmt):
     return isinstance(stmt, (gast.If, gast.For, gast.While))
+
+
+def _readers_and_definers(tree):
+    """{name: the statements reading it, once per read}, {name: the assignments to it}; a compound
+    statement reads the names of its header."""
+    readers, definers = {}, {}
+    for stmt in ir.statements(tree.body):
+        if isinstance(stmt, gast.Assign):
+            definers.setdefault(ir.target_name(stmt), []).append(stmt)
+        header = [getattr(stmt, f) for f in ("test", "iter") if hasattr(stmt, f)] if _is_compound(stmt) else [stmt]
+        for node in header:
+            for sub in gast.walk(node):
+                if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
+                    readers.setdefault(sub.id, []).append(stmt)
+    return readers, definers
+
+
+def _is_spread_of(expr, name, rt_name):
+    """Whether expr is `rt.spread_over(e, name)`."""
+    return isinstance(expr, gast.Call) and len(expr.args) == 2 and isinstance(expr.func, gast.Attribute) \
+        and expr.func.attr == "spread_over" and isinstance(expr.func.value, gast.Name) \
+        and expr.func.value.id == rt_name and isinstance(expr.args[1], gast.Name) and expr.args[1].id == name
 
 
 def _joining_blocks(stmt):
@@ -93,6 +116,9 @@ class Reverse:
                       and not isinstance(shapes[b], ComplexShape)
                       and not any(id(s) in in_loops for s in ir.statements(self.tree.body)
                                   if isinstance(s, gast.Assign) and ir.target_name(s) in self.sites(b))}
+        self.readers, self.definers = _readers_and_definers(self.tree)
+        self.numbers_given = set()      # (id(stmt), operand): the statement's adjoint gives the operand a number
+        self._uniform = {}              # name -> whether its adjoint is a number standing for an array of its shape
         self.overwritten = {}           # id(write) -> name of what it overwrote, restored by the backward sweep
         self.restored_stores = set()    # id(store) of the stores the backward sweep undoes
         self.clears = {}                # id(write) -> `dy = rt.clear(dy, index)`, after v's adjoint is read
@@ -110,6 +136,73 @@ class Reverse:
         if self.stack is None:
             self.stack = tuple(self.namer.fresh(n) for n in ("stack", "push", "pop"))
         return self.stack
+
+    # adjoints kept as numbers -------------------------------------------------
+    # The adjoint of a full reduction `s = np.sum(a)` is the number ds spread over a's shape. Spread at
+    # once, as an array, every elementwise step back from it pays for a broadcast view (2 us each on a
+    # thousand items); kept a number, it stays one through sums and scalings and becomes an array in
+    # its first product with one (`dz = dt2 * np.exp(z - t3)`), where NumPy broadcasts it for free.
+    def _may_be_number(self, a):
+        """Whether a's adjoint may be a number standing for an array of a's shape: a has a fully known
+        shape of one dimension or more, is made once by a rule's operation and is read once, by a
+        rule's operation (nothing else sees the adjoint that reader gives it)."""
+        shape = self.shapes.get(a)
+        if self.complex or type(shape) is not tuple or not shape or None in shape or a in self.buffers \
+                or a in self.objects.made:
+            return False
+        made, read = self.definers.get(a, ()), self.readers.get(a, ())
+        return len(made) == 1 and len(read) == 1 and all(self._applies_rule(s) for s in made + read)
+
+    def _applies_rule(self, stmt):
+        """Whether the statement's adjoint is a derivative rule's (computed by _apply)."""
+        if not isinstance(stmt, gast.Assign) or is_write(stmt) or stmt in self.copies:
+            return False
+        value = stmt.value
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+            return True
+        if not isinstance(value, gast.Call):
+            return False
+        fn = self.parsed.resolve(value.func)
+        if fn is None:
+            return False
+        fn = callee_function(fn)
+        keywords = [(k.arg, k.value) for k in value.keywords]
+        defined, refused = rules.definition(fn, value.args, keywords, self.shapes.get)
+        return defined is None and not refused and rules.lookup(fn) is not None
+
+    def is_number(self, a):
+        """Whether a's adjoint is a number standing for an array of a's shape (see _may_be_number): its
+        one reader's adjoint gives it one. Decided from the reader on, along the chain of such readers,
+        without recursion (chains of elementwise operations can be long)."""
+        chain = [a]
+        while chain[-1] not in self._uniform and self._may_be_number(chain[-1]):
+            chain.append(ir.target_name(self.readers[chain[-1]][0]))
+        for name in reversed(chain):
+            if name not in self._uniform:
+                if self._may_be_number(name):
+                    reader = self.readers[name][0]
+                    self.adjoint_code(reader)
+                    self._uniform[name] = (id(reader), name) in self.numbers_given
+                else:
+                    self._uniform[name] = False
+        return self._uniform[a]
+
+    def _as_number(self, value, template, subs, z, g_is_number, rule, stmt):
+        """The contribution of a rule's template to `value` when it may be left a number, else None: a
+        full reduction's spread `rt.spread_over(e, a)` (as e), or, from a number adjoint g, a
+        contribution that is still a number (`-g`, `g * 100.0`) to an operand shaped like the output."""
+        if not self._may_be_number(value.id):
+            return None
+        expr = self._in_library(quote_expr(template, **subs), rule, stmt)
+        if _is_spread_of(expr, value.id, self.names["rt"]):
+            expr = expr.args[0]
+        elif not (g_is_number and self.shapes.get(value.id) == self.shapes.get(z)):
+            return None
+        return expr if self._elementwise_shape(expr, subs["g"], g_is_number, z) == () else None
+
+    def _elementwise_shape(self, expr, g, g_is_number, z):
+        return elementwise_shape(expr, lambda n: (() if g_is_number else self.shapes.get(z)) if n == g
+                                 else self.shapes.get(n), self.np, self.names["rt"])
 
     # per-statement adjoints -------------------------------------------------
     def adjoint_code(self, stmt):
@@ -400,6 +493,8 @@ class Reverse:
                 constants[param] = POSITIVE_INTEGER
         for param in rules.lists_read_as_arrays(rule, shapes, constants):
             subs[param] = quote_expr("np.asarray(x)", np=self.np, x=subs[param])
+        g_is_number = self.is_number(z)
+        spread = dict(subs, g=quote_expr("rt.spread_over(g, z)", rt=self.names["rt"], g=g, z=z)) if g_is_number else subs
         contribs = []
         reverse = rule.reverse_for(shapes, constants) if not self.complex else \
             rules.complex_reverse(rule) or rule.reverse
@@ -410,13 +505,20 @@ class Reverse:
         for param, template in reverse.items():
             value = bound.get(param)
             if isinstance(value, tuple) and value[0] == "tuple":       # *args: the template gives one adjoint each
-                expr = self._in_library(quote_expr(template, **subs), rule, stmt)
+                expr = self._in_library(quote_expr(template, **spread), rule, stmt)
                 contribs += [(item.id, gast.Subscript(expr, ir.const(i), gast.Load()))
                              for i, item in enumerate(value[1]) if self._active_operands(item)]
                 continue
             if not (isinstance(value, gast.Name) and value.id in self.active):
                 continue
+            number = self._as_number(value, template, subs, z, g_is_number, rule, stmt)
+            if number is not None:
+                self.numbers_given.add((id(stmt), value.id))
+                contribs.append((value.id, number))
+                continue
             expr = self._in_library(quote_expr(template, **subs), rule, stmt)
+            if g_is_number and self._elementwise_shape(expr, g, True, z) != self.shapes[z]:
+                expr = self._in_library(quote_expr(template, **spread), rule, stmt)     # (not an array by itself)
             if rule.broadcasting:
                 expr = self._sum_to(expr, value, bound, param, z)
             contribs.append((value.id, expr))

@@ -1945,6 +1945,11 @@ def add_at(dy, index, g, like):
             and _is_basic(index):                      # the common case, in few checks
         dy[index] += g
         return dy
+    if dy is zero and type(like) is np.ndarray and like.dtype == _FLOAT64 \
+            and (type(g) is float or type(g) is np.ndarray and g.dtype == _FLOAT64) and _is_basic(index):
+        dy = np.zeros(like.shape)                     # the first add into a float64 array's buffer
+        dy[index] = g                                 # (a basic index names each item once)
+        return dy
     if isinstance(like, (list, tuple, dict)):         # (a tuple's buffer is a list: it is written into)
         if dy is zero:
             dy = zeros_like(like) if isinstance(like, dict) else buffer(like) if _numbers(like) else [zero] * len(like)

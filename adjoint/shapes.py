@@ -656,3 +656,31 @@ def returned_container(fn):
 def item_shape(base, index, shapes):
     """The shape of `y[index]` for a y of shape base (None when not known); shapes gives the index's names'."""
     return _Shapes(None, shapes).subscript(base, index)
+
+
+def elementwise_shape(node, shape_of, np_name, rt_name):
+    """The shape of an expression made of numbers, names (shape_of(name)), arithmetic, and NumPy's
+    one-output ufuncs, in the generated code's spelling (`np.exp(z - t3) * g`); `rt.size(x)` is an
+    integer. None for anything else, or when a shape is not fully known: an expression whose shape
+    this gives computes each item from the items at the same position only."""
+    if isinstance(node, gast.Constant):
+        return () if type(node.value) in (int, float) else None
+    if isinstance(node, gast.Name):
+        shape = shape_of(node.id)
+        known = type(shape) is tuple and None not in shape
+        return shape if known else None
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return elementwise_shape(node.operand, shape_of, np_name, rt_name)
+    if isinstance(node, gast.BinOp) and not isinstance(node.op, gast.MatMult):
+        parts = [elementwise_shape(n, shape_of, np_name, rt_name) for n in (node.left, node.right)]
+        return None if None in parts else broadcast(*parts)
+    if isinstance(node, gast.Call) and not node.keywords and isinstance(node.func, gast.Attribute) \
+            and isinstance(node.func.value, gast.Name):
+        library, attr = node.func.value.id, node.func.attr
+        if library == rt_name and attr == "size":
+            return ()
+        fn = getattr(np, attr, None) if library == np_name else None
+        if isinstance(fn, np.ufunc) and fn.nout == 1 and len(node.args) == fn.nin:
+            parts = [elementwise_shape(n, shape_of, np_name, rt_name) for n in node.args]
+            return None if None in parts else broadcast(*parts)
+    return None

@@ -186,12 +186,26 @@ def check_grads(f, *args, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6, seed=0):
     reference = numerical_grad(f, saved, wrt, eps)
     problems += _compare("grad", grad, reference, rtol, atol)
     problems += _compare("value_and_grad's grad vs grad", grad_too, grad, 1e-10, 1e-12)
+    if all(type(a) in (float, int) for a in args) and not isinstance(wrt, (tuple, list)):
+        problems += _compare("reverse mode's grad vs grad", _reverse_mode_grad(f, args, wrt), grad, 1e-10, 1e-12)
 
     if not problems:
         problems += _directional(f, saved, wrt, grad, eps, rtol, atol, seed)
     if problems:
         raise AssertionError(f"check_grads({name}, wrt={wrt!r}) failed:\n  " + "\n  ".join(problems))
     return grad
+
+
+def _reverse_mode_grad(f, args, wrt):
+    """The gradient by reverse mode (grad of one Python number runs forward mode: both are checked)."""
+    import adjoint
+    from adjoint import api
+
+    api.FORWARD_FOR_ONE_NUMBER[0] = False
+    try:
+        return adjoint.grad(f, wrt=wrt)(*copy.deepcopy(args))
+    finally:
+        api.FORWARD_FOR_ONE_NUMBER[0] = True
 
 
 def _random_like(rng, leaf):

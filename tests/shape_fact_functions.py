@@ -54,3 +54,35 @@ def power_series_from_zero(x, n):
     for i in range(0, n):
         total = total + x ** i
     return total
+
+
+# --- a full reduction's adjoint stays a number until it meets an array (reverse.Reverse.is_number) ---
+
+def log_loss(w, X, y):
+    z = X @ w
+    return np.mean(np.logaddexp(0, z) - y * z) + 0.1 * np.sum(w ** 2)
+
+
+def sum_of_a_sum(x, y):
+    return np.sum(x + y)                    # x's adjoint is the spread seed itself: an array
+
+
+def sum_of_a_shifted_parameter(x):
+    t = x + 1.0
+    return np.sum(t)                        # t is made from x: the number reaches x, spread there
+
+
+def sum_of_a_broadcast(x, c):
+    return np.sum(x[:, None] * c)           # the product is wider than x: summed back over the new axis
+
+
+def sum_read_twice(x):
+    t = np.sin(x)
+    return np.sum(t) + np.sum(t * t)        # t read twice: its adjoint is an array
+
+
+def sum_in_a_loop(x, n):
+    total = 0.0
+    for i in range(n):
+        total = total + np.sum(np.tanh(x * (i + 1)) * 0.5)
+    return total

@@ -80,7 +80,7 @@ def test_a_helper_is_cloned_for_a_closure_passed_to_it():
 
 
 def test_a_helper_is_specialised_on_the_function_passed():
-    source = adjoint.source(ff.several_function_arguments, args=(0.6,))
+    source = adjoint.source(ff.several_function_arguments, args=(0.6,), mode="reverse")
     assert "def two_functions_sin_decay_fwd(f, g, x):" in source
     assert "def two_functions_decay_sin_fwd(f, g, x):" in source
 

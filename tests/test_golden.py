@@ -58,7 +58,14 @@ CASES = [
 
 @pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
 def test_generated_source_matches_golden(name, fn, wrt, args):
-    _compare_with_golden(name, adjoint.source(fn, wrt=wrt, args=args))
+    _compare_with_golden(name, adjoint.source(fn, wrt=wrt, args=args, mode="reverse"))
+
+
+def test_the_code_grad_runs_for_one_number_is_forward_mode():
+    """grad(taylor_sin)(1.0) runs one forward sweep (no tape); source with the arguments shows it."""
+    text = adjoint.source(gf.taylor_sin, args=(1.0,))
+    _compare_with_golden("chosen_for_one_number", text)
+    assert text.startswith("def taylor_sin_jvp(x, dx):")
 
 
 def _compare_with_golden(name, text):
@@ -76,12 +83,12 @@ def test_forward_source_matches_golden(name, fn, wrt, args):
 
 @pytest.mark.parametrize("name, fn, wrt, args", CASES, ids=[c[0] for c in CASES])
 def test_golden_source_is_deterministic(name, fn, wrt, args):
-    assert adjoint.source(fn, wrt=wrt, args=args) == adjoint.source(fn, wrt=wrt, args=args)
+    assert adjoint.source(fn, wrt=wrt, args=args, mode="reverse") == adjoint.source(fn, wrt=wrt, args=args, mode="reverse")
 
 
 def test_generated_code_has_no_trivial_statements():
     for name, fn, wrt, args in CASES:
-        text = adjoint.source(fn, wrt=wrt, args=args)
+        text = adjoint.source(fn, wrt=wrt, args=args, mode="reverse")
         for line in text.splitlines():
             code = line.strip()
             if "=" in code and not code.startswith("#"):

@@ -64,7 +64,7 @@ def test_derivatives_raise_what_the_function_raises(f, args, error, message):
 
 
 def test_the_raise_stays_in_the_forward_sweep_only():
-    source = adjoint.source(rf.raise_in_a_loop, args=(0.7, 4))
+    source = adjoint.source(rf.raise_in_a_loop, args=(0.7, 4), mode="reverse")
     assert source.count("raise OutOfRange(f'diverged at step {i}: {t}')") == 1
     forward, backward = source.split("\n\n", 1)
     assert "raise OutOfRange" in forward and "raise OutOfRange" not in backward

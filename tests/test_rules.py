@@ -18,13 +18,13 @@ def test_rule_for_function_without_source_appears_inline():
 
 def test_rule_overrides_differentiation_through_source():
     check_grads(rf.uses_soft_clip, 0.7)
-    before = adjoint.source(rf.uses_soft_clip, args=(0.7,))
+    before = adjoint.source(rf.uses_soft_clip, args=(0.7,), mode="reverse")
     assert "soft_clip_s_fwd" in before or "soft_clip_fwd" in before
     rule = adjoint.defrule(rf.soft_clip, "x", reverse={"x": "g / (1.0 + abs(x)) ** 2"},
                            forward={"x": "dx / (1.0 + abs(x)) ** 2"})
     try:
         after = adjoint.source(rf.uses_soft_clip.__wrapped__ if hasattr(rf.uses_soft_clip, "__wrapped__")
-                               else rf.uses_soft_clip, args=(0.7,))
+                               else rf.uses_soft_clip, args=(0.7,), mode="reverse")
         assert "(1.0 + abs(x)) ** 2" in after and "_fwd" not in after
     finally:
         adjoint.rules.RULES.pop(rf.soft_clip, None)

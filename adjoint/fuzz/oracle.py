@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import adjoint
-from adjoint import floats, runtime, trees
+from adjoint import api, floats, runtime, trees
 
 from .generate import literal
 
@@ -280,23 +280,24 @@ def check_reverse(f, program, value, judging=True):
     plain = unspecialised_gradient(f, program, wrt)
     if plain is not None and not np.allclose(got, plain, rtol=1e-8, atol=1e-10 * max(1.0, np.max(np.abs(plain))),
                                               equal_nan=True):
-        return Result("reverse", "wrong", f"the code compiled for floats gives {got}, the unspecialised code {plain}")
+        return Result("reverse", "wrong", f"the code run for numbers gives {got}, the unspecialised reverse-mode code {plain}")
     return judge("reverse", got, first_differences(F, x), FIRST_TOL, value)
 
 
 def unspecialised_gradient(f, program, wrt):
-    """For arguments that are all Python numbers (which get code compiled for them, adjoint/floats.py):
-    the gradient of the code compiled for NumPy's scalars, or None."""
+    """For arguments that are all Python numbers (which get code compiled for them, adjoint/floats.py,
+    and for one differentiated number forward mode): the gradient of the reverse-mode code compiled
+    for NumPy's scalars, or None."""
     if not all(type(a) in (float, int) for a in program.args):
         return None
-    floats.ENABLED[0] = False
+    floats.ENABLED[0] = api.FORWARD_FOR_ONE_NUMBER[0] = False     # (and by reverse mode, for one number)
     try:
         grads = adjoint.grad(f, wrt=wrt)(*frozen(program.args))
         return flatten(tuple(program.args[p] for p in wrt), grads)
     except Exception:           # (judged against differences already)
         return None
     finally:
-        floats.ENABLED[0] = True
+        floats.ENABLED[0] = api.FORWARD_FOR_ONE_NUMBER[0] = True
 
 
 def check_forward(f, program, value, judging=True):
