@@ -118,6 +118,9 @@ class Reverse:
                                   if isinstance(s, gast.Assign) and ir.target_name(s) in self.sites(b))}
         self.readers, self.definers = _readers_and_definers(self.tree)
         self.numbers_given = set()      # (id(stmt), operand): the statement's adjoint gives the operand a number
+        # adjoint buffers the straight-line code just made as arrays of one known shape (`dz = rt.add_at(rt.zero,
+        # ...)`): later reads of items add in place (`dz[a:b] += g`), as into a dense buffer
+        self.arrays_made_here = set()
         self._uniform = {}              # name -> whether its adjoint is a number standing for an array of its shape
         self.overwritten = {}           # id(write) -> name of what it overwrote, restored by the backward sweep
         self.restored_stores = set()    # id(store) of the stores the backward sweep undoes
@@ -844,14 +847,22 @@ class Reverse:
         value = like.value if isinstance(like, gast.Assign) else None
         if isinstance(value, gast.Subscript) and getattr(value.value, "id", None) == var:
             g = ir.name(self.d(ir.target_name(like)))
-            if isinstance(buffer, gast.Name) and self.buffers[var] in self.dense and self._basic(value.slice) \
+            if isinstance(buffer, gast.Name) and (self.buffers[var] in self.dense or dv in self.arrays_made_here) \
+                    and self._basic(value.slice) \
                     and not (self.shapes.get(var) is NUMBERS and _has_slice(value.slice)):    # (list += list joins)
                 store = gast.Subscript(ir.name(dv), ir.clone(value.slice), gast.Store())
                 return ir.at(gast.AugAssign(store, gast.Add(), g), like)         # `dy[i] += g`
+            if not isinstance(buffer, gast.Name) and self._one_shape(var):
+                self.arrays_made_here.add(dv)       # an array from here on, up to the next compound statement
             return ir.assign(dv, quote_expr("rt.add_at(dy, index, g, y)", rt=self.names["rt"], dy=buffer, g=g, y=var,
                                             index=_index_expr(value.slice, self.names["np"])), like)
         return ir.assign(dv, quote_expr("rt.add_into(dy, e, y)", rt=self.names["rt"], dy=buffer, e=expr,
                                         y=self._like(var)), like)
+
+    def _one_shape(self, var):
+        """Whether var is a real array of a fully known shape (its buffer, once made, is an array of it)."""
+        shape = self.shapes.get(var)
+        return type(shape) is tuple and len(shape) > 0 and None not in shape and not self.complex
 
     def _like(self, var):
         """What a buffer's contributions are shaped like: var, or for an object (whose buffer is a dict
@@ -867,6 +878,12 @@ class Reverse:
     def backward_compound(self, stmt, defined):
         if not self.has_backward(stmt):
             return [], defined
+        self.arrays_made_here.clear()       # (a block may start a buffer again, or leave it rt.zero)
+        out, defined = self._backward_compound(stmt, defined)
+        self.arrays_made_here.clear()
+        return out, defined
+
+    def _backward_compound(self, stmt, defined):
         if isinstance(stmt, gast.If) and _one_branch_raises(stmt):   # the backward sweep runs after the other
             taken = _joining_blocks(stmt)
             body, defined = self.backward_block(taken[0] if taken else [], defined)

@@ -1855,6 +1855,11 @@ def written(dy, index, shape):
     """The adjoint of the value a store `y[index] = value` wrote, from the buffer dy of y's adjoint: a copy
     of dy[index] summed to the value's shape. An index array naming a slot twice wrote only its last
     value there (as NumPy does), so the earlier ones get zero."""
+    if type(dy) is np.ndarray and _is_basic(index):     # the common case: a slice of an array, as stored
+        g = dy[index].copy()
+        if g.shape == shape:
+            return g
+        return _sum_to_shape(g, shape) if g.ndim else g[()]
     if dy is zero:
         return zero
     if isinstance(dy, dict):            # (an object's adjoint: an attribute nothing reached is missing)
@@ -1905,6 +1910,9 @@ def cleared(g, index):
 def add_into(dy, e, like):
     """dy + e, added into the buffer dy in place; dy is rt.zero until the first contribution, which
     allocates it shaped like the object `like` (e may be smaller: a broadcast adjoint)."""
+    if type(dy) is np.ndarray and type(e) is np.ndarray and e.dtype == dy.dtype:    # the common case
+        dy += e
+        return dy
     if isinstance(like, (list, tuple, dict)) or not isinstance(like, np.ndarray) and is_object(like):
         if isinstance(e, np.ndarray):           # a list read as an array (np.sum(xs)): its items' adjoints
             e = list(np.array(e, copy=True))

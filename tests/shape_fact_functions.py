@@ -86,3 +86,26 @@ def sum_in_a_loop(x, n):
     for i in range(n):
         total = total + np.sum(np.tanh(x * (i + 1)) * 0.5)
     return total
+
+
+# --- an adjoint buffer made in a loop, of one known shape, takes its items' adjoints in place ---
+
+def gate_steps(W, xs):
+    h = np.zeros(2)
+    for t in range(len(xs)):
+        z = W @ np.concatenate([h, xs[t]])
+        h = np.tanh(z[:2]) * np.cos(z[2:4]) + 0.1 * z[4:]
+    return np.sum(h ** 2)
+
+
+def gate_steps_with_a_branch(W, xs):
+    h = np.zeros(2)
+    for t in range(len(xs)):
+        z = W @ np.concatenate([h, xs[t]])
+        a = z[:2]
+        if np.sum(a) > 0:
+            b = z[2:4] * 2.0
+        else:
+            b = z[4:] - z[2:4]
+        h = np.tanh(a) * b
+    return np.sum(h ** 2)

@@ -112,3 +112,18 @@ def test_a_float32_reductions_adjoint_keeps_float64_precision_where_the_seed_is_
     g = adjoint.grad(sf.sum_read_twice)(x)
     assert g.shape == x.shape
     assert np.allclose(g, np.cos(x) * (1 + 2 * np.sin(x)), rtol=1e-5)
+
+
+BUFFER_CASES = [("gate_steps", sf.gate_steps), ("gate_steps_with_a_branch", sf.gate_steps_with_a_branch)]
+
+
+@pytest.mark.parametrize("name, fn", BUFFER_CASES, ids=[c[0] for c in BUFFER_CASES])
+def test_a_buffer_made_in_a_loop_takes_its_items_adjoints_in_place(name, fn):
+    """`dz = rt.add_at(rt.zero, np.s_[:2], g, z)` makes z's adjoint afresh each step; the slices read
+    after it were `dz = rt.add_at(dz, ...)` (a generic call per slice: 0.5 ms of lstm's 1.6 ms) and
+    are now `dz[2:4] += g`. Not across a branch: one branch might leave the buffer unmade."""
+    W, xs = RNG.standard_normal((6, 5)) * 0.4, RNG.standard_normal((4, 3))
+    source = adjoint.source(fn, args=(W, xs))
+    assert re.search(r"dz\[[^\]]*\] \+= ", source), source
+    assert source.count("rt.add_at(dz") == (0 if name == "gate_steps" else 1), source
+    check_derivatives(fn, W, xs)
