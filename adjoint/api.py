@@ -138,12 +138,12 @@ class _Gradient:
         if hasattr(self.fn, "__adjoint_function__"):
             return self._nested(args)
         numbers = _numbers(self.params, args)
-        linked = self._for_numbers(numbers) if numbers else None
-        if numbers and self.single and not self.has_aux and not (linked and linked.floats[0]) \
-                and FORWARD_FOR_ONE_NUMBER[0]:
-            forward = self._forward(args)
+        if numbers and self.single and not self.has_aux and FORWARD_FOR_ONE_NUMBER[0]:
+            with cache.building():              # (parsing, as compiling, is done by one thread at a time)
+                forward = None if floats.calls_numpy(self.fn) else self._forward(args)
             if forward is not None:
                 return forward
+        linked = self._for_numbers(numbers) if numbers else None
         if linked is not None:
             return _with_fallback(linked, lambda: self._linked(args).function), linked.guard
         linked = self._linked(args)
@@ -152,8 +152,8 @@ class _Gradient:
     def _forward(self, args):
         """For one differentiated Python number, the derivative as one forward sweep with tangent 1.0
         (half a reverse sweep's work, and no tape), where forward mode takes the function; None where
-        it does not. Not where the code compiled for numbers calls math instead of NumPy: forward mode
-        is not compiled for numbers, and NumPy on a float costs more than the second sweep."""
+        it does not. Only for code calling no NumPy: forward mode is not compiled for numbers (math in
+        place of NumPy, floats.py), and NumPy on a float costs more than the second sweep."""
         try:
             linked = _tangent_linked(self.fn, self.wrt, args)
         except AdjointError:
@@ -801,19 +801,19 @@ def source(f, wrt=0, mode=None, args=None, optimize=True):
     numbers = _numbers(params, tuple(args)) if args is not None and mode != "forward" else None
     with cache.building():          # the same rules and callees a call would compile against now
         generated = None
-        if numbers:                 # the code compiled for Python numbers, where it applies (floats.py)
-            try:
-                generated = driver.build_reverse(fn, names, kinds, optimize=optimize, statics=numbers)
-            except floats.NotSpecialised:
-                pass
-        runs_forward = mode is None and numbers and len(names) == 1 and FORWARD_FOR_ONE_NUMBER[0] and \
-            not (generated and floats.unit_facts(cache.unit(generated))[0])
+        runs_forward = mode is None and numbers and len(names) == 1 and FORWARD_FOR_ONE_NUMBER[0] \
+            and not floats.calls_numpy(fn)                  # (as _Gradient._compiled_for chooses)
         if mode == "forward" or runs_forward:
             try:
                 generated = driver.build_forward(fn, names, kinds, optimize=optimize)
             except AdjointError:
                 if mode == "forward":
                     raise
+        if numbers and generated is None:   # the code compiled for Python numbers, where it applies (floats.py)
+            try:
+                generated = driver.build_reverse(fn, names, kinds, optimize=optimize, statics=numbers)
+            except floats.NotSpecialised:
+                pass
         generated = generated or driver.build_reverse(fn, names, kinds, optimize=optimize)
         return "\n".join(cache.render(g) for g in cache.unit(generated))
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import ir
+from . import frontend, ir
 from .errors import AdjointError
 from .shapes import library_constant
 
@@ -382,6 +382,26 @@ def _into_numpy(stmt, parsed, facts, readers):
         isinstance(use, gast.Call) and _is_numpy(parsed.resolve(use.func))
         and not any(n.id == stmt.targets[0].id for k in use.keywords for n in ir.name_nodes(k))
         for use in uses)
+
+
+def calls_numpy(fn, seen=None):
+    """Whether fn, or a helper it calls, may call NumPy (read from the source, before any compiling).
+    Without NumPy, the code compiled for numbers is the code as written: grad of one number can run
+    forward mode, which is not compiled for numbers (api._Gradient._forward)."""
+    seen = set() if seen is None else seen
+    if fn in seen:
+        return False
+    seen.add(fn)
+    try:
+        parsed = frontend.parse(fn)
+    except AdjointError:
+        return True
+    for node in gast.walk(parsed.tree):
+        if isinstance(node, gast.Call):
+            callee = parsed.resolve(node.func)
+            if callee is None or _is_numpy(callee) or is_helper(callee) and calls_numpy(callee, seen):
+                return True
+    return False
 
 
 def _is_numpy(fn):

@@ -716,6 +716,13 @@ def unconcatenate(g, arrays, axis=0):
     if axis is None:
         sizes = [np.size(a) for a in arrays]
         return [np.reshape(piece, _shape(a)) for piece, a in zip(np.split(np.ravel(g), np.cumsum(sizes)[:-1]), arrays)]
+    if type(g) is np.ndarray and all(type(a) is np.ndarray for a in arrays):     # the common case: slices
+        before, start, pieces = (slice(None),) * (axis % g.ndim), 0, []
+        for a in arrays:
+            end = start + a.shape[axis]
+            pieces.append(g[before + (slice(start, end),)])
+            start = end
+        return pieces
     sizes = [_shape(a)[axis] if np.ndim(a) else 1 for a in arrays]
     if is_duck_array(g):          # slices along the axis (the standard has no split, Dask's computes sizes)
         ends = list(itertools.accumulate(sizes))
