@@ -135,7 +135,7 @@ def _copy_written_parameters(tree, parsed, shapes, namer, runtime_name):
     if not written:
         return
     rename = {p: namer.fresh(p) for p in params if p in written}
-    for node in gast.walk(gast.Module(tree.body, [])):
+    for node in ir.walk(gast.Module(tree.body, [])):
         if isinstance(node, gast.Name) and node.id in rename:
             node.id = rename[node.id]
     copies = []
@@ -308,7 +308,7 @@ class _Analysis:
             elif isinstance(stmt, (gast.Assign, gast.Expr)):        # (a helper called for its effect)
                 self._note_helper_updates(stmt, stmt.value)
             elif isinstance(stmt, gast.While):                      # (a test ANF leaves as it is)
-                for call in gast.walk(stmt.test):
+                for call in ir.walk(stmt.test):
                     self._note_helper_updates(stmt, call)
         changed = True
         while changed:              # loop phis read values defined later: iterate to a fixpoint

@@ -201,13 +201,13 @@ class _ANF:
 
 
 def _binds(target, name_):
-    return any(isinstance(n, gast.Name) and n.id == name_ for n in gast.walk(target))
+    return any(isinstance(n, gast.Name) and n.id == name_ for n in ir.walk(target))
 
 
 def local_names(tree):
     """Parameters and every name the body assigns."""
     names = {a.id for a in tree.args.args}
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             names.add(node.id)
     return names

@@ -785,8 +785,8 @@ def source(f, wrt=0, mode=None, args=None, optimize=True):
     With `args` (example arguments), the code is specialised as a call with them would be,
     e.g. without shape checks for arguments that are Python floats, and calling `math` where the
     function calls NumPy on numbers (see floats.py). For one Python number differentiated, grad runs
-    forward mode (one sweep, no tape) unless the code compiled for numbers calls math; that is the
-    code shown then. optimize=False shows the code before the cleanup passes.
+    forward mode (one sweep, no tape) where neither the function nor a helper calls NumPy; that is
+    the code shown then. optimize=False shows the code before the cleanup passes.
     """
     fn = callables.plain(unwrap(f))
     if mode not in (None, "reverse", "forward"):

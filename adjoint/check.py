@@ -15,7 +15,7 @@ def _fail(stage, message, node):
 
 
 def check_lift(tree, stage, parsed=None):
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
             _fail(stage, "a nested function or lambda left", node)
 
@@ -24,7 +24,7 @@ def check_inline(tree, stage, parsed):
     from .inline import classes_known, made_class, stores_into_self
     classes = classes_known(tree, parsed)
     for stmt in ir.statements(tree.body):
-        for call in gast.walk(stmt):
+        for call in ir.walk(stmt):
             if made_class(call, parsed) is not None:
                 _fail(stage, "a call making an object of a user class left", stmt)
             func = getattr(call, "func", None)
@@ -35,7 +35,7 @@ def check_inline(tree, stage, parsed):
 
 
 def check_with(tree, stage, parsed=None):
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.With):
             _fail(stage, "a `with` left", node)
 
@@ -51,20 +51,20 @@ def check_simplify(tree, stage, parsed=None):
 
 def check_comprehensions(tree, stage, parsed=None):
     from .comprehensions import BUILT
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, BUILT):
             _fail(stage, "a comprehension left", node)
 
 
 def check_constants(tree, stage, parsed=None):
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, (gast.If, gast.IfExp)) and isinstance(node.test, gast.Constant):
             _fail(stage, "a test on a constant left", node)
 
 
 def check_starred(tree, stage, parsed=None):
     from .starred import takes_star
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Starred):
             _fail(stage, "a starred argument left", node)
         if isinstance(node, gast.Call) and parsed is not None and takes_star(parsed.resolve(node.func)):
@@ -83,9 +83,9 @@ def check_writes(tree, stage, parsed=None):
     from .writes import is_write_call
     for stmt in ir.statements(tree.body):
         if isinstance(stmt, gast.Assign) and any(isinstance(n, (gast.Subscript, gast.Attribute))
-                                                 for n in gast.walk(stmt.targets[0])):
+                                                 for n in ir.walk(stmt.targets[0])):
             _fail(stage, "a store into an item, slice or attribute left", stmt)
-        for node in gast.walk(stmt):
+        for node in ir.walk(stmt):
             if is_write_call(node) and not (len(node.args) == 2 and isinstance(node.args[0], (gast.Subscript,
                                                                                              gast.Attribute))
                                             and isinstance(node.args[0].value, gast.Name)):
@@ -138,7 +138,7 @@ def check_absorb(tree, stage, parsed=None):
 
 
 def check_single_exit(tree, stage, parsed=None):
-    returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
+    returns = [n for n in ir.walk(tree) if isinstance(n, gast.Return)]
     if len(returns) != 1 or tree.body[-1] is not returns[0]:
         _fail(stage, "not exactly one return at the end", tree)
 
@@ -188,7 +188,7 @@ def no_shared_nodes(tree, stage):
     """Every pass: no node stands in two places. A shared node is renamed (SSA) or rewritten once for
     both, so the copy of a block an exit was absorbed into read the other copy's names."""
     seen = set()
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)):
             continue                    # (context and operator nodes carry no names)
         if id(node) in seen:

@@ -88,7 +88,7 @@ def coalesce_webs(fn, copies, backward_reads):
             rename[m] = keep
     if not rename:
         return False
-    for node in gast.walk(fn):
+    for node in ir.walk(fn):
         if isinstance(node, gast.Name) and node.id in rename:
             node.id = rename[node.id]
     for block in _blocks(fn):
@@ -207,7 +207,7 @@ def _sharing(fn):
         while parent.get(x, x) != x:
             x = parent[x]
         return x
-    for node in gast.walk(fn):
+    for node in ir.walk(fn):
         if not (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)):
             continue
         value, source = node.value, None
@@ -245,7 +245,7 @@ def _propagate(block, summary, i, loads):
                     and b not in _names(stmt.value, gast.Store)):
                 return False
     for j in uses:
-        for node in gast.walk(block[j]):
+        for node in ir.walk(block[j]):
             if isinstance(node, gast.Name) and node.id == a and isinstance(node.ctx, gast.Load):
                 node.id = b
         summary[j] = _summary(block[j])
@@ -355,7 +355,7 @@ def _inline_into(block, i, within_comment_block, sharing):
             header = _header_node(stmt)
             if header is None or name not in _names(header, gast.Load):
                 return False
-            for node in gast.walk(header):
+            for node in ir.walk(header):
                 for field, child in gast.iter_fields(node):
                     if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load):
                         setattr(node, field, value)
@@ -447,10 +447,10 @@ def _boolean_inside(node):
     """Whether node computes with a comparison or a logical operation. The algebra is that of
     numbers: derivatives and the active values they read are floats, but a mask in a derivative
     statement (`g * ((x > 0) * 1)`) is boolean, and `mask * 1` is not `mask` (`-mask` raises)."""
-    return any(isinstance(n, _BOOLEAN) for n in gast.walk(node))
+    return any(isinstance(n, _BOOLEAN) for n in ir.walk(node))
 
 
-class _Simplify(gast.NodeTransformer):
+class _Simplify(ir.Transformer):
     """Constant folding everywhere; the algebra (`x * 1 -> x`, `a * (1 / b) -> a / b`, reassociating
     a constant factor) only in statements that compute derivatives. The user's own arithmetic keeps
     its values and types to the last bit: `(x > 0) * 1` is an integer array, not the boolean one, and
@@ -571,7 +571,7 @@ _IN_PLACE = {f.__name__ for f in runtime.IN_PLACE}
 
 
 def _call_roots(value):
-    for node in gast.walk(value):
+    for node in ir.walk(value):
         if isinstance(node, gast.Call):
             root = node.func
             while isinstance(root, gast.Attribute):
@@ -587,7 +587,7 @@ def _pure(value):
     """Whether evaluating value has no effect but its result (rt.enter, which enters a `with`, has one)."""
     return all(root in _PURE_ROOTS for root in _call_roots(value)) and not any(
         isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and n.func.attr in _EFFECTS
-        for n in gast.walk(value))
+        for n in ir.walk(value))
 
 
 _EFFECTS = {f.__name__ for f in (runtime.enter, runtime.leave)}
@@ -735,7 +735,7 @@ def batch_outer_products(fn, derivatives, names):
     if any(isinstance(s, gast.AugAssign) or any(True for _ in _stored_into(s))
            or isinstance(s, gast.Assign) and not isinstance(s.targets[0], (gast.Name, gast.Tuple))
            for s in ir.statements(fn.body)) or \
-            any(isinstance(n, gast.Call) and _calls_runtime(n) and n.func.attr in _IN_PLACE for n in gast.walk(fn)):
+            any(isinstance(n, gast.Call) and _calls_runtime(n) and n.func.attr in _IN_PLACE for n in ir.walk(fn)):
         return False
     taken = {n.id for n in _name_nodes(fn)}
     changed = False
@@ -821,7 +821,7 @@ def remove_unread_saves(defs, stack):
     _, push, pop = stack
     pops, read = [], set()
     for fn in defs:
-        for node in gast.walk(fn):
+        for node in ir.walk(fn):
             if isinstance(node, gast.Assign) and ir.calls(node.value, (pop,)):
                 pops.append(node)
         start = next((i for i, s in enumerate(fn.body) if is_backward_marker(s)), None)

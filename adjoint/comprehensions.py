@@ -59,7 +59,7 @@ class _Comprehensions:
         result = self.namer.temporary("items" if not isinstance(comp, gast.DictComp) else "entries")
         renames = {}
         for generator in comp.generators:
-            for target in gast.walk(generator.target):
+            for target in ir.walk(generator.target):
                 if isinstance(target, gast.Name):
                     renames[target.id] = self.namer.fresh(target.id)
         for k, generator in enumerate(comp.generators):     # (the first iterable is read outside)
@@ -92,7 +92,7 @@ def _outside_comprehensions(node):
 
 
 def _rename(node, renames):
-    for sub in gast.walk(node):
+    for sub in ir.walk(node):
         if isinstance(sub, gast.Name) and sub.id in renames:
             sub.id = renames[sub.id]
 

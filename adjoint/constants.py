@@ -66,7 +66,7 @@ def _forget(live, stmt):
         live.pop(name, None)
 
 
-class _Fold(gast.NodeTransformer):
+class _Fold(ir.Transformer):
     """An expression (or a simple statement) with the live constants read and constant parts computed."""
 
     def __init__(self, constants):

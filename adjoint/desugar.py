@@ -7,7 +7,7 @@ from . import ir, writes
 from .errors import UnsupportedSyntax
 
 
-class _Assignments(gast.NodeTransformer):
+class _Assignments(ir.Transformer):
     def visit_Global(self, node):       # (reads only, the fence made sure: the names resolve as globals)
         return None
 
@@ -39,19 +39,19 @@ def keyword_dicts(tree):
     """{name: its display} for dicts a function builds once from a display with string keys and never
     changes: what `f(**opts)` passes is known when compiling."""
     displays, bound = {}, {}
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             bound[node.id] = bound.get(node.id, 0) + 1
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) and \
                 isinstance(node.value, gast.Dict) and all(isinstance(k, gast.Constant) and isinstance(k.value, str)
                                                           for k in node.value.keys):
             displays[node.targets[0].id] = node.value
-    changed = {n.value.id for n in gast.walk(tree) if isinstance(n, (gast.Subscript, gast.Attribute))
+    changed = {n.value.id for n in ir.walk(tree) if isinstance(n, (gast.Subscript, gast.Attribute))
                and isinstance(n.value, gast.Name) and (isinstance(n.ctx, gast.Store) or isinstance(n, gast.Attribute))}
     return {name: d for name, d in displays.items() if bound.get(name) == 1 and name not in changed}
 
 
-class _Keywords(gast.NodeTransformer):
+class _Keywords(ir.Transformer):
     """`f(x, **opts)` with opts a dict built here from a display: `f(x, k=opts['k'], ...)`."""
 
     def __init__(self, dicts):
@@ -78,7 +78,7 @@ def simplify_assignments(tree, namer):
     return _Keywords(keyword_dicts(tree)).visit(tree)
 
 
-class _With(gast.NodeTransformer):
+class _With(ir.Transformer):
     def __init__(self, namer):
         self.namer = namer
 
@@ -135,7 +135,7 @@ def lower_with(tree, namer):
     return _With(namer).visit(tree)
 
 
-class _ForIterables(gast.NodeTransformer):
+class _ForIterables(ir.Transformer):
     def __init__(self, namer):
         self.namer = namer
 
@@ -226,7 +226,7 @@ def read_containers(tree, shapes, parsed, runtime_name):
             raise _unsupported(parsed, stmt, "`d.pop(k)` on a dict is not supported", "read the value (`v = d[k]`) "
                                "and leave the key in the dict, or build a new dict without it")
         if writes.is_write_call(value) and is_sequence(shapes.get(value.args[0].value.id)) \
-                and any(isinstance(n, gast.Slice) for n in gast.walk(value.args[0].slice)):
+                and any(isinstance(n, gast.Slice) for n in ir.walk(value.args[0].slice)):
             raise _unsupported(parsed, stmt, "a store into a slice of a list (which may change its length) is not "
                                "supported", "store item by item (`xs[i] = v`), or keep the values in an array")
         method = value.func.attr if isinstance(value.func, gast.Attribute) and \

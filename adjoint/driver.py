@@ -279,7 +279,7 @@ def _residuals(gen, backward):
     for stmt in backward:
         restored = set()
         if gen.stack and isinstance(stmt, (gast.For, gast.While)):     # values a backward loop pops
-            restored = {n for s in gast.walk(stmt) if isinstance(s, gast.Assign) and ir.calls(s.value, (gen.stack[2],))
+            restored = {n for s in ir.walk(stmt) if isinstance(s, gast.Assign) and ir.calls(s.value, (gen.stack[2],))
                         for n in ir.names_stored(s.targets[0])}
         for n in ir.names_read(stmt):
             if n in wanted and n not in order and n not in restored:

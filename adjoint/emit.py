@@ -7,6 +7,8 @@ import astor
 import astor.code_gen
 import gast
 
+from . import ir
+
 
 def to_source(tree):
     """Python source for a gast tree (blocks left empty by the passes get a `pass`)."""
@@ -24,7 +26,7 @@ class _SourceGenerator(astor.code_gen.SourceGenerator):
 
 
 def _fill_empty(tree):
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(getattr(node, "body", None), list) and not node.body:
             node.body = [gast.Pass()]
     return tree

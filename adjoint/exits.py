@@ -67,7 +67,7 @@ def lower_returns_in_loops(tree, namer):
                 stmt.body, stmt.orelse = rewrite(stmt.body, depth), rewrite(stmt.orelse, depth)
             elif isinstance(stmt, (gast.For, gast.While)):
                 had_return = _returns_inside(stmt)
-                first_return = next((n for n in gast.walk(stmt) if isinstance(n, gast.Return)), stmt)
+                first_return = next((n for n in ir.walk(stmt) if isinstance(n, gast.Return)), stmt)
                 stmt.body = rewrite(stmt.body, depth + 1)
                 out.append(stmt)
                 if had_return:
@@ -91,7 +91,7 @@ def _loops(block):
 
 
 def _returns_inside(loop):
-    return any(isinstance(n, gast.Return) for n in gast.walk(loop))
+    return any(isinstance(n, gast.Return) for n in ir.walk(loop))
 
 
 def absorb_exits(tree, namer):
@@ -126,7 +126,7 @@ def _absorb(block):
 
 def single_exit(tree, namer):
     """Afterwards the function has exactly one `return`, its last statement, returning a name or constant."""
-    returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
+    returns = [n for n in ir.walk(tree) if isinstance(n, gast.Return)]
     if len(returns) == 1 and tree.body and tree.body[-1] is returns[0]:
         return tree
     if not returns:

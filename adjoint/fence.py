@@ -93,10 +93,10 @@ def fence(parsed):
                 "give every parameter a name in the signature")
     from .inline import classes_known
     classes = classes_known(fn, parsed)        # a method of one of these is the class's, not a list's
-    passed = {id(a) for node in gast.walk(fn) if isinstance(node, gast.Call) for a in node.args
+    passed = {id(a) for node in ir.walk(fn) if isinstance(node, gast.Call) for a in node.args
               if isinstance(a, gast.Starred)}   # `f(*items)`: the starred pass passes them one by one
     for stmt in fn.body:
-        for node in gast.walk(stmt):
+        for node in ir.walk(stmt):
             if id(node) not in passed:
                 _check(parsed, node, classes)
     return parsed
@@ -132,7 +132,7 @@ def _check_no_comprehension(parsed, node):
         [node.body, node.orelse] if isinstance(node, gast.IfExp) else \
         node.values[1:] if isinstance(node, gast.BoolOp) else [node.body]
     for part in parts:
-        for inner in gast.walk(part):
+        for inner in ir.walk(part):
             if isinstance(inner, BUILT):
                 _reject(parsed, inner, "a comprehension here would be evaluated where Python would not (in a "
                         "`while` test, one branch of a conditional expression, or after `and`/`or`)",

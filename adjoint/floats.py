@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import gast
 import numpy as np
 
-from . import frontend, ir
+from . import ir
 from .errors import AdjointError
 from .shapes import library_constant
 
@@ -385,23 +385,53 @@ def _into_numpy(stmt, parsed, facts, readers):
 
 
 def calls_numpy(fn, seen=None):
-    """Whether fn, or a helper it calls, may call NumPy (read from the source, before any compiling).
-    Without NumPy, the code compiled for numbers is the code as written: grad of one number can run
-    forward mode, which is not compiled for numbers (api._Gradient._forward)."""
+    """Whether fn, or a helper it calls, may call NumPy, read off the names its code uses (no parsing,
+    no compiling): a name bound to NumPy, to a module other than math (or adjoint's runtime), to a
+    class or to any object that is not a number, a string or a builtin may. Without NumPy, the code compiled for numbers is
+    the code as written: grad of one number can run forward mode, which is not compiled for numbers
+    (api._Gradient._forward)."""
     seen = set() if seen is None else seen
     if fn in seen:
         return False
     seen.add(fn)
-    try:
-        parsed = frontend.parse(fn)
-    except AdjointError:
+    code = getattr(fn, "__code__", None)
+    if code is None:
         return True
-    for node in gast.walk(parsed.tree):
-        if isinstance(node, gast.Call):
-            callee = parsed.resolve(node.func)
-            if callee is None or _is_numpy(callee) or is_helper(callee) and calls_numpy(callee, seen):
-                return True
-    return False
+    cells = [c.cell_contents for c in fn.__closure__ or () if _filled(c)]
+    found = [fn.__globals__.get(n, vars(builtins).get(n, _UNBOUND)) for n in _code_names(code)]
+    return any(_may_call_numpy(value, seen) for value in found + cells)
+
+
+_UNBOUND = object()
+
+
+def _code_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):               # a nested function, lambda or comprehension
+            names |= _code_names(const)
+    return names
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def _may_call_numpy(value, seen):
+    if value is _UNBOUND or value is math or isinstance(value, (int, float, complex, str, bool, type(None))):
+        return False                            # (an unbound name is an attribute's: `math.sin`'s `sin`)
+    if is_helper(value):
+        return calls_numpy(value, seen)
+    if (getattr(value, "__name__", None) if inspect.ismodule(value) else getattr(value, "__module__", None) or "") \
+            .split(".")[0] == "adjoint":
+        return False                            # adjoint's runtime, which generated code calls
+    if inspect.isbuiltin(value) or isinstance(value, type) and value.__module__ == "builtins":
+        return getattr(value, "__module__", None) not in ("builtins", "math") and _is_numpy(value)
+    return True
 
 
 def _is_numpy(fn):

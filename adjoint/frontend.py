@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import standard, trees
+from . import ir, standard, trees
 from .errors import NoSource, UnsupportedSyntax
 
 
@@ -113,7 +113,7 @@ def _forwards(wrapper):
     last = tree.body[-1] if tree.body else None
     if not isinstance(last, gast.Return) or last.value is None:
         return False
-    returns = [n for n in gast.walk(tree) if isinstance(n, gast.Return)]
+    returns = [n for n in ir.walk(tree) if isinstance(n, gast.Return)]
     if len(returns) != 1:
         return False
     if is_forwarding_call(last.value):
@@ -121,9 +121,9 @@ def _forwards(wrapper):
     if not isinstance(last.value, gast.Name):
         return False
     result = last.value.id
-    assigned = [n for n in gast.walk(tree) if isinstance(n, gast.Assign)
+    assigned = [n for n in ir.walk(tree) if isinstance(n, gast.Assign)
                 and any(isinstance(t, gast.Name) and t.id == result for t in n.targets)]
-    stores = [n for n in gast.walk(tree) if isinstance(n, gast.Name) and n.id == result
+    stores = [n for n in ir.walk(tree) if isinstance(n, gast.Name) and n.id == result
               and not isinstance(n.ctx, gast.Load)]
     return len(assigned) == 1 == len(stores) and assigned[0] in tree.body and \
         is_forwarding_call(assigned[0].value)
@@ -278,7 +278,7 @@ def resolve_free_names(fn, tree):
     """Map every name the body reads but never binds to its object (closure, globals, builtins)."""
     bound = {a.id for a in tree.args.args}
     loaded = set()
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Name):
             (bound if isinstance(node.ctx, (gast.Store, gast.Del)) else loaded).add(node.id)
     cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))

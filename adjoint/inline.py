@@ -33,7 +33,7 @@ def inline_calls(tree, namer, parsed):
     """Afterwards no statement calls a class of the user's to make an object, nor a method that stores
     into its object, on a name whose class is known here: each is `rt.new(C)` and the call's body."""
     classes = classes_known(tree, parsed)
-    if not classes and not any(made_class(n, parsed) for n in gast.walk(tree)):
+    if not classes and not any(made_class(n, parsed) for n in ir.walk(tree)):
         return tree
     tree.body = _Inliner(namer, parsed, classes).block(tree.body, 0)
     return tree
@@ -62,12 +62,12 @@ _STORES = weakref.WeakKeyDictionary()       # method -> (its code, whether it st
 def _stores_into(tree, me, fn):
     """Whether the function tree stores into an attribute of `me` or calls a method of it that does."""
     owner = _owner_class(fn)
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
             if isinstance(node, (gast.AugAssign, gast.AnnAssign)) else []
         for target in targets:
             if any(isinstance(t, gast.Attribute) and isinstance(t.value, gast.Name) and t.value.id == me
-                   for t in gast.walk(target)):
+                   for t in ir.walk(target)):
                 return True
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and \
                 isinstance(node.func.value, gast.Name) and node.func.value.id == me and owner is not None:
@@ -115,16 +115,16 @@ def classes_known(tree, parsed):
     """name -> the class of the object it names on every path: a parameter whose object's class is
     known and that is never rebound, or a name bound only to new objects of one class."""
     bound = {}
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
             bound.setdefault(node.targets[0].id, []).append(made_class(node.value, parsed))
         elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             bound.setdefault(node.id, [])
-    for node in gast.walk(tree):            # (a name rebound by a loop, a tuple target, `+=`: unknown)
+    for node in ir.walk(tree):            # (a name rebound by a loop, a tuple target, `+=`: unknown)
         if isinstance(node, (gast.For, gast.AugAssign)) or \
                 isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Name):
             target = node.target if not isinstance(node, gast.Assign) else node.targets[0]
-            for name in gast.walk(target):
+            for name in ir.walk(target):
                 if isinstance(name, gast.Name) and isinstance(name.ctx, gast.Store):
                     bound[name.id] = [None]
     classes = {p: kind.cls for p, kind in parsed.static_types.items()
@@ -171,7 +171,7 @@ class _Inliner:
                                      "adjoint cannot tell what runs first", "call it in a statement of its own: "
                                      "`result = obj.method(...)`, then use `result`")
         receiver = getattr(getattr(calls[0].func, "value", None), "id", None)
-        if receiver is not None and sum(isinstance(n, gast.Name) and n.id == receiver for n in gast.walk(stmt)) > 1:
+        if receiver is not None and sum(isinstance(n, gast.Name) and n.id == receiver for n in ir.walk(stmt)) > 1:
             raise self._reject(stmt, f"`{receiver}` is read in the same statement as a call that changes it",
                                "call the method in a statement of its own first")
         temp = self.namer.fresh(getattr(calls[0].func, "attr", None) or "made")
@@ -261,15 +261,15 @@ class _Inliner:
             raise self._reject(stmt, f"`{name}` stores into its object and takes `*args` or `**kwargs`, which "
                                      "adjoint does not inline", "give it plain parameters")
         body = copy.deepcopy(tree.body)
-        returns = [n for n in gast.walk(gast.Module(body, [])) if isinstance(n, gast.Return)]
+        returns = [n for n in ir.walk(gast.Module(body, [])) if isinstance(n, gast.Return)]
         if returns and not (len(returns) == 1 and body[-1] is returns[0]):
             raise self._reject(stmt, f"`{name}` stores into its object and returns before its end, which adjoint "
                                      "does not inline", "return once, at the end of the method")
-        if any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for n in gast.walk(gast.Module(body, []))):
+        if any(isinstance(n, (gast.FunctionDef, gast.Lambda)) for n in ir.walk(gast.Module(body, []))):
             raise self._reject(stmt, f"`{name}` stores into its object and defines a function inside, which "
                                      "adjoint does not inline", "define the function at module level")
         me, params = arguments.args[0].id, [a.id for a in arguments.args[1:]]
-        stored = {n.id for n in gast.walk(gast.Module(body, [])) if isinstance(n, gast.Name)
+        stored = {n.id for n in ir.walk(gast.Module(body, [])) if isinstance(n, gast.Name)
                   and isinstance(n.ctx, gast.Store)}
         if me in stored:
             raise self._reject(stmt, f"`{name}` rebinds `{me}`", f"use another name than `{me}` for the new value")
@@ -295,7 +295,7 @@ class _Inliner:
                 body.append(ir.assign(target, result if result is not None else ir.const(None), stmt))
         elif target is not None:
             body.append(ir.assign(target, ir.const(None), stmt))
-        for node in gast.walk(gast.Module(body, [])):
+        for node in ir.walk(gast.Module(body, [])):
             if hasattr(node, "lineno"):     # (the method's lines are in another file: point at the call)
                 node.lineno, node.col_offset = stmt.lineno, getattr(stmt, "col_offset", 0)
         return out + body
@@ -304,7 +304,7 @@ class _Inliner:
         """{name: name here} for the globals the method reads: the same name where it means the same
         object here (or nothing yet), else a fresh name generated code is given."""
         rename = {}
-        for node in gast.walk(gast.Module(body, [])):
+        for node in ir.walk(gast.Module(body, [])):
             if not isinstance(node, gast.Name) or node.id in local or node.id in rename:
                 continue
             value = method.namespace.get(node.id, getattr(builtins, node.id, None))
@@ -346,7 +346,7 @@ def _earlier_passes(body, namer, method):
 
 
 def _renamed(node, rename):
-    for sub in gast.walk(node):
+    for sub in ir.walk(node):
         if isinstance(sub, gast.Name) and sub.id in rename:
             sub.id = rename[sub.id]
     return node
@@ -356,22 +356,22 @@ def _calls(stmt):
     """The calls in the expressions a simple statement evaluates (not in nested statements)."""
     parts = [stmt.value] if isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)) and stmt.value is not None \
         else [getattr(stmt, "test", None), getattr(stmt, "iter", None)]
-    return [n for part in parts if part is not None for n in gast.walk(part) if isinstance(n, gast.Call)]
+    return [n for part in parts if part is not None for n in ir.walk(part) if isinstance(n, gast.Call)]
 
 
 def _conditional(stmt, call):
     """Whether the call may not run, or run more than once, when the statement runs: inside one arm
     of `a if c else b`, `and`/`or`, a lambda or a comprehension."""
-    for node in gast.walk(stmt):
+    for node in ir.walk(stmt):
         if isinstance(node, (gast.IfExp, gast.BoolOp, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
-                             gast.GeneratorExp)) and any(n is call for n in gast.walk(node)):
+                             gast.GeneratorExp)) and any(n is call for n in ir.walk(node)):
             return True
     return False
 
 
 def _replace(tree, old, new):
     """Put new where old is in tree (one node)."""
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         for field, value in gast.iter_fields(node):
             if value is old:
                 setattr(node, field, new)

@@ -83,7 +83,7 @@ def _take_nested_functions(tree, namer, parsed):
     return nested
 
 
-class _Lambdas(gast.NodeTransformer):
+class _Lambdas(ir.Transformer):
     """A lambda in an expression becomes the name of its lifted function."""
 
     def __init__(self, namer, define):
@@ -153,7 +153,7 @@ def _captured_variables(nested, enclosing):
     return {name: sorted(names) for name, names in captured.items()}
 
 
-class _CallsPassCaptured(gast.NodeTransformer):
+class _CallsPassCaptured(ir.Transformer):
     """`g(a)` -> `g(captured..., a)` for the nested functions not shadowed by `bound`; passing one
     that captures nothing to a call is fine (the callee is specialised on it), any other use of one
     (returned, stored, passed while it captures) is rejected."""
@@ -248,7 +248,7 @@ def _compile(nested, captured, parsed):
 
 def _located(node, like):
     """node with like's position on every part that has none (the factory's own statements)."""
-    for sub in gast.walk(node):
+    for sub in ir.walk(node):
         if isinstance(sub, (gast.stmt, gast.expr)) and getattr(sub, "lineno", None) is None:
             sub.lineno, sub.col_offset = like.lineno, like.col_offset
             sub.end_lineno, sub.end_col_offset = like.lineno, like.col_offset

@@ -64,7 +64,7 @@ def fold_static_calls(program):
     parsed = program.parsed
     definitions = {ir.target_name(s): s.value for s in ir.statements(program.tree.body)
                    if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
-    for node in gast.walk(program.tree):
+    for node in ir.walk(program.tree):
         if isinstance(node, gast.Assign) and isinstance(node.value, (gast.Name, gast.Attribute)):
             _record_function_alias(node, parsed)
         if not (isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)):
@@ -127,7 +127,7 @@ class Program:
 
 def _all_names(parsed):
     names = set(parsed.namespace) | set(parsed.params)
-    names |= {n.id for n in gast.walk(parsed.tree) if isinstance(n, gast.Name)}
+    names |= {n.id for n in ir.walk(parsed.tree) if isinstance(n, gast.Name)}
     return names
 
 

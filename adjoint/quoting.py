@@ -27,7 +27,7 @@ def quote_expr(src, **subs):
     return stmt.value
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(ir.Transformer):
     def __init__(self, subs):
         self.subs = subs
 

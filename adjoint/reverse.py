@@ -40,7 +40,7 @@ def _readers_and_definers(tree):
             definers.setdefault(ir.target_name(stmt), []).append(stmt)
         header = [getattr(stmt, f) for f in ("test", "iter") if hasattr(stmt, f)] if _is_compound(stmt) else [stmt]
         for node in header:
-            for sub in gast.walk(node):
+            for sub in ir.walk(node):
                 if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
                     readers.setdefault(sub.id, []).append(stmt)
     return readers, definers
@@ -97,7 +97,7 @@ class Reverse:
             elif isinstance(stmt, gast.For):
                 self.primal.add(stmt.target.id)
         self._adjoint_code = {}
-        self.indexed = {n.value.id for n in gast.walk(self.tree) if isinstance(n, gast.Subscript)
+        self.indexed = {n.value.id for n in ir.walk(self.tree) if isinstance(n, gast.Subscript)
                         and isinstance(n.value, gast.Name)}
         self.objects = program.objects or Objects()     # what the function writes into, see writes.py
         # names whose adjoint is a buffer the backward sweep adds into in place: the versions of a written
@@ -277,7 +277,7 @@ class Reverse:
     def _contents_read(self, node):
         """Names whose values (not only shapes) an adjoint expression reads."""
         skipped = set()
-        for call in gast.walk(node):
+        for call in ir.walk(node):
             if isinstance(call, gast.Call):
                 for k in runtime.SHAPE_ONLY.get(self.parsed.resolve(call.func), ()):
                     if k < len(call.args):
@@ -985,7 +985,7 @@ class Reverse:
         """Adjoint names the backward code indexes (`dv2[0]` for `v2 = np.array([x0, ...])`)."""
         if not hasattr(self, "_indexed"):
             codes = [node for pre, contribs in self._adjoint_code.values() for node in pre + [c for _, c in contribs]]
-            self._indexed = {n.value.id for code in codes for n in gast.walk(code)
+            self._indexed = {n.value.id for code in codes for n in ir.walk(code)
                              if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)}
         return self._indexed
 
@@ -1072,7 +1072,7 @@ _CHEAP_NODES = (gast.BinOp, gast.Compare, gast.UnaryOp, gast.BoolOp, gast.Name, 
 
 def _cheap(value, parsed):
     """An expression quick to evaluate again: arithmetic and comparisons, `math` functions."""
-    for node in gast.walk(value):
+    for node in ir.walk(value):
         if isinstance(node, gast.Call):
             fn = parsed.resolve(node.func)
             if getattr(fn, "__module__", None) != "math" and fn not in (abs, min, max, int, float, len, round):

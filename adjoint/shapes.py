@@ -608,7 +608,7 @@ def _makes_complex(stmts, parsed):
     for stmt in stmts:
         if not isinstance(stmt, gast.Assign):
             continue
-        for node in gast.walk(stmt.value):
+        for node in ir.walk(stmt.value):
             if isinstance(node, gast.Constant) and isinstance(node.value, complex):
                 return True
             if isinstance(node, (gast.Name, gast.Attribute)) and _key(parsed.resolve(node)) in _COMPLEX_SOURCES:

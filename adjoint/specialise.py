@@ -62,7 +62,7 @@ def make(req, lifted):
     """The clone's function object (registered in frontend.LIFTED)."""
     parsed = frontend.parse(req.callee)
     tree = parsed.tree
-    taken = {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)} | set(parsed.params) | set(parsed.namespace)
+    taken = {n.id for n in ir.walk(tree) if isinstance(n, gast.Name)} | set(parsed.params) | set(parsed.namespace)
     # the clone's names for the captured values and the closures, clear of the callee's own names
     renamed = {v: fresh_in(v, taken) for v in req.captured}
     cells = {n: fresh_in(n, taken) for n in req.closures.values()}
@@ -83,7 +83,7 @@ def compile_clone(tree, parsed, cells):
     return function
 
 
-class _CallsOfParameters(gast.NodeTransformer):
+class _CallsOfParameters(ir.Transformer):
     """`f(u)` -> `rhs(rate, u)` for a parameter f bound to the closure rhs; other uses are rejected."""
 
     def __init__(self, req, parsed, renamed, cells):

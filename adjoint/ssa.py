@@ -34,7 +34,7 @@ class _Renamer:
         return version
 
     def uses(self, node, env):
-        for sub in gast.walk(node):
+        for sub in ir.walk(node):
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and sub.id in env:
                 sub.id = env[sub.id]
 
@@ -99,7 +99,7 @@ class _Renamer:
             pass
         else:
             self.uses(stmt.iter, env)
-        carried = sorted({n.id for s in stmt.body for n in gast.walk(s)
+        carried = sorted({n.id for s in stmt.body for n in ir.walk(s)
                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)})
         body_env = dict(env)
         if target is not None:
@@ -162,7 +162,7 @@ def compact_versions(tree, base, namer):
         count[var] = k
         rename[version] = candidate
         taken.add(candidate)
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Name) and node.id in rename:
             node.id = rename[node.id]
     namer.taken |= taken
@@ -174,7 +174,7 @@ def prune_phis(tree):
     """Delete phi definitions whose value no ordinary statement can observe (pruned SSA)."""
     phis = {}
     roots = set()
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if ir.is_phi(node):
             phis[ir.target_name(node)] = ir.phi_args(node)
         elif isinstance(node, (gast.stmt, gast.expr)) and not isinstance(node, gast.Assign):

@@ -126,7 +126,7 @@ def function_namespace(tree, parsed):
     body binds at its top level (`xp = array_namespace(x)`), else a module-level namespace it reads.
     None: NumPy (the function is written with NumPy, or with no library at all)."""
     for stmt in tree.body:          # (a generated function may unpack its namespace from saved state)
-        bound = [n.id for target in getattr(stmt, "targets", ()) for n in gast.walk(target) if isinstance(n, gast.Name)]
+        bound = [n.id for target in getattr(stmt, "targets", ()) for n in ir.walk(target) if isinstance(n, gast.Name)]
         found = [name for name in bound if name in parsed.namespaces]
         if found:
             return found[0]
@@ -155,7 +155,7 @@ NUMPY_DEFINITION = ("the function is written with the array API, and this functi
                     "its definition in NumPy code (adjoint/rules/definitions.py), which takes NumPy's arrays only")
 
 
-class _Translate(gast.NodeTransformer):
+class _Translate(ir.Transformer):
     def __init__(self, namespace, numpy_name, runtime_name):
         self.namespace, self.numpy_name, self.runtime_name = namespace, numpy_name, runtime_name
 

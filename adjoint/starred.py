@@ -30,7 +30,7 @@ def _block(block, namer, parsed, displays, plain_copies):
         for field in ("body", "orelse"):
             if getattr(stmt, field, None):
                 setattr(stmt, field, _block(getattr(stmt, field), namer, parsed, displays, plain_copies))
-        calls = [sub for sub in gast.walk(ir.header(stmt)) if isinstance(sub, gast.Call)]
+        calls = [sub for sub in ir.walk(ir.header(stmt)) if isinstance(sub, gast.Call)]
         taking_star = {id(call): found for call in calls for found in [_function_taking_star(call, parsed)] if found}
         hoisted = []
         for call in _starred_calls(stmt, parsed):
@@ -150,7 +150,7 @@ def _with_plain_star(fn, namer, parsed):
 
 def _starred_calls(stmt, parsed):
     """The calls with a starred argument that the statement itself evaluates, once each time it runs."""
-    found = [sub for sub in gast.walk(ir.header(stmt))
+    found = [sub for sub in ir.walk(ir.header(stmt))
              if isinstance(sub, gast.Call) and any(isinstance(a, gast.Starred) for a in sub.args)]
     found.reverse()             # inner calls first: `f(*g(*h(x)))` hoists h's items before g's call
     if found and (isinstance(stmt, gast.While) or _conditional(stmt)):
@@ -161,7 +161,7 @@ def _starred_calls(stmt, parsed):
 
 def _conditional(stmt):
     return any(isinstance(n, (gast.IfExp, gast.BoolOp, gast.Lambda)) and
-               any(isinstance(s, gast.Starred) for s in gast.walk(n)) for n in gast.walk(ir.header(stmt)))
+               any(isinstance(s, gast.Starred) for s in ir.walk(n)) for n in ir.walk(ir.header(stmt)))
 
 
 def _items(value, stmt, namer, parsed, displays, hoisted):
@@ -210,7 +210,7 @@ def _returns(block):
 def _displays_bound_once(tree):
     """{name: its tuple or list display} for names the function binds once, to a display."""
     bound, displays = {}, {}
-    for node in gast.walk(tree):
+    for node in ir.walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             bound[node.id] = bound.get(node.id, 0) + 1
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) and \

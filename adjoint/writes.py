@@ -151,7 +151,7 @@ def _out_name(keywords):
     return out.id if isinstance(out, gast.Name) else None
 
 
-class _Writes(gast.NodeTransformer):
+class _Writes(ir.Transformer):
     def __init__(self, namer, parsed):
         self.namer, self.parsed = namer, parsed
 
@@ -274,7 +274,7 @@ STORE_CALLS = {"fill": _Writes.fill, "copyto": _Writes.copyto, "out": _Writes.ou
 
 
 def _stores_into_items(target):
-    return any(isinstance(n, gast.Subscript) for n in gast.walk(target))
+    return any(isinstance(n, gast.Subscript) for n in ir.walk(target))
 
 
 def lower_writes(tree, namer, parsed):
