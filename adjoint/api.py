@@ -561,6 +561,10 @@ def vjp(f, *primals, wrt=None):
 def _vjp(f, primals, wrt, check):
     """vjp; check=False lets a cotangent of another shape through (jacobian of a gradient that is a
     constant zero)."""
+    gradient = unwrap(f)
+    if isinstance(gradient, _Gradient) and not gradient.with_value and not gradient.has_aux \
+            and not hasattr(gradient.fn, "__adjoint_function__"):
+        return _vjp_of_gradient(gradient, primals, wrt)
     fn = _plain(f, primals)
     signature = _signature(fn)
     params = list(signature.parameters)
@@ -589,6 +593,34 @@ def _vjp(f, primals, wrt, check):
         out = tuple(_like(g, primals[p], inputs) for g, p in zip(grads, positions))
         return out if many else out[0]
     return _unshared(value, primals), pullback
+
+
+def _vjp_of_gradient(gradient, primals, wrt):
+    """vjp of g = grad(f, wrt=K). Second derivatives are symmetric, so the pullback of a cotangent v
+    is the derivative of grad(f, wrt=W) along v placed on the arguments K: one forward sweep over the
+    gradient's code, as hessian and hvp run, instead of reverse mode over it (which refuses the save
+    stack of a gradient with loops, and lacks reverse rules for some of the runtime's helpers)."""
+    fn = gradient.fn
+    _check_signature(fn, gradient.signature, primals)
+    params = list(gradient.signature.parameters)
+    names, many = (tuple(params[:len(primals)]), True) if wrt is None else _wrt_names(fn, wrt)
+    for name in names:
+        _check_differentiable(fn, name, primals[params.index(name)])
+    value = gradient(*primals)
+    inner = _plain(_gradient(fn, names, with_value=False, has_aux=False), primals)   # grad(f, wrt=W)'s code
+    full = _all_args(inner, primals)
+    sweep = _tangent_linked(inner, tuple(gradient.wrt), full).function
+    positions = [params.index(n) for n in names]
+
+    def pullback(cotangent):
+        cotangents = cotangent if gradient.many else (cotangent,)
+        _check_shapes(fn, "cotangent", [("its output", v, c) for v, c in
+                                        zip(value if gradient.many else (value,), cotangents)])
+        _, tangent = _run(sweep, *full, *cotangents)
+        grads = tuple(tangent) if len(names) > 1 else (tangent,)
+        out = tuple(_like(g, primals[p], primals) for g, p in zip(grads, positions))
+        return out if many else out[0]
+    return value, pullback
 
 
 def _check_arguments(f, args):

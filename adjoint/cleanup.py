@@ -729,14 +729,12 @@ def batch_outer_products(fn, derivatives, names):
     `dW = dW + rt.outer_sum(dW_outer_a, dW_outer_b)` every rt.OUTER_CHUNK iterations and after the
     loop: one matrix product instead of an outer product and a sum per iteration, holding no more
     than a chunk of the values (every iteration's would double the memory of the loop's tape).
-    Only for adjoints the loop reads nowhere else, and only where nothing in the function stores
-    into an object, adjoint buffers included (`rt.add_at(dz, ...)` adds into dz): the values kept
-    are then never changed after."""
-    if any(isinstance(s, gast.AugAssign) or any(True for _ in _stored_into(s))
-           or isinstance(s, gast.Assign) and not isinstance(s.targets[0], (gast.Name, gast.Tuple))
-           for s in ir.statements(fn.body)) or \
-            any(isinstance(n, gast.Call) and _calls_runtime(n) and n.func.attr in _IN_PLACE for n in ir.walk(fn)):
-        return False
+    Only for adjoints the loop reads nowhere else, and only where the values appended never change
+    afterwards: nothing in the function stores into an object, adjoint buffers included
+    (`rt.add_at(dz, ...)` adds into dz), or the only stores into an appended name are its own
+    (`dz[a:b] += g`), made in the loop's body between the buffer's making afresh
+    (`dz = rt.add_at(rt.zero, ...)`) and the append (lstm's gates)."""
+    stores = _stores(fn, names["rt"])
     taken = {n.id for n in _name_nodes(fn)}
     changed = False
     for block in _blocks(fn):
@@ -744,6 +742,7 @@ def batch_outer_products(fn, derivatives, names):
         while i < len(block):
             loop = block[i]
             found = _outer_accumulations(loop, derivatives, names["np"]) if isinstance(loop, gast.For) else []
+            found = [stmt for stmt in found if stores is not None and _kept_unchanged(stmt, loop, stores, names["rt"])]
             before, after = [], []
             for stmt in found:
                 target = ir.target_name(stmt)
@@ -759,6 +758,68 @@ def batch_outer_products(fn, derivatives, names):
             i += len(before) + len(after) + 1
             changed |= bool(found)
     return changed
+
+
+class _Stores(list):
+    """[(statement, name stored into)], and .assigned: {name: how many statements assign it}."""
+
+
+def _stores(fn, rt_name):
+    """[(statement, name stored into)] of every store into an object in fn, by the name it is stored
+    through; None if a store goes through something other than a name (an alias could not be told)."""
+    found = _Stores()
+    found.assigned = {}
+    for stmt in ir.statements(fn.body):
+        if isinstance(stmt, gast.Assign):
+            for node in _name_nodes(stmt.targets[0]):
+                found.assigned[node.id] = found.assigned.get(node.id, 0) + 1
+    for stmt in ir.statements(fn.body):
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            continue
+        if isinstance(stmt, (gast.Assign, gast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            if any(not isinstance(t, (gast.Name, gast.Tuple)) and not (isinstance(t, gast.Subscript)
+                                                                        and isinstance(t.value, gast.Name)) for t in targets):
+                return None
+        found += [(stmt, name) for name in _stored_into(stmt)]
+        for node in ir.walk(stmt):
+            if isinstance(node, gast.Call) and _calls_runtime(node) and node.func.attr in _IN_PLACE and node.args:
+                if not isinstance(node.args[0], gast.Name):
+                    if not (isinstance(node.args[0], gast.Attribute) and node.args[0].attr == "zero"):
+                        return None
+                else:
+                    found.append((stmt, node.args[0].id))
+    return found
+
+
+def _kept_unchanged(stmt, loop, stores, rt_name):
+    """Whether what stmt (in loop's body) appends is never stored into afterwards: every store made
+    in the loop is a statement of its body, into a buffer the body makes afresh each iteration
+    (`dz = rt.add_at(rt.zero, ...)`, the name's only assignment in the function), between the
+    making and stmt. After stmt nothing in the iteration stores, and the next iteration's stores go
+    into new buffers. Stores before or after the loop change nothing appended (the last chunk is
+    summed right after the loop)."""
+    inside = {id(s) for s in ir.statements(loop.body)}
+    body = loop.body
+    position = body.index(stmt)
+    for store, name in stores:
+        if id(store) not in inside:
+            continue
+        if store not in body:
+            return False
+        makes = [i for i, s in enumerate(body) if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                 and s.targets[0].id == name]
+        if len(makes) != 1 or stores.assigned.get(name) != 1 or not _made_afresh(body[makes[0]].value, rt_name) \
+                or not makes[0] < body.index(store) < position:
+            return False
+    return True
+
+
+def _made_afresh(value, rt_name):
+    """`rt.add_at(rt.zero, ...)`: a new buffer (rt.add_at allocates when given rt.zero)."""
+    return isinstance(value, gast.Call) and _calls_runtime(value) and value.func.attr == "add_at" and value.args \
+        and isinstance(value.args[0], gast.Attribute) and value.args[0].attr == "zero" \
+        and isinstance(value.args[0].value, gast.Name) and value.args[0].value.id == rt_name
 
 
 def _outer_accumulations(loop, derivatives, np_name):

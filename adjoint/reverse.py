@@ -1087,7 +1087,8 @@ def _cheap(value, parsed):
 
 SAVE_STACK = ("reverse mode over a derivative whose code saves values in a loop (its save stack) is not "
               "supported; differentiate the derivative in forward mode instead: adjoint.hessian(f), "
-              "adjoint.hvp(f), or adjoint.jacobian(adjoint.grad(f), mode='forward')")
+              "adjoint.hvp(f), adjoint.jacobian(adjoint.grad(f)) or adjoint.vjp(adjoint.grad(f), ...), "
+              "which run forward mode over a gradient")
 
 
 def _one_operation(value):

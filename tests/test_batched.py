@@ -66,20 +66,51 @@ def test_a_function_adding_into_adjoint_buffers_is_not_batched():
     check_grads(B.adds_into_a_buffer, w, v, wrt=(0, 1))
 
 
+def test_a_buffer_made_each_step_and_stored_into_before_the_product_is_batched():
+    """lstm: the gate slices' adjoints add into `dz` (`dz[2:4] += g`), made afresh each step by
+    `dz = rt.add_at(rt.zero, ...)`, before `dW = dW + np.outer(dz, t5)` appends it: nothing stores
+    into it after that, and the next step's stores go into a new buffer."""
+    w, xs = _rng.standard_normal((6, 5)) * 0.4, _rng.standard_normal((2 * runtime.OUTER_CHUNK + 3, 3)) * 0.5
+    text = adjoint.source(B.gated, args=(w, xs))
+    assert "dz[2:4] += " in text and "rt.outer_sum(dW_outer_a, dW_outer_b)" in text, text
+    check_grads(B.gated, w, xs)
+    check_derivatives(B.gated, w, xs[:4])
+
+
 def test_reverse_mode_over_a_gradient_with_a_loop_is_refused_not_wrong():
     """The generated gradient saves loop values on a list (`push = stack.append`); reverse mode over
     it dropped the derivatives of what it popped (a wrong Hessian, 1.6 off) once the adjoint of
     `W.T @ dz` stopped crashing on a zero adjoint. Values pushed are now active through the list,
-    and reverse mode (a vjp of the gradient) refuses the save stack, saying which mode works. The
-    Jacobian of a gradient is built in forward mode whichever mode is asked for: the same matrix."""
+    and reverse mode over such code (a vjp of value_and_grad) refuses the save stack, saying which
+    mode works. The Jacobian of a gradient, and a vjp of one, run forward mode over its code: the
+    same numbers by the symmetry of second derivatives."""
     w, v = W[:3, :3], V[:3]
     gradient = adjoint.grad(B.small_loop, 0)
     with pytest.raises(NonDifferentiable, match="save stack.*forward mode"):
-        adjoint.vjp(gradient, w, v)
+        adjoint.vjp(adjoint.value_and_grad(B.small_loop, 0), w, v, wrt=0)
     want = numerical_jacobian(lambda m: gradient(m, v), (w,))
     for mode in ("reverse", "forward"):
         assert np.allclose(adjoint.jacobian(gradient, mode=mode)(w, v), want, rtol=1e-5, atol=1e-7)
     assert np.allclose(adjoint.hessian(B.small_loop, 0)(w, v), want, rtol=1e-5, atol=1e-7)
+    cotangent = np.arange(9.0).reshape(3, 3) / 9
+    value, pullback = adjoint.vjp(gradient, w, v, wrt=0)
+    assert np.allclose(value, gradient(w, v))
+    assert np.allclose(pullback(cotangent), np.tensordot(cotangent, want, axes=2), rtol=1e-5, atol=1e-7)
+
+
+def test_a_vjp_of_a_gradient_with_respect_to_other_arguments():
+    """vjp(grad(f, wrt=K), wrt=W)(c) = sum over K of c_k d(df/dx_k)/dx_W: the derivative of
+    grad(f, wrt=W) along c placed on K (one forward sweep over the gradient's code)."""
+    w, v = W[:3, :3], V[:3]
+    both = adjoint.grad(B.small_loop, (0, 1))
+    value, pullback = adjoint.vjp(both, w, v, wrt=1)
+    cw, cv = np.ones((3, 3)) * 0.3, np.array([0.2, -0.1, 0.5])
+    jw = numerical_jacobian(lambda x: both(w, x)[0], (v,))
+    jv = numerical_jacobian(lambda x: both(w, x)[1], (v,))
+    assert np.allclose(pullback((cw, cv)), np.tensordot(cw, jw, axes=2) + cv @ jv, rtol=1e-5, atol=1e-7)
+    dw, dv = adjoint.vjp(adjoint.grad(B.small_loop, 1), w, v)[1](cv)       # every argument
+    assert dw.shape == w.shape and np.allclose(dv, cv @ numerical_jacobian(lambda x: adjoint.grad(B.small_loop, 1)(w, x), (v,)),
+                                               rtol=1e-5, atol=1e-7)
 
 
 def test_the_adjoint_of_a_matrix_product_takes_a_zero_adjoint_as_a_number():
