@@ -60,6 +60,12 @@ _LEAF_FIELDS = {"ctx", "id", "type_comment", "kind", "annotation"}
 _CHILD_FIELDS = {}
 
 
+def _fields(cls):
+    """cls._fields, remembered (read per node by walk and Transformer)."""
+    _FIELDS[cls] = cls._fields
+    return cls._fields
+
+
 _FIELDS = {}
 
 
@@ -70,11 +76,7 @@ def walk(node):
     AST = gast.AST
     while todo:
         node = todo.popleft()
-        cls = type(node)
-        fields = _FIELDS.get(cls)
-        if fields is None:
-            fields = _FIELDS[cls] = cls._fields
-        for field in fields:
+        for field in _FIELDS.get(type(node)) or _fields(type(node)):
             child = getattr(node, field, None)
             if type(child) is list:
                 todo.extend([c for c in child if isinstance(c, AST)])
@@ -96,11 +98,7 @@ class Transformer(gast.NodeTransformer):
         return method(self, node)
 
     def generic_visit(self, node):
-        cls = type(node)
-        fields = _FIELDS.get(cls)
-        if fields is None:
-            fields = _FIELDS[cls] = cls._fields
-        for field in fields:
+        for field in _FIELDS.get(type(node)) or _fields(type(node)):
             old = getattr(node, field, None)
             if type(old) is list:
                 new_values, changed = [], False

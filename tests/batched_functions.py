@@ -63,11 +63,3 @@ def small_loop(W, v):
         h = np.tanh(W @ h)
     return np.sum(h ** 2)
 
-
-def gated(W, xs):
-    """An LSTM-like step: slices of one product, whose adjoints add into a buffer made each step."""
-    h = np.zeros(2)
-    for t in range(len(xs)):
-        z = W @ np.concatenate([h, xs[t]])
-        h = np.tanh(z[:2]) * np.cos(z[2:4]) + 0.1 * z[4:]
-    return np.sum(h ** 2)

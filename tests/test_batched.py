@@ -11,6 +11,7 @@ from adjoint.errors import NonDifferentiable
 from adjoint.testing import check_derivatives, check_grads, numerical_jacobian
 
 import batched_functions as B
+import shape_fact_functions as sf
 
 _rng = np.random.default_rng(5)
 W = _rng.standard_normal((4, 4)) * 0.4
@@ -71,10 +72,10 @@ def test_a_buffer_made_each_step_and_stored_into_before_the_product_is_batched()
     `dz = rt.add_at(rt.zero, ...)`, before `dW = dW + np.outer(dz, t5)` appends it: nothing stores
     into it after that, and the next step's stores go into a new buffer."""
     w, xs = _rng.standard_normal((6, 5)) * 0.4, _rng.standard_normal((2 * runtime.OUTER_CHUNK + 3, 3)) * 0.5
-    text = adjoint.source(B.gated, args=(w, xs))
+    text = adjoint.source(sf.gate_steps, args=(w, xs))
     assert "dz[2:4] += " in text and "rt.outer_sum(dW_outer_a, dW_outer_b)" in text, text
-    check_grads(B.gated, w, xs)
-    check_derivatives(B.gated, w, xs[:4])
+    check_grads(sf.gate_steps, w, xs)
+    check_derivatives(sf.gate_steps, w, xs[:4])
 
 
 def test_reverse_mode_over_a_gradient_with_a_loop_is_refused_not_wrong():
