@@ -606,3 +606,11 @@ def store_after_a_continue_in_a_while_loop(a):
         if n >= 2:
             break
     return sum(a * a)
+
+
+def squares_of_items(x, y):
+    """An item read several times in one line: each read adds its adjoint into the same place."""
+    out = np.zeros(len(x))
+    for i in range(len(x)):
+        out[i] = x[i] * x[i] + y[1] * y[1] * x[i]
+    return np.sum(out * out)
