@@ -152,3 +152,21 @@ def tests_a_power_of_a_numpy_value(x):
     if t ** 0.5 > 0.2:                  # nan > 0.2 is False as written; a complex would not compare
         t = t * x
     return t
+
+
+def taylor_exp(x):
+    """No NumPy: grad of one number runs forward mode."""
+    total, term = 1.0, 1.0
+    for k in range(1, 12):
+        term = term * x / k
+        total = total + term
+    return total
+
+
+def calls_a_numpy_helper(x):
+    return taylor_exp(x) + chain(x, 0.5)        # chain calls NumPy
+
+
+def closes_over_numpy(x):
+    f = lambda t: np.sin(t) * t             # noqa: E731
+    return f(x) + x

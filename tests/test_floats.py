@@ -3,6 +3,7 @@ and the answers stay NumPy's. Each gradient is compared with the unspecialised c
 numbers up to the last bits, where libm and NumPy's own kernels round differently) and with
 central differences; where math would differ from NumPy the call falls back; where a float would
 behave differently from an np.float64 the function is not specialised at all."""
+import math
 import warnings
 
 import numpy as np
@@ -167,3 +168,19 @@ def test_a_module_level_number_is_a_number_while_it_holds():
         assert np.allclose(g(20.0, 0.7), unspecialised(f, (0, 1), (20.0, 0.7), with_value=False), rtol=1e-6)
     finally:
         F.GRAVITY = 9.81
+
+
+def test_grad_of_one_number_runs_forward_mode_where_no_numpy_is_called():
+    """The choice is read off the names the code uses (floats.calls_numpy): a NumPy call in the
+    function, in a helper it calls or in a lambda it makes leaves it to reverse mode (compiled for
+    numbers, math in place of NumPy), which forward mode is not."""
+    assert not floats.calls_numpy(F.taylor_exp)
+    assert floats.calls_numpy(F.chain) and floats.calls_numpy(F.calls_a_numpy_helper)
+    assert floats.calls_numpy(F.closes_over_numpy)
+    gradient = adjoint.grad(F.taylor_exp)
+    assert abs(gradient(0.7) - math.exp(0.7)) < 1e-9
+    function = gradient.dispatch[float][0]
+    assert function.__code__.co_name == "<lambda>" and "jvp" in function.__closure__[0].cell_contents.__name__
+    reverse = adjoint.grad(F.calls_a_numpy_helper)
+    reverse(0.7)
+    assert reverse.dispatch[float][0].__qualname__ == "_with_fallback.<locals>.run"     # reverse, for numbers
